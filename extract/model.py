@@ -134,7 +134,8 @@ class NoticeMeta:
     published_date: date | None = None
     region: str | None = None
     rectification_days: int | None = None
-    inferred_dates: list[str] = field(default_factory=list)  # names of fields whose year was inferred
+    # names of the date fields whose year was inferred from the surrounding dates
+    inferred_dates: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

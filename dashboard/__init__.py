@@ -1,0 +1,1 @@
+"""The xuncha Streamlit dashboard: pages in ``views/``, testable helpers beside them."""

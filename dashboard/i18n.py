@@ -1,0 +1,43 @@
+"""Interface labels in Chinese (default) and English, read from ``labels.toml``.
+
+Labels are data, not code: translators edit the TOML, and a test checks that every key has
+every language and that format placeholders agree across languages.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+_LABELS_FILE = Path(__file__).with_name("labels.toml")
+
+
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    """All labels as ``{key: {lang: text}}``, loaded once per process."""
+    with _LABELS_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def label(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
+    """The label ``key`` in ``lang``, formatted with ``fmt``.
+
+    A missing key shows as the key itself instead of crashing a page: a forgotten label is a
+    cosmetic bug, not a reason to hide the data.
+    """
+    entry = labels().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    return text.format(**fmt) if fmt else text
+
+
+def value_label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
+    """Translate a stored code (a status, a kind…) via the ``group.value`` key, else as is."""
+    if value is None:
+        return ""
+    key = f"{group}.{value}"
+    return label(key, lang) if key in labels() else str(value)

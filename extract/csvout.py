@@ -1,0 +1,56 @@
+"""CSV for people who open it in Excel: UTF-8 with BOM, CRLF, no formula injection, atomic.
+
+Why: Excel on a zh-CN Windows guesses the system code page unless the file starts with a BOM
+(SQLPage#528, metabase#76028); a text cell starting with ``=`` ``+`` ``-`` ``@`` is run as a
+formula (OWASP CSV injection), so such text cells get a leading ``'`` — text columns only, or
+negative numbers would be quoted (tableExport#230). Files are written to a temporary name in the
+same folder, fsync-ed and renamed, so a cron job never leaves a truncated CSV behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+BOM = b"\xef\xbb\xbf"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` whose text cells cannot be mistaken for spreadsheet formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
+
+
+def frame_to_csv_bytes(df: pd.DataFrame, *, bom: bool = True) -> bytes:
+    """CSV bytes with CRLF line ends; ``bom=False`` gives plain UTF-8 for machine feeds."""
+    body = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return (BOM + body) if bom else body
+
+
+def write_atomic(path: Path, data: bytes) -> str:
+    """Write ``data`` to ``path`` atomically; returns its sha256 for the manifest."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return hashlib.sha256(data).hexdigest()

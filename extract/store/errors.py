@@ -1,0 +1,13 @@
+"""Errors the store raises; their messages are shown to users as they are."""
+
+
+class StoreError(Exception):
+    """Something is wrong with the database file; the message says what and what to do."""
+
+
+class StoreMissingError(StoreError):
+    """The database file does not exist yet (nothing ingested)."""
+
+
+class StoreVersionError(StoreError):
+    """The database was made by another schema version."""

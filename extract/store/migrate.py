@@ -1,0 +1,112 @@
+"""Schema migrations: ``sql/migrations/NNN_name.sql`` applied in order, recorded in a table.
+
+Views (``sql/views/*.sql``) are ``CREATE OR REPLACE`` statements re-applied by every writer, so
+editing a view never needs a migration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from extract.store.errors import StoreVersionError
+from extract.store.paths import sql_dir
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[\w-]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step."""
+
+    version: int
+    path: Path
+
+
+def migrations(folder: Path | None = None) -> list[Migration]:
+    """Every migration file, ordered by version; refuses gaps so a missing file is caught."""
+    folder = (folder or sql_dir()) / "migrations"
+    found = []
+    for path in folder.glob("*.sql"):
+        m = _MIGRATION_NAME.match(path.name)
+        if m:
+            found.append(Migration(int(m.group(1)), path))
+    found.sort(key=lambda m: m.version)
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise RuntimeError(f"migration {expected:03d} is missing in {folder}")
+    return found
+
+
+def latest_version() -> int:
+    """The schema version this code writes and expects."""
+    return len(migrations())
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version recorded in the database, 0 for a database without the version table."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = 'schema_version' AND table_schema = 'main'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def check_readable(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse, with a message saying what to do, a database this code cannot read as it is."""
+    have, want = current_version(con), latest_version()
+    if have > want:
+        raise StoreVersionError(
+            f"{path}: database schema version {have} is newer than this xuncha understands "
+            f"({want}); upgrade xuncha."
+        )
+    if have < want:
+        raise StoreVersionError(
+            f"{path}: database schema version {have} is older than {want}; run "
+            f"`xuncha ingest` (or `xuncha migrate`) once to upgrade it."
+        )
+
+
+def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
+    """Apply pending migrations (each in its own transaction) and re-create the views."""
+    have = current_version(con)
+    all_migrations = migrations()
+    if have > len(all_migrations):
+        raise StoreVersionError(
+            f"{path}: database schema version {have} is newer than this xuncha understands "
+            f"({len(all_migrations)}); upgrade xuncha."
+        )
+    applied = []
+    for mig in all_migrations:
+        if mig.version <= have:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+            con.execute(mig.path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, current_timestamp::TIMESTAMP)",
+                [mig.version, mig.path.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(mig.version)
+    apply_views(con)
+    return applied
+
+
+def apply_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view, in file-name order (later views may use earlier ones)."""
+    for path in sorted((sql_dir() / "views").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))

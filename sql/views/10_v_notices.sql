@@ -1,0 +1,35 @@
+-- One row per notice with its headline figures: what the Overview page and notices.csv show.
+CREATE OR REPLACE VIEW v_notices AS
+SELECT
+    n.notice_id,
+    n.title,
+    n.issuer,
+    n.inspected_unit,
+    n.inspection_body,
+    n.inspection_level,
+    n.inspection_kind,
+    n.inspection_group,
+    n.inspection_round,
+    n.inspection_type,
+    n.region,
+    n.inspection_start,
+    n.inspection_end,
+    n.feedback_date,
+    n.as_of_date,
+    n.signed_date,
+    n.published_date,
+    n.rectification_days,
+    (SELECT count(*) FROM problems p WHERE p.notice_id = n.notice_id AND p.is_problem) AS problem_count,
+    (SELECT count(*) FROM quantities q WHERE q.notice_id = n.notice_id) AS quantity_count,
+    c.total AS completion_total,
+    c.completed AS completion_completed,
+    c.stated_rate,
+    c.computed_rate,
+    c.consistent AS completion_consistent,
+    n.char_count,
+    n.source_path,
+    n.encoding,
+    n.ingested_at,
+    n.extractor_version
+FROM notices n
+LEFT JOIN completion c USING (notice_id);
