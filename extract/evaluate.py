@@ -248,7 +248,8 @@ def _row_from_json(raw: Any, where: str) -> GoldRow:
     for i, q in enumerate(raw["quantities"]):
         if not isinstance(q, dict) or any(k not in q for k in QUANTITY_KEYS):
             raise GoldError(
-                f"{where} (row {raw['id']}): quantity #{i} must have keys {', '.join(QUANTITY_KEYS)}"
+                f"{where} (row {raw['id']}): quantity #{i} must be an object with keys "
+                + ", ".join(QUANTITY_KEYS)
             )
         quantities.append(GoldQuantity(**{k: q[k] for k in QUANTITY_KEYS}))
     for key in ("start", "end"):

@@ -1,0 +1,188 @@
+"""Plotly figure builders: DataFrame in, figure out, no Streamlit (so tests can inspect traces).
+
+Every figure uses a CJK-capable font list so Chinese labels render as text, not boxes, on
+Linux (Noto), Windows (YaHei, SimHei) and macOS (PingFang).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.data import STATUS_PARTS
+from dashboard.i18n import DEFAULT_LANG, label, value_label
+from dashboard.units import choose_scale
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
+STATUS_COLOURS = {
+    "completed": "#2e7d32",
+    "basically_completed": "#9ccc65",
+    "not_completed": "#ef6c00",
+    "long_term": "#5c6bc0",
+}
+
+
+def _layout(fig: go.Figure, title: str = "") -> go.Figure:
+    fig.update_layout(
+        title=title or None,
+        font={"family": FONT_FAMILY, "size": 13},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 40, "r": 40, "t": 60, "b": 40},
+    )
+    return fig
+
+
+def _hover_names(df: pd.DataFrame) -> list[str]:
+    titles = df.get("title", pd.Series([""] * len(df), index=df.index)).fillna("")
+    return [
+        f"{lab}<br>{str(t)[:40]}<br>{nid}"
+        for lab, t, nid in zip(df["label"], titles, df["notice_id"], strict=True)
+    ]
+
+
+def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
+    """Stacked bars of completion parts (share of total) per notice, rates as markers on y2.
+
+    ``df`` is :func:`dashboard.data.completion`. Stated rate and recomputed rate are two marker
+    traces on a secondary percent axis, so a notice whose stated 100% hides unfinished items
+    stands out as two markers apart.
+    """
+    fig = go.Figure()
+    hover = _hover_names(df)
+    for part in STATUS_PARTS:
+        fig.add_trace(
+            go.Bar(
+                name=value_label("status", part, lang),
+                x=df["label"],
+                y=df[f"{part}_ratio"],
+                marker_color=STATUS_COLOURS[part],
+                customdata=list(zip(hover, df[part].astype("Float64").fillna(0), strict=True)),
+                hovertemplate="%{customdata[0]}<br>%{y:.1%} (%{customdata[1]})<extra>"
+                + value_label("status", part, lang)
+                + "</extra>",
+            )
+        )
+    for column, symbol, colour in (
+        ("stated_rate", "diamond", "#c62828"),
+        ("computed_rate", "x", "#212121"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                name=label(f"chart.{column}", lang),
+                x=df["label"],
+                y=df[column],
+                yaxis="y2",
+                mode="markers",
+                marker={"symbol": symbol, "size": 11, "color": colour},
+                customdata=hover,
+                hovertemplate="%{customdata}<br>%{y:.1f}%<extra>"
+                + label(f"chart.{column}", lang)
+                + "</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"title": label("chart.share_of_total", lang), "tickformat": ".0%",
+               "range": [0, 1.05]},
+        yaxis2={"title": label("chart.rate_percent", lang), "overlaying": "y", "side": "right",
+                "range": [0, 105], "ticksuffix": "%", "showgrid": False},
+        xaxis={"tickangle": -30},
+    )
+    return _layout(fig, label("chart.completion_title", lang))
+
+
+def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
+                   lang: str = DEFAULT_LANG) -> go.Figure:
+    """Grouped bars: one group per notice, one bar per unit (kind·unit), in display units.
+
+    ``df`` is :func:`dashboard.data.compare_totals`. ``measure`` is ``value_sum`` (scaled per
+    unit, e.g. 元 → 万元) or ``quantity_count``.
+    """
+    fig = go.Figure()
+    for unit, part in df.groupby("unit", sort=False):
+        if measure == "quantity_count":
+            y = part["quantity_count"]
+            shown = label("compare.count_axis", lang)
+        else:
+            max_abs = part["value_sum"].abs().max()
+            divisor, shown = choose_scale(str(unit), None if pd.isna(max_abs) else max_abs)
+            y = part["value_sum"] / divisor
+        fig.add_trace(
+            go.Bar(
+                name=f"{unit}" if measure == "quantity_count" else shown,
+                x=part["label"],
+                y=y,
+                customdata=list(zip(part["notice_id"], part["quantity_count"], strict=True)),
+                hovertemplate="%{x}<br>%{y:,.2f} " + shown
+                + "<br>n=%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", xaxis={"tickangle": -30},
+                      yaxis={"title": label(f"compare.measure.{measure}", lang)})
+    return _layout(fig, label("compare.chart_title", lang))
+
+
+TIMELINE_FIELDS: tuple[str, ...] = (
+    "inspection_start", "inspection_end", "feedback_date", "as_of_date", "signed_date",
+    "published_date",
+)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        ts = pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        return None
+    return None if pd.isna(ts) else ts.date()
+
+
+def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
+    """The notice's life on a date axis: inspection period, feedback, as-of, signature.
+
+    Missing dates are skipped; the inspection period is a thick segment when both ends are
+    known. The figure is empty (no traces) when the notice states no date at all.
+    """
+    fig = go.Figure()
+    start, end = _as_date(meta.get("inspection_start")), _as_date(meta.get("inspection_end"))
+    if start and end:
+        fig.add_trace(
+            go.Scatter(
+                x=[start, end], y=[0, 0], mode="lines",
+                line={"width": 14, "color": "#90caf9"},
+                name=label("timeline.inspection_period", lang),
+                hovertemplate="%{x|%Y-%m-%d}<extra></extra>",
+            )
+        )
+    points = [(f, _as_date(meta.get(f))) for f in TIMELINE_FIELDS]
+    points = [(f, d) for f, d in points if d is not None]
+    if points:
+        names = [label(f"field.{f}", lang) for f, _ in points]
+        fig.add_trace(
+            go.Scatter(
+                x=[d for _, d in points],
+                y=[0] * len(points),
+                mode="markers+text",
+                text=names,
+                textposition=["top center" if i % 2 == 0 else "bottom center"
+                              for i in range(len(points))],
+                marker={"size": 12, "color": "#1565c0"},
+                name=label("timeline.events", lang),
+                hovertemplate="%{text}: %{x|%Y-%m-%d}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=240, showlegend=False,
+        yaxis={"visible": False, "range": [-1, 1]},
+        xaxis={"type": "date", "tickformat": "%Y-%m-%d"},
+    )
+    return _layout(fig, label("timeline.title", lang))

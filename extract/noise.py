@@ -1,0 +1,159 @@
+"""Strip web-page noise (navigation, share bars, footers, injected spam) from notice text.
+
+Scraped notices carry page chrome around the article and, on hacked or mirrored pages,
+gambling-site names spliced into sentences. Leaving them in would give the notice parser
+fake titles and the quantity extractor fake numbers (ICP record numbers, phone numbers of
+spam sites). The rules are data — ``extract/data/noise_rules.toml`` — so a new site's noise
+is handled by adding a rule and its examples there, never by special-casing a file.
+
+Real metadata stays: ``发布时间:…`` is the publication date and ``来源:市委巡察办`` a real
+source; a 来源/作者 field is removed only when its value names a spam site.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from extract.normalize import normalize_text
+
+__all__ = ["NoiseRules", "load_noise_rules", "strip_noise"]
+
+_RULES_PATH = Path(__file__).with_name("data") / "noise_rules.toml"
+# What is left of a line after inline removal that still counts as "nothing".
+_ONLY_SEPARATORS = re.compile(r"[\s|/\\·•,,;;::、\-—_@()()\[\]【】]*")
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """Drop a whole line that fully matches ``pattern`` and is at most ``max_chars`` long."""
+
+    name: str
+    pattern: re.Pattern[str]
+    max_chars: int
+    drops: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InlineRule:
+    """Remove every fragment matching ``pattern``; ``examples`` are (text, expected) pairs."""
+
+    name: str
+    pattern: re.Pattern[str]
+    examples: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class NoiseRules:
+    """Compiled form of ``noise_rules.toml``."""
+
+    lines: tuple[LineRule, ...]
+    inline: tuple[InlineRule, ...]
+    crumb_max_chars: int
+    sentence_punctuation: frozenset[str]
+
+
+def _alternation(words: list[str], *, escape: bool) -> str:
+    # Longest first so that 线路官网 wins over 线路 and 打印本页 over 打印.
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in ordered)
+
+
+def _expand(regex: str, placeholders: dict[str, str]) -> str:
+    for key, value in placeholders.items():
+        regex = regex.replace("{" + key + "}", value)
+    return regex
+
+
+def _compile(rule: dict[str, Any], placeholders: dict[str, str], path: Path) -> re.Pattern[str]:
+    try:
+        return re.compile(_expand(rule["regex"], placeholders), re.IGNORECASE)
+    except (KeyError, re.error) as exc:
+        raise ValueError(f"{path}: bad noise rule {rule.get('name', '?')!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def load_noise_rules(path: Path = _RULES_PATH) -> NoiseRules:
+    """Read and compile the noise rules (cached; the file is part of the package)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    words = data.get("words", {})
+    strong = list(words.get("spam_keywords", []))
+    placeholders = {
+        "spam_keywords": _alternation(strong, escape=True),
+        "spam_any_keywords": _alternation(
+            strong + list(words.get("spam_weak_keywords", [])), escape=True),
+        "spam_prefixes": _alternation(list(words.get("spam_prefixes", [])), escape=False),
+        "site_suffixes": _alternation(list(words.get("site_suffixes", [])), escape=True),
+        "toolbar": _alternation(list(words.get("toolbar", [])), escape=False),
+    }
+    default_max = int(data.get("defaults", {}).get("line_max_chars", 120))
+    lines = tuple(
+        LineRule(
+            name=rule["name"],
+            pattern=_compile(rule, placeholders, path),
+            max_chars=int(rule.get("max_chars", default_max)),
+            drops=tuple(rule.get("drops", ())),
+        )
+        for rule in data.get("line", [])
+    )
+    inline = tuple(
+        InlineRule(
+            name=rule["name"],
+            pattern=_compile(rule, placeholders, path),
+            examples=tuple((ex["text"], ex["expected"]) for ex in rule.get("examples", ())),
+        )
+        for rule in data.get("inline", [])
+    )
+    crumbs = data.get("leading_crumbs", {})
+    return NoiseRules(
+        lines=lines,
+        inline=inline,
+        crumb_max_chars=int(crumbs.get("max_chars", 0)),
+        sentence_punctuation=frozenset(crumbs.get("sentence_punctuation", "")),
+    )
+
+
+def _is_noise_line(line: str, rules: NoiseRules) -> bool:
+    return any(len(line) <= r.max_chars and r.pattern.fullmatch(line) for r in rules.lines)
+
+
+def _strip_inline(line: str, rules: NoiseRules) -> str:
+    for rule in rules.inline:
+        line = rule.pattern.sub("", line)
+    return line
+
+
+def _is_crumb(line: str, rules: NoiseRules) -> bool:
+    return len(line) <= rules.crumb_max_chars and not (set(line) & rules.sentence_punctuation)
+
+
+def strip_noise(text: str, rules: NoiseRules | None = None) -> str:
+    """Return ``text`` without web noise, in canonical form (see ``normalize_text``).
+
+    Per line: inline spam/counter/toolbar fragments are cut out; a line that matches a
+    whole-line rule, or is left with only separators, is dropped; short crumb lines above
+    the first longer line are dropped. Blank lines are kept (as one) between paragraphs.
+    """
+    rules = rules or load_noise_rules()
+    kept: list[str] = []
+    before_title = True
+    for raw in normalize_text(text).split("\n"):
+        line = raw.strip()
+        if not line:
+            kept.append("")
+            continue
+        cleaned = _strip_inline(line, rules).strip()
+        if (_ONLY_SEPARATORS.fullmatch(cleaned) or _is_noise_line(line, rules)
+                or _is_noise_line(cleaned, rules)):
+            continue
+        if before_title:
+            if rules.crumb_max_chars and _is_crumb(cleaned, rules):
+                continue
+            before_title = False
+        kept.append(cleaned)
+    return normalize_text("\n".join(kept))

@@ -1,0 +1,25 @@
+"""Quantity extraction: find every amount, count, money, area … and date in a notice.
+
+Public entry points: :func:`extract.quantities.extractor.extract_quantities` and
+:func:`extract.quantities.sentences.split_sentences`. The rules live in
+``/work/shared/QUANTITY_SPEC.md``; the word lists and the unit lexicon live in
+``extract/data/`` so that they can be extended without touching code.
+"""
+
+from __future__ import annotations
+
+__all__ = ["extract_quantities", "split_sentences"]
+
+
+def extract_quantities(text: str, *, context_year: int | None = None):  # type: ignore[no-untyped-def]
+    """Forward to :func:`extract.quantities.extractor.extract_quantities` (lazy import)."""
+    from extract.quantities.extractor import extract_quantities as _impl
+
+    return _impl(text, context_year=context_year)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Forward to :func:`extract.quantities.sentences.split_sentences`."""
+    from extract.quantities.sentences import split_sentences as _impl
+
+    return _impl(text)

@@ -1,0 +1,191 @@
+"""The xuncha command line: exit codes, messages, output formats, help for every command."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extract.cli import COMMANDS, build_parser, main
+from tests.notice_factory import write_notice
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "x.duckdb"
+    write_notice(tmp_path / "in", "a.txt", unit="云岭开发区")
+    write_notice(tmp_path / "in", "b.txt", unit="青禾园区", study=30, money=5000)
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        ([], 2),                                  # no command: help on stderr, usage error
+        (["frobnicate"], 2),                      # unknown command
+        (["ingest"], 2),                          # missing PATH
+        (["export"], 2),                          # missing --out
+        (["export", "--out", "x", "--since", "yesterday"], 2),  # bad date
+        (["sql", "--csv", "--json", "SELECT 1"], 2),            # exclusive flags
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], code: int) -> None:
+    with pytest.raises(SystemExit) as exc:
+        rc = main(argv)
+        raise SystemExit(rc)
+    assert exc.value.code == code
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("xuncha ")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_help(command: str) -> None:
+    sub = build_parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    text = sub.format_help()
+    assert sub.description and len(sub.description) > 20
+    assert "usage: xuncha " + command in text
+
+
+def test_ingest_summary_and_failed_file_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    write_notice(folder, "good.txt")
+    (folder / "bad.html").write_bytes(b"\x00\x00\x00\x00binary")
+    rc = main(["ingest", str(folder), str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb")])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "bad.html" in err and "nope" in err
+    assert "1 new" in err and "2 failed" in err and "Traceback" not in err
+
+
+def test_ingest_nothing_found_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["ingest", str(tmp_path / "empty"), "--db", str(tmp_path / "x.duckdb")]) == 1
+    assert "no notice files" in capsys.readouterr().err
+
+
+def test_sql_table_csv_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    q = "SELECT inspected_unit, quantity_count FROM v_notices ORDER BY inspected_unit"
+    assert main(["sql", q, "--db", str(db)]) == 0
+    assert "青禾园区" in capsys.readouterr().out
+    assert main(["sql", q, "--csv", "--db", str(db)]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(df.columns) == ["inspected_unit", "quantity_count"] and len(df) == 2
+    assert main(["sql", q, "--json", "--db", str(db)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["inspected_unit"] for r in rows} == {"云岭开发区", "青禾园区"}
+
+
+def test_sql_from_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "q.sql"
+    f.write_text("SELECT count(*) AS n FROM notices", encoding="utf-8")
+    assert main(["sql", "-f", str(f), "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 2}]
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("SELEC nonsense", "syntax"),                       # a typo: readable error, exit 1
+        ("DELETE FROM notices", "read-only"),               # the CLI never writes
+        ("SELECT * FROM no_such_table", "no_such_table"),
+    ],
+)
+def test_sql_errors_exit_1(db: Path, query: str, needle: str,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", query, "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert needle.lower() in err.lower() and "Traceback" not in err
+
+
+def test_sql_without_database_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "xuncha ingest" in capsys.readouterr().err
+
+
+def test_db_from_environment(db: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XUNCHA_DB", str(db))
+    assert main(["sql", "SELECT count(*) AS n FROM notices", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 2}]
+
+
+def test_extract_json_lines_trace_to_the_stored_text(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in" / "a.txt"
+    assert main(["extract", str(path)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines
+    fields = {"surface", "start", "end", "kind", "value", "value_high", "unit", "approx",
+              "year_inferred", "metric", "sentence_index"}
+    assert all(fields <= set(obj) for obj in lines)
+    assert main(["sql", "SELECT text FROM notices WHERE source_path LIKE '%a.txt'", "--json",
+                 "--db", str(db)]) == 0
+    text = json.loads(capsys.readouterr().out)[0]["text"]
+    for obj in lines:
+        assert text[obj["start"]:obj["end"]] == obj["surface"]
+    assert any(o["surface"] == "17次" and o["value"] == 17 for o in lines)
+
+
+def test_extract_stdin_raw(monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    text = "设立2000万元技术改造专项扶持资金,开展学习17次。"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["extract", "-", "--raw"]) == 0
+    got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(o["surface"], o["value"], o["unit"]) for o in got] == [
+        ("2000万元", 20000000.0, "元"), ("17次", 17.0, "次")]
+    assert all(text[o["start"]:o["end"]] == o["surface"] for o in got)
+
+
+def test_extract_missing_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(tmp_path / "nope.txt")]) == 1
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_export_bom_roundtrip_and_since(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    assert main(["export", "--out", str(out), "--db", str(db)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"notices.csv", "completion.csv", "quantities.csv", "metric_totals.csv",
+            "problems.csv", "manifest.json"} <= names
+    for name in names - {"manifest.json"}:
+        raw = (out / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        assert b"\r\n" in raw and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    notices = pd.read_csv(out / "notices.csv", encoding="utf-8-sig")
+    assert set(notices["inspected_unit"]) == {"云岭开发区", "青禾园区"}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rows = {f["name"]: f["rows"] for f in manifest["files"]}
+    assert rows["notices.csv"] == 2
+    q = pd.read_csv(out / "quantities.csv", encoding="utf-8-sig")
+    assert rows["quantities.csv"] == len(q) > 0
+    assert main(["export", "--out", str(out), "--since", "2999-01-01", "--db", str(db)]) == 0
+    assert len(pd.read_csv(out / "notices.csv", encoding="utf-8-sig")) == 0
+
+
+def test_export_without_database_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--out", str(tmp_path / "o"), "--db", str(tmp_path / "no.duckdb")]) == 1
+    assert "no database" in capsys.readouterr().err
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("xuncha")
+    assert exe.exists(), "pip install -e . should install the xuncha console script"
+    out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "xuncha ingest" in out.stdout

@@ -1,0 +1,172 @@
+"""Ingest guarantees: idempotent, per-file transactions, failures isolated, traceable rows."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import extract.ingest as ingest_mod
+from extract.ingest import ingest_paths
+from extract.store import open_readonly
+from tests.notice_factory import write_notice
+
+TABLES = ("notices", "notice_sources", "problems", "quantities", "completion", "anomalies")
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = open_readonly(db)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def digest(db: Path) -> str:
+    return hashlib.sha256(db.read_bytes()).hexdigest()
+
+
+def test_ingest_real_corpus_then_reingest_changes_nothing(tmp_path: Path, corpus_dir: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    first = ingest_paths([corpus_dir], db)
+    assert (first.new, first.failed) == (5, 0), [r.error for r in first.results]
+    assert first.quantities > 300
+    before, before_digest = counts(db), digest(db)
+    assert before["notices"] == 5 and before["quantities"] == first.quantities
+    second = ingest_paths([corpus_dir], db)
+    assert (second.new, second.updated, second.unchanged, second.failed) == (0, 0, 5, 0)
+    assert counts(db) == before
+    assert digest(db) == before_digest  # not even rewritten
+
+
+def test_every_quantity_is_traceable(tmp_path: Path, corpus_dir: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    ingest_paths([corpus_dir], db)
+    con = open_readonly(db)
+    try:
+        bad = con.execute(
+            """SELECT q.notice_id, q.quantity_id, q.surface
+               FROM quantities q JOIN notices n USING (notice_id)
+               WHERE substr(n.text, q.start_offset + 1, q.end_offset - q.start_offset) <> q.surface
+                  OR substr(n.text, q.sentence_start + 1, length(q.sentence)) <> q.sentence
+                  OR q.start_offset < q.sentence_start
+                  OR q.end_offset > q.sentence_start + length(q.sentence)"""
+        ).fetchall()
+        orphan_problem = con.execute(
+            """SELECT count(*) FROM quantities q LEFT JOIN problems p
+               ON p.notice_id = q.notice_id AND p.problem_id = q.problem_id
+               WHERE q.problem_id IS NOT NULL AND p.path IS DISTINCT FROM q.problem_path"""
+        ).fetchone()[0]
+        in_problems = con.execute(
+            "SELECT count(*) FILTER (WHERE problem_id IS NOT NULL) * 1.0 / count(*) FROM quantities"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert bad == []
+    assert orphan_problem == 0
+    assert in_problems > 0.3  # most figures sit inside the problem tree
+
+
+def test_changed_file_replaces_its_notice(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    src = write_notice(tmp_path / "in", "a.txt", study=17)
+    assert ingest_paths([src], db).new == 1
+    old_id = counts(db)
+    write_notice(tmp_path / "in", "a.txt", study=18)
+    res = ingest_paths([src], db)
+    assert (res.new, res.updated) == (0, 1)
+    assert counts(db)["notices"] == 1 == old_id["notices"]
+    con = open_readonly(db)
+    try:
+        surfaces = {r[0] for r in con.execute("SELECT surface FROM quantities").fetchall()}
+    finally:
+        con.close()
+    assert "18次" in surfaces and "17次" not in surfaces
+
+
+def test_same_content_under_two_paths_is_one_notice(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    a = write_notice(tmp_path / "in", "a.txt")
+    b = tmp_path / "in" / "copy" / "b.txt"
+    b.parent.mkdir()
+    shutil.copy(a, b)
+    res = ingest_paths([tmp_path / "in"], db)
+    assert (res.new, res.unchanged) == (1, 1)
+    c = counts(db)
+    assert c["notices"] == 1 and c["notice_sources"] == 2
+
+
+def test_bad_files_fail_alone_and_are_named(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    good = write_notice(tmp_path / "in", "good.txt")
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    res = ingest_paths([tmp_path / "in", tmp_path / "missing.txt"], db)
+    assert res.new == 1 and res.failed == 3
+    errors = {r.path.name: r.error for r in res.results if r.status == "failed"}
+    assert set(errors) == {"binary.txt", "empty.txt", "missing.txt"}
+    for name, err in errors.items():
+        assert name in err
+    assert counts(db)["notices"] == 1
+    assert good.exists()
+
+
+def test_failure_while_storing_rolls_back_that_notice_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "a", "first.txt", study=1)], db)
+    before = counts(db)
+    real = ingest_mod._write_notice
+
+    def flaky(con: duckdb.DuckDBPyConnection, rec: object, now: object) -> None:
+        real(con, rec, now)  # rows written, then the failure: all must roll back
+        if "second" in str(rec.loaded.path):  # type: ignore[attr-defined]
+            raise duckdb.ConstraintException("simulated failure")
+
+    monkeypatch.setattr(ingest_mod, "_write_notice", flaky)
+    b = write_notice(tmp_path / "b", "second.txt", study=2)
+    c = write_notice(tmp_path / "b", "third.txt", study=3)
+    res = ingest_paths([b, c], db)
+    assert [r.status for r in res.results] == ["failed", "new"]
+    assert "second.txt" in res.results[0].error
+    after = counts(db)
+    assert after["notices"] == before["notices"] + 1
+    assert after["notice_sources"] == before["notice_sources"] + 1
+
+
+def test_crash_mid_run_leaves_live_database_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "a", "first.txt", study=1)], db)
+    before = digest(db)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_mod, "analyse", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([write_notice(tmp_path / "b", "x.txt", study=5)], db)
+    assert digest(db) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".next")]
+
+
+def test_notice_metadata_and_completion_are_stored(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path, "a.txt")], db)
+    con = open_readonly(db)
+    try:
+        row = con.execute(
+            "SELECT inspection_body, feedback_date::VARCHAR, signed_date::VARCHAR, "
+            "rectification_days FROM notices"
+        ).fetchone()
+        comp = con.execute("SELECT total, completed, basically_completed, not_completed "
+                           "FROM completion").fetchone()
+    finally:
+        con.close()
+    assert row == ("市委第三巡察组", "2023-08-29", "2023-12-20", 113)
+    assert comp == (31, 22, 7, 2)
