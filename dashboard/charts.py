@@ -133,7 +133,8 @@ TIMELINE_FIELDS: tuple[str, ...] = (
 
 
 def _as_date(value: object) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A date from whatever pandas hands back (Timestamp, date, string, NaT/None/NaN)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.date()

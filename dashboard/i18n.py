@@ -10,16 +10,37 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from extract.model import KINDS
+
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 _LABELS_FILE = Path(__file__).with_name("labels.toml")
+# Quantity kinds in the spec's order, from the shared model rather than retyped here.
+KINDS_ORDER: tuple[str, ...] = KINDS
+
+
+def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, dict[str, str]]:
+    """``{"col": {"unit": {"zh": …, "en": …}}}`` → ``{"col.unit": {"zh": …, "en": …}}``.
+
+    A leaf is a table whose keys are all language codes; TOML sections group the rest.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for key, value in table.items():
+        if not isinstance(value, dict):
+            continue
+        name = f"{prefix}{key}"
+        if value and set(value) <= set(LANGS) and all(isinstance(v, str) for v in value.values()):
+            out[name] = value  # type: ignore[assignment]
+        else:
+            out.update(_flatten(value, name + "."))
+    return out
 
 
 @cache
 def labels() -> dict[str, dict[str, str]]:
-    """All labels as ``{key: {lang: text}}``, loaded once per process."""
+    """All labels as ``{"section.key": {lang: text}}``, loaded once per process."""
     with _LABELS_FILE.open("rb") as fh:
-        return tomllib.load(fh)
+        return _flatten(tomllib.load(fh))
 
 
 def label(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
@@ -41,3 +62,4 @@ def value_label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
         return ""
     key = f"{group}.{value}"
     return label(key, lang) if key in labels() else str(value)
+

@@ -59,6 +59,11 @@ _IMPLIED_CLOSE = {
     "option": ({"option"}, {"select"}),
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# `.cls { display: none }` / `#id {…}` in the page's <style>: spam and tracking blocks hide
+# themselves this way, and a reader never sees them.
+_CSS_HIDDEN_RULE = re.compile(
+    r"([^{}]+)\{[^{}]*(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]*\}", re.IGNORECASE)
+_CSS_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 # Marks collapsed whitespace that contained a line break; resolved once the text is joined,
 # because whether it becomes a space depends on the characters on both sides.
@@ -145,11 +150,34 @@ class _TreeBuilder(HTMLParser):
                 return
 
 
+def _hidden_selectors(root: _Node) -> tuple[frozenset[str], frozenset[str]]:
+    """Class names and ids that the page's own CSS hides (simple ``.x``/``#y`` selectors)."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for node in _all_nodes(root):
+        if node.tag != "style":
+            continue
+        for rule in _CSS_HIDDEN_RULE.finditer(_raw_text(node)):
+            for selector in rule.group(1).split(","):
+                simple = _CSS_SIMPLE_SELECTOR.match(selector)
+                if simple:
+                    (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
+    return frozenset(classes), frozenset(ids)
+
+
+def _mark_css_hidden(root: _Node) -> None:
+    classes, ids = _hidden_selectors(root)
+    if not classes and not ids:
+        return
+    for node in _all_nodes(root):
+        names = set(node.attrs.get("class", "").lower().split())
+        if names & classes or node.attrs.get("id", "").lower() in ids:
+            node.attrs["hidden"] = ""
+
+
 def _is_dropped(node: _Node) -> bool:
     if node.tag in _DROP_TAGS:
-        if node.tag in _KEEP_INSIDE_ARTICLE and _has_ancestor(node, "article"):
-            return False
-        return True
+        return not (node.tag in _KEEP_INSIDE_ARTICLE and _has_ancestor(node, "article"))
     if "hidden" in node.attrs or node.attrs.get("aria-hidden") == "true":
         return True
     return bool(_HIDDEN_STYLE.search(node.attrs.get("style", "")))
@@ -203,7 +231,7 @@ def _depth(node: _Node) -> int:
 
 
 def _matches_hint(node: _Node, hints: tuple[str, ...]) -> bool:
-    names = node.attrs.get("class", "").lower().split() + [node.attrs.get("id", "").lower()]
+    names = [*node.attrs.get("class", "").lower().split(), node.attrs.get("id", "").lower()]
     return any(hint in name for name in names if name for hint in hints)
 
 
@@ -329,6 +357,7 @@ def html_to_text(html: str, hints: tuple[str, ...] | None = None) -> HtmlArticle
     builder.feed(html)
     builder.close()
     root = builder.root
+    _mark_css_hidden(root)
     title_node = next((n for n in _all_nodes(root) if n.tag == "title"), None)
     page_title = _clean_title(_raw_text(title_node)) if title_node else None
     body = _first(root, "body") or root

@@ -31,6 +31,7 @@ __all__ = [
     "LoadedNotice",
     "NoticeReadError",
     "decode_bytes",
+    "decode_file",
     "iter_notice_files",
     "load_notice",
     "title_from_text",
@@ -110,8 +111,9 @@ def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
     Folders are searched recursively for ``.txt .md .html .htm`` files (any letter case),
     skipping hidden files and folders (names starting with ``.``); each folder's files come
-    sorted by path. A path that does not exist, or a file with another extension named
-    explicitly, raises :class:`NoticeReadError`.
+    sorted by path (folder by folder, like a file manager). A file named explicitly is
+    yielded as is (``load_notice`` then rejects an unsupported extension); a path that does
+    not exist raises :class:`NoticeReadError`.
     """
     seen: set[Path] = set()
     for given in paths:
@@ -127,7 +129,8 @@ def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                         found.append(candidate)
             candidates = sorted(found, key=lambda p: p.relative_to(path).parts)
         elif path.is_file():
-            _format_of(path)  # raises for an unsupported extension
+            # Named explicitly: yielded whatever its extension, so that load_notice reports
+            # an unsupported one for this file while a batch goes on with the others.
             candidates = [path]
         else:
             raise NoticeReadError(path, "no such file or folder / 文件或文件夹不存在")
@@ -207,7 +210,7 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     half = len(raw) // 2
     for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"),
                                   (even_nuls, odd_nuls, "utf-16-be")):
-        if nuls >= 0.3 * half and other <= 0.01 * half:
+        if nuls >= 0.05 * half and other <= 0.01 * half:
             text = _strict(raw, encoding)
             if text is not None and not _CONTROL.search(text):
                 return text, encoding
@@ -250,8 +253,10 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
         return text, "utf-8"
     options = [(t, name) for name in ("gb18030", "big5") if (t := _strict(raw, name)) is not None]
     if options:
-        best = max(options, key=lambda o: _frequent_hanzi_share(o[0]))  # ties: gb18030 first
-        return best
+        text, name = max(options, key=lambda o: _frequent_hanzi_share(o[0]))  # ties: gb18030
+        if name == "gb18030" and _strict(raw, "gbk") == text:
+            name = "gbk"  # report the narrower encoding the file really uses
+        return text, name
     from charset_normalizer import from_bytes  # imported late: only odd files get here
 
     guess = from_bytes(raw).best()
@@ -312,17 +317,18 @@ def title_from_text(text: str) -> str | None:
     """The first title-like line above the first sentence, or ``None``.
 
     Title-like: 6–100 characters, not ending in sentence punctuation, not a list item or a
-    ``发布时间:``/``来源:`` metadata line. Only lines before the first sentence (a line
+    ``发布时间:``/``来源:`` metadata line. Lines opening with ``【`` (editor's notes and
+    tags such as ``【虚构示例…】``) are skipped. Only lines before the first sentence (a line
     ending in punctuation or longer than 100 characters) are looked at, so a heading such
     as ``一、整改工作基本情况`` further down is never taken for the title.
     """
     for line in text.split("\n"):
         line = line.strip()
-        if not line:
+        if not line or line.startswith("【"):  # blank, or an editor's note / tag line
             continue
         if len(line) > _TITLE_MAX or line.endswith(_SENTENCE_END):
             return None
-        if (_TITLE_MIN <= len(line) and not _LIST_MARKER.match(line)
+        if (len(line) >= _TITLE_MIN and not _LIST_MARKER.match(line)
                 and not _METADATA_LINE.match(line)):
             return line
     return None
@@ -347,6 +353,20 @@ def _read_bytes(path: Path) -> bytes:
         raise NoticeReadError(path, f"cannot open ({exc.strerror or exc}) / 无法打开文件") from exc
 
 
+def decode_file(path: str | Path) -> tuple[str, str]:
+    """Decoded text of a notice file, untouched otherwise, and the encoding detected.
+
+    For ``xuncha extract --raw``: no HTML extraction, normalisation or noise stripping.
+    """
+    path = Path(path)
+    raw = _read_bytes(path)
+    try:
+        return decode_bytes(raw, is_html=path.suffix.lower() in {".html", ".htm"}
+                            or _looks_like_html(raw))
+    except ValueError as exc:
+        raise NoticeReadError(path, str(exc)) from exc
+
+
 def load_notice(path: str | Path) -> LoadedNotice:
     """Read one notice file into canonical text.
 
@@ -363,6 +383,8 @@ def load_notice(path: str | Path) -> LoadedNotice:
         decoded, encoding = decode_bytes(raw, is_html=fmt == "html" or _looks_like_html(raw))
     except ValueError as exc:
         raise NoticeReadError(path, str(exc)) from exc
+    if len(_CONTROL.findall(decoded)) > _MAX_CONTROL_SHARE * len(decoded):
+        raise NoticeReadError(path, "not a text file (binary data) / 不是文本文件(二进制数据)")
     if fmt != "html" and _HTML_START.match(decoded[:2048]):
         fmt = "html"
     title: str | None = None
@@ -374,8 +396,6 @@ def load_notice(path: str | Path) -> LoadedNotice:
     text = strip_noise(normalize_text(decoded))
     if not text:
         raise NoticeReadError(path, "empty after cleaning (no notice text left) / 清理后没有正文")
-    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
-        raise NoticeReadError(path, "not a text file (binary data) / 不是文本文件(二进制数据)")
     if title is not None:
         title = normalize_text(title).replace("\n", " ") or None
     return LoadedNotice(

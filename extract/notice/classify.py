@@ -1,0 +1,144 @@
+"""Which tree nodes are feedback problems, and what each one's status is.
+
+A notice mixes three kinds of numbered items: sections about the work (``一、整改工作基本情况``,
+``三、下一步工作打算``), categories of problems (``(一)关于…方面``) and the problems themselves,
+whose children are often numbered measures (``一是…二是…``). Markers do not say which is which,
+so the decision uses evidence, strongest first:
+
+1. inside a rectification block, or an attachment heading -> not a problem (a measure);
+2. the node has its own ``整改情况:`` block, a ``反馈问题:`` label or a status mark -> problem;
+3. an ancestor is already a problem -> a measure of it;
+4. section words (``下一步``, ``信访``…) or a category heading (``…方面``) -> not a problem;
+5. a top-level section (level 1 of the body or of an attachment) -> not a problem;
+6. it has problem descendants (``1.政治站位不高`` over ``一是…``) -> problem;
+7. its title reads like a problem (``关于…问题``, ``…问题的整改``) and so do at least half of
+   its same-style siblings, or most siblings do -> problem (``2.执行干部选拔任用制度不严``).
+
+Statuses stated on a section heading (``(一)已完成的整改事项``, ``(二)仍需持续推进的整改事项``)
+apply to the problems under it that state none of their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+import regex
+
+from extract.notice.lexicon import lexicon
+from extract.notice.tree import Node
+
+__all__ = ["classify_nodes"]
+
+
+@lru_cache(maxsize=1)
+def _heading_status_re() -> regex.Pattern[str]:
+    lx = lexicon()
+    words = [w for w in lx.status_of if w not in lx.marker_only]
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _title(folded: str, node: Node) -> str:
+    return folded[node.title_start:node.title_end].strip(" \t\r\n:,;")
+
+
+def _explicit(node: Node) -> bool:
+    return bool(node.rect_labels) or node.rect_cell is not None or node.problem_label or (
+        node.status is not None and not node.status_from_heading)
+
+
+def _reads_like_problem(title: str) -> bool:
+    lx = lexicon()
+    if title.startswith(lx.problem_openers) and "问题" in title:
+        return True
+    return title.endswith("问题") or any(p in title for p in lx.problem_phrases)
+
+
+def _is_category(title: str) -> bool:
+    lx = lexicon()
+    return title.endswith(lx.category_suffixes) or "整改事项" in title
+
+
+def _is_section(title: str) -> bool:
+    return any(w in title for w in lexicon().non_problem_words)
+
+
+def _has_explicit_descendant(node: Node) -> bool:
+    stack = list(node.children)
+    while stack:
+        child = stack.pop()
+        if child.in_rect or child.inline:
+            continue
+        if _explicit(child):
+            return True
+        stack.extend(child.children)
+    return False
+
+
+def classify_nodes(nodes: list[Node], folded: str) -> None:
+    """Set ``is_problem`` on every node and inherit heading statuses (in place)."""
+    titles = {id(n): _title(folded, n) for n in nodes}
+    # Sibling groups: same parent, same style. Evidence of the group decides doubtful members.
+    groups: dict[tuple[int, str], list[Node]] = defaultdict(list)
+    for n in nodes:
+        groups[(id(n.parent), n.style)].append(n)
+    group_support: dict[tuple[int, str], float] = {}
+    for key, members in groups.items():
+        hits = sum(1 for m in members
+                   if _explicit(m) or _reads_like_problem(titles[id(m)]))
+        group_support[key] = hits / len(members)
+
+    decided: dict[int, bool] = {}
+    for n in nodes:  # document order: parents before children
+        parent_problem = False
+        ancestor = n.parent
+        while ancestor is not None:
+            if decided.get(id(ancestor)):
+                parent_problem = True
+                break
+            ancestor = ancestor.parent
+        decided[id(n)] = _decide(n, titles[id(n)], parent_problem,
+                                 group_support[(id(n.parent), n.style)],
+                                 len(groups[(id(n.parent), n.style)]))
+        n.is_problem = decided[id(n)]
+    _inherit_heading_status(nodes, titles)
+
+
+def _decide(n: Node, title: str, parent_problem: bool, support: float, group_size: int) -> bool:
+    if n.style == "attachment" or n.in_rect:
+        return False
+    if n.inline:
+        return n.parent is not None and n.parent.problem_label and not n.parent.rect_labels
+    if _explicit(n):
+        return True
+    if parent_problem:
+        return False
+    if _is_section(title) or _is_category(title):
+        return False
+    top = n.parent is None or n.parent.style == "attachment"
+    if top:
+        return False
+    if _has_explicit_descendant(n):
+        return True
+    if _reads_like_problem(title) and (support >= 0.5 or group_size == 1):
+        return True
+    return group_size >= 2 and support > 0.5
+
+
+def _inherit_heading_status(nodes: list[Node], titles: dict[int, str]) -> None:
+    heading_re = _heading_status_re()
+    lx = lexicon()
+    for n in nodes:
+        if n.is_problem or n.inline or n.status is not None:
+            continue
+        m = heading_re.search(titles[id(n)])
+        if m is None:
+            continue
+        status, words = lx.status_of[m.group()], m.group()
+        stack = list(n.children)
+        while stack:
+            child = stack.pop()
+            if child.is_problem and child.status is None:
+                child.status, child.status_text = status, words
+                child.status_from_heading = True
+            stack.extend(child.children)

@@ -1,0 +1,131 @@
+"""The notice parser's word lists, read once from ``extract/data/notice_*.toml|txt``.
+
+Words live in data files so that adding a status phrase or a section label is a data change with
+a test row, not a regex edit. This module turns them into compiled patterns; everything is cached
+because the parser runs once per notice over thousands of notices.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import regex
+
+__all__ = ["Lexicon", "alternation", "lexicon", "load_trad_map"]
+
+
+def _data_path(name: str) -> Any:
+    return resources.files("extract") / "data" / name
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    with _data_path(name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1)
+def load_trad_map() -> dict[str, str]:
+    """Traditional -> simplified character pairs from ``notice_trad.txt`` (1:1, for matching)."""
+    pairs: dict[str, str] = {}
+    for raw in _data_path("notice_trad.txt").read_text("utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        trad, simp = line.split()
+        if len(trad) != 1 or len(simp) != 1:
+            raise ValueError(f"notice_trad.txt: pairs must be single characters, got {line!r}")
+        pairs[trad] = simp
+    return pairs
+
+
+def alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation that prefers the longest word at each position."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Compiled vocabulary; see the data files for what each list means."""
+
+    status_of: dict[str, str]  # status word -> STATUSES value
+    marker_only: frozenset[str]
+    status_words: str  # alternation of every status word
+    rate_words: str
+    count_units: str
+    total_nouns: str
+    problem_labels: str
+    rectification_labels: str
+    status_labels: str
+    category_suffixes: tuple[str, ...]
+    non_problem_words: tuple[str, ...]
+    problem_phrases: tuple[str, ...]
+    problem_openers: tuple[str, ...]
+    title_suffixes: tuple[str, ...]
+    title_words: tuple[str, ...]
+    closing_openers: tuple[str, ...]
+    org_suffixes: tuple[str, ...]
+    attachment: str
+    noise_openers: tuple[str, ...]
+    level_of: dict[str, str]
+    kind_words: tuple[str, ...]
+    type_of: dict[str, str]
+    published_labels: tuple[str, ...]
+    provinces: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    zone_words: tuple[str, ...]
+    org_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load and check every notice data file (raises ValueError naming the bad entry)."""
+    status = _read_toml("notice_status.toml")
+    sections = _read_toml("notice_sections.toml")
+    meta = _read_toml("notice_meta.toml")
+    places = _read_toml("notice_places.toml")
+    from extract.model import STATUSES
+
+    status_of: dict[str, str] = {}
+    for name, words in status["status"].items():
+        if name not in STATUSES:
+            raise ValueError(f"notice_status.toml: unknown status {name!r} (not in STATUSES)")
+        for word in words:
+            if word in status_of and status_of[word] != name:
+                raise ValueError(f"notice_status.toml: {word!r} listed under two statuses")
+            status_of[word] = name
+    labels = sections["labels"]
+    titles = sections["titles"]
+    document = sections["document"]
+    return Lexicon(
+        status_of=status_of,
+        marker_only=frozenset(status["marker"]["only"]),
+        status_words=alternation(list(status_of)),
+        rate_words=alternation(status["rate"]["words"]),
+        count_units=alternation(status["count"]["units"]),
+        total_nouns=alternation(status["count"]["total_nouns"]),
+        problem_labels=alternation(labels["problem"]),
+        rectification_labels=alternation(labels["rectification"]),
+        status_labels=alternation(labels["status"]),
+        category_suffixes=tuple(titles["category_suffixes"]),
+        non_problem_words=tuple(titles["non_problem_words"]),
+        problem_phrases=tuple(titles["problem_phrases"]),
+        problem_openers=tuple(titles["problem_openers"]),
+        title_suffixes=tuple(document["title_suffixes"]),
+        title_words=tuple(document["title_words"]),
+        closing_openers=tuple(document["closing_openers"]),
+        org_suffixes=tuple(sorted(document["org_suffixes"], key=len, reverse=True)),
+        attachment=document["attachment"],
+        noise_openers=tuple(document["noise_openers"]),
+        level_of=dict(meta["level"]),
+        kind_words=tuple(meta["kind"]["words"]),
+        type_of=dict(meta["type"]),
+        published_labels=tuple(meta["published"]["labels"]),
+        provinces=tuple(places["provinces"]),
+        place_suffixes=tuple(sorted(places["suffixes"], key=len, reverse=True)),
+        zone_words=tuple(sorted(places["zone_words"], key=len, reverse=True)),
+        org_prefixes=tuple(places["org_prefixes"]),
+    )

@@ -1,0 +1,117 @@
+"""Numbering markers: what starts a numbered item, which style it is, and its number.
+
+Styles are *kinds* of marker ("(一)" and "(二)" share ``cn_paren``); the tree decides their
+levels from the order they appear, like a nested-list parser, so no style has a fixed level.
+Everything here runs on the folded matching copy (half-width, simplified).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extract.notice.numerals import to_int
+
+__all__ = [
+    "INLINE_SHI",
+    "LineMarker",
+    "match_attachment",
+    "match_line_marker",
+    "path_key",
+]
+
+_CN = "一二三四五六七八九十百零〇两"
+_CIRCLED = "①-⑳㉑-㉟㊱-㊿"
+_PAREN_NUM = "⑴-⒇"
+
+# One alternative per style, tried at the start of a paragraph (after indentation).
+_LINE_MARKER = regex.compile(
+    rf"""
+    [ \t]*(?:
+        (?P<cn_paren>[(]\s*(?P<n1>[{_CN}]{{1,4}})\s*[)])          # (一)
+      | (?P<num_paren>[(]\s*(?P<n2>\d{{1,3}})\s*[)])              # (1)
+      | (?P<paren_glyph>(?P<n3>[{_PAREN_NUM}]))                   # ⑴
+      | (?P<circled>(?P<n4>[{_CIRCLED}]))                         # ①
+      | (?P<cn_dun>(?P<n5>[{_CN}]{{1,4}})\s*[、.])                  # 一、
+      | (?P<num_dot>(?P<n6>\d{{1,3}})\s*(?:[、]|\.(?!\d)))        # 1. 1、
+      | (?P<num_half>(?P<n7>\d{{1,3}})\s*[)](?!\d))               # 1)
+      | (?P<cn_shi>(?P<n8>[{_CN}]{{1,3}})(?:是|要)(?=\S))        # 一是 (at paragraph start)
+      | (?P<di>第(?P<n9>[{_CN}]{{1,3}})\s*[,、:;])                  # 第一,
+      | (?P<wenti>问题\s*(?P<n10>[{_CN}]{{1,3}}|\d{{1,3}})\s*[:、.])  # 问题一:
+    )
+    """,
+    regex.VERBOSE,
+)
+_STYLES = ("cn_paren", "num_paren", "paren_glyph", "circled", "cn_dun", "num_dot", "num_half",
+           "cn_shi", "di", "wenti")
+_NUM_GROUP = {style: f"n{i + 1}" for i, style in enumerate(_STYLES)}
+
+# "附件", "附件1:", "附件一 关于…": an attachment heading at the start of a paragraph.
+_ATTACHMENT = regex.compile(
+    rf"[ \t]*附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[:]\s*|[ \t]+|$)(?P<rest>.*)$"
+)
+
+# "一是…", "二是…" inside a paragraph: after sentence punctuation or at its start.
+INLINE_SHI = regex.compile(rf"(?:(?<=[。;:,!?])|^)\s*(?P<n>[{_CN}]{{1,3}})是(?=\S)", regex.M)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMarker:
+    """A marker found at the start of a paragraph; offsets are relative to the paragraph."""
+
+    style: str
+    number: int
+    start: int  # where the marker begins (after indentation)
+    end: int  # where the item text begins (after the marker and spaces)
+
+
+def match_line_marker(line: str) -> LineMarker | None:
+    """The numbering marker opening ``line`` (already folded), if any.
+
+    >>> m = match_line_marker("  (12)党工委委员长期列席"); (m.style, m.number, m.start, m.end)
+    ('num_paren', 12, 2, 6)
+    >>> match_line_marker("2023年,已开展学习13次") is None
+    True
+    """
+    m = _LINE_MARKER.match(line)
+    if m is None:
+        return None
+    for style in _STYLES:
+        if m.group(style) is not None:
+            number = to_int(m.group(_NUM_GROUP[style]))
+            if number is None or number == 0:
+                return None
+            end = m.end()
+            while end < len(line) and line[end] in " \t":
+                end += 1
+            return LineMarker(style, number, m.start(style), end)
+    return None  # pragma: no cover - one group always matches
+
+
+def match_attachment(line: str) -> tuple[int | None, int, int] | None:
+    """``(number, marker_start, rest_start)`` when ``line`` opens an attachment, else None.
+
+    >>> match_attachment("附件1:整改任务清单")
+    (1, 0, 4)
+    >>> match_attachment("附件中列明的任务") is None
+    True
+    """
+    m = _ATTACHMENT.match(line)
+    if m is None:
+        return None
+    number = to_int(m.group("n")) if m.group("n") else None
+    start = len(line) - len(line.lstrip(" \t"))
+    return number, start, m.start("rest")
+
+
+def path_key(marker_text: str) -> str:
+    """The path component for a marker as written: ``1、`` -> ``1``, ``(一)`` -> ``(一)``.
+
+    Takes the folded marker text, so ``１．`` and ``1.`` give the same key; spaces and trailing
+    punctuation go, the brackets and the ``是``/``要`` of ``一是``/``三要`` stay.
+
+    >>> [path_key(t) for t in ("1、", "( 一 )", "一是", "第一,", "问题3:", "①")]
+    ['1', '(一)', '一是', '第一', '问题3', '①']
+    """
+    return marker_text.replace(" ", "").replace("\t", "").rstrip("、.,:;")

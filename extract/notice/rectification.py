@@ -1,0 +1,89 @@
+"""What each node says was done: its ``整改情况`` block(s), or its body when not separated.
+
+Also reads a problem's status from the short closing (or opening) sentence of that text
+(``目前已整改完成。``) when no explicit mark was found; long sentences are never used, since
+measures routinely say things like ``任务已全部完成`` about something narrower than the problem.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from extract.notice.lexicon import lexicon
+from extract.notice.tree import Node
+
+__all__ = ["rectification_segments", "rectification_text", "status_from_text"]
+
+_SPACES = regex.compile(r"[ \t\r]*\n[ \t\r\n]*")
+_SENTENCES = regex.compile(r"[^。!?;]+[。!?;]?")
+_MAX_STATUS_SENTENCE = 20
+
+
+def _cut(node: Node) -> int:
+    """Where the node's own text stops: its first child that is a problem in its own right."""
+    for child in node.children:
+        if child.is_problem and not child.inline:
+            return child.start
+    return node.end
+
+
+def rectification_segments(node: Node) -> list[tuple[int, int]]:
+    """Spans of rectification text belonging to ``node`` (children that are measures included)."""
+    cut = _cut(node)
+    if node.rect_cell is not None:
+        return [node.rect_cell]
+    if node.rect_labels:
+        spans = []
+        for i, (_, text_start) in enumerate(node.rect_labels):
+            stop = node.rect_labels[i + 1][0] if i + 1 < len(node.rect_labels) else cut
+            stop = min(stop, cut)
+            if text_start < stop:
+                spans.append((text_start, stop))
+        return spans
+    start = node.title_end
+    return [(start, cut)] if start < cut else []
+
+
+def rectification_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The spans' text, lines joined with newlines and stripped of leftover sentence ends."""
+    parts = []
+    for s, e in spans:
+        part = _SPACES.sub("\n", text[s:e]).strip().lstrip("。.;:,!? \n")
+        if part:
+            parts.append(part)
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _status_re() -> regex.Pattern[str]:
+    lx = lexicon()
+    words = [w for w in lx.status_of if w not in lx.marker_only]
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """``(status, start, end)`` from a short first or last sentence such as ``已整改完成。``."""
+    if not spans:
+        return None
+    candidates = []
+    s, e = spans[0]
+    first = _SENTENCES.match(folded, s, e)
+    if first is not None:
+        candidates.append((first.start(), first.end()))
+    s, e = spans[-1]
+    tail = folded[s:e].rstrip(" \t\r\n")
+    stop = s + len(tail)
+    head = max(folded.rfind(ch, s, stop - 1) for ch in "。!?;")
+    candidates.append((head + 1 if head >= s else s, stop))
+    lx = lexicon()
+    status_re = _status_re()
+    for cs, ce in candidates:
+        sentence = folded[cs:ce].strip()
+        if not sentence or len(sentence) > _MAX_STATUS_SENTENCE:
+            continue
+        m = status_re.search(folded, cs, ce)
+        if m is not None:
+            return lx.status_of[m.group()], m.start(), m.end()
+    return None
