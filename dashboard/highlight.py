@@ -20,7 +20,7 @@ def locate(sentence: str, surface: str, start: int | None) -> tuple[int, int] | 
     """
     if not surface:
         return None
-    if start is not None and 0 <= start and sentence[start : start + len(surface)] == surface:
+    if start is not None and start >= 0 and sentence[start : start + len(surface)] == surface:
         return start, start + len(surface)
     found = sentence.find(surface)
     if found < 0:

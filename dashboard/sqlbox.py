@@ -163,7 +163,7 @@ class SqlBox:
         """Run one SELECT; raise :class:`SqlRefused` or :class:`SqlFailed` with a clear reason."""
         con = self.connection()
         check_single_select(con, sql)
-        cur = con.cursor()
+        cur = self._cursor(con)
         timer = threading.Timer(timeout_s, cur.interrupt)
         started = time.perf_counter()
         timer.start()
@@ -184,10 +184,17 @@ class SqlBox:
         frame = pd.DataFrame.from_records(rows[:max_rows], columns=_unique(columns))
         return SqlResult(frame=frame, truncated=truncated, elapsed_s=elapsed)
 
+    @staticmethod
+    def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor whose default catalog is the attached file (``USE`` is per cursor)."""
+        cur = con.cursor()
+        cur.execute(f"USE {_CATALOG}")
+        return cur
+
     def schema(self) -> pd.DataFrame:
         """(table, type, column, data_type) of every table and view the box can query."""
         con = self.connection()
-        cur = con.cursor()
+        cur = self._cursor(con)
         try:
             return cur.execute(
                 """

@@ -41,6 +41,8 @@ SourceFormat = Literal["txt", "md", "html"]
 SUPPORTED_EXTENSIONS: dict[str, SourceFormat] = {
     ".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
 }
+# Documentation that sits next to notices in a folder (data/README.md) is not a notice.
+_NOT_NOTICES = frozenset({"readme", "changelog", "license", "licence"})
 # A notice is a few dozen KB; anything this big is not one (and would stall the pipeline).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -110,7 +112,8 @@ def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Yield the notice files named by ``paths`` (files or folders), each once.
 
     Folders are searched recursively for ``.txt .md .html .htm`` files (any letter case),
-    skipping hidden files and folders (names starting with ``.``); each folder's files come
+    skipping hidden files and folders (names starting with ``.``) and folder documentation
+    (``README.md``, ``CHANGELOG.txt``…, see ``_NOT_NOTICES``); each folder's files come
     sorted by path (folder by folder, like a file manager). A file named explicitly is
     yielded as is (``load_notice`` then rejects an unsupported extension); a path that does
     not exist raises :class:`NoticeReadError`.
@@ -125,6 +128,7 @@ def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                 for name in filenames:
                     candidate = Path(dirpath) / name
                     if (candidate.suffix.lower() in SUPPORTED_EXTENSIONS
+                            and candidate.stem.lower() not in _NOT_NOTICES
                             and not _is_hidden(candidate, path)):
                         found.append(candidate)
             candidates = sorted(found, key=lambda p: p.relative_to(path).parts)
@@ -202,7 +206,11 @@ def _frequent_hanzi_share(text: str) -> float:
 
 
 def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without a BOM: NULs sit on one side of mostly-ASCII code units."""
+    """UTF-16 text saved without a BOM: NULs sit mostly on one side of the code units.
+
+    ASCII digits and punctuation put a NUL in their high byte; a few frequent hanzi (一 U+4E00,
+    开 U+5F00) put one in the low byte, hence a ratio rather than "all on one side".
+    """
     if len(raw) % 2:
         return None
     even_nuls = raw[0::2].count(0)
@@ -210,7 +218,7 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     half = len(raw) // 2
     for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"),
                                   (even_nuls, odd_nuls, "utf-16-be")):
-        if nuls >= 0.05 * half and other <= 0.01 * half:
+        if nuls >= 0.05 * half and nuls >= 4 * other:
             text = _strict(raw, encoding)
             if text is not None and not _CONTROL.search(text):
                 return text, encoding
@@ -272,7 +280,7 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<!--.*?-->", re.DOTALL), ""),
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rule
-    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$",
+    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?:\n|\Z)",
                 re.MULTILINE), ""),  # table separator row
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE), r"\1"),
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # blockquote
@@ -311,27 +319,39 @@ _LIST_MARKER = re.compile(
     r"[①-⑳]|[一二三四五六七八九十]+是)")
 _METADATA_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|来源|作者|日期|时间|信息来源)\s*[::]")
 _TITLE_MIN, _TITLE_MAX = 6, 100
+_LEADING_TAG = re.compile(r"^【[^】]{1,30}】")
 
 
 def title_from_text(text: str) -> str | None:
     """The first title-like line above the first sentence, or ``None``.
 
     Title-like: 6–100 characters, not ending in sentence punctuation, not a list item or a
-    ``发布时间:``/``来源:`` metadata line. Lines opening with ``【`` (editor's notes and
-    tags such as ``【虚构示例…】``) are skipped. Only lines before the first sentence (a line
-    ending in punctuation or longer than 100 characters) are looked at, so a heading such
-    as ``一、整改工作基本情况`` further down is never taken for the title.
+    ``发布时间:``/``来源:`` metadata line. A leading ``【…】`` tag (``【虚构示例…】``) is set
+    aside: the rest of its line is the title if title-like, else the line is skipped. Only
+    lines before the first sentence (a line ending in punctuation or longer than 100
+    characters) are looked at, so a heading such as ``一、整改工作基本情况`` further down
+    is never taken for the title.
     """
     for line in text.split("\n"):
         line = line.strip()
-        if not line or line.startswith("【"):  # blank, or an editor's note / tag line
+        tag = _LEADING_TAG.match(line)
+        if tag:  # an editor's note or tag: its rest may be the title, else skip the line
+            rest = line[tag.end():].strip()
+            if _is_title_like(rest):
+                return rest
+            continue
+        if not line:
             continue
         if len(line) > _TITLE_MAX or line.endswith(_SENTENCE_END):
             return None
-        if (len(line) >= _TITLE_MIN and not _LIST_MARKER.match(line)
-                and not _METADATA_LINE.match(line)):
+        if _is_title_like(line):
             return line
     return None
+
+
+def _is_title_like(line: str) -> bool:
+    return (_TITLE_MIN <= len(line) <= _TITLE_MAX and not line.endswith(_SENTENCE_END)
+            and not _LIST_MARKER.match(line) and not _METADATA_LINE.match(line))
 
 
 # --------------------------------------------------------------------------- loading
@@ -389,7 +409,11 @@ def load_notice(path: str | Path) -> LoadedNotice:
         fmt = "html"
     title: str | None = None
     if fmt == "html":
-        article = html_to_text(decoded)
+        try:
+            article = html_to_text(decoded)
+        except RecursionError as exc:
+            raise NoticeReadError(
+                path, "HTML nested too deeply to read / 网页嵌套层级过深") from exc
         decoded, title = article.text, article.title
     elif fmt == "md":
         decoded = _markdown_to_text(decoded)

@@ -286,4 +286,6 @@ def test_ingest_uploads_reports_each_file(tmp_path: Path) -> None:
         "甲.txt": "new", "乙.txt": "new", "图片.png": "refused"}
     again = ingest_uploads(uploads[:1], db_path)
     assert again["status"].tolist() == ["unchanged"]
-    assert re.fullmatch(r"[0-9a-f]{16}", str(result.loc[0, "notice_id"]))
+    ids = result.set_index("file")["notice_id"]
+    assert re.fullmatch(r"[0-9a-f]{16}", str(ids["甲.txt"]))
+    assert again.loc[0, "notice_id"] == ids["甲.txt"]

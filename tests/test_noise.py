@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract.noise import load_noise_rules, strip_noise
 from extract.normalize import normalize_text
@@ -246,3 +248,26 @@ def test_corpus_removes_little(path: Path) -> None:
             assert any(0 < len(line) - len(k) <= 60
                        and (k[:10] == line[:10] or k[-10:] == line[-10:])
                        for k in kept), line[:40]
+
+
+# ----------------------------------------------------------------- properties
+
+_PIECES = st.sampled_from([
+    "EN", "首页", "分享到:", "上一篇:某文", "©", "版权所有", "冀ICP备1号", "来源:", "作者:",
+    "美高梅", "mgm", "威廉希尔", "_", "@:", "官网", "【打印】", "阅读量:12", "发布时间:2024-01-01",
+    "根据市委统一部署,", "已完成22个。", "整改情况:", "\n", "\n\n", " ", "\u3000", "高端装备",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_strip_noise_is_idempotent_and_canonical(text: str) -> None:
+    once = strip_noise(text)
+    assert strip_noise(once) == once
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_strip_noise_never_crashes(text: str) -> None:
+    assert isinstance(strip_noise(text), str)

@@ -11,7 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from extract.html_text import html_to_text
+from extract.normalize import normalize_text
 from extract.reading import (
     LoadedNotice,
     NoticeReadError,
@@ -22,12 +26,14 @@ from extract.reading import (
 )
 
 TITLE = "中共青禾市某某局委员会关于市委第二巡察组反馈意见整改进展情况的通报"
-BODY = "根据市委统一部署,2023年4月12日至6月13日,市委第二巡察组开展了常规巡察。已完成22个、基本完成4个。"
+BODY = ("根据市委统一部署,2023年4月12日至6月13日,市委第二巡察组开展了常规巡察。"
+        "已完成22个、基本完成4个。")
 NOTICE = f"{TITLE}\n\n{BODY}\n"
 # 镕 and 堃 exist in GBK but not in GB2312; 𠀀 (U+20000) only in GB18030 (four bytes).
 GBK_ONLY = f"{TITLE}\n朱镕基 王堃\n{BODY}"
 GB18030_ONLY = f"{TITLE}\n𠀀\n{BODY}"
-TRADITIONAL = "關於巡察整改進展情況的通報\n根據市委統一部署,巡察組反饋的問題已經全部完成整改,共計二十八個。"
+TRADITIONAL = ("關於巡察整改進展情況的通報\n"
+               "根據市委統一部署,巡察組反饋的問題已經全部完成整改,共計二十八個。")
 
 
 def _bom(bom: bytes, enc: str) -> Callable[[str], bytes]:
@@ -61,8 +67,7 @@ def test_encoding_detected(tmp_path: Path, text: str, encode: Callable[[str], by
     path.write_bytes(raw)
     loaded = load_notice(path)
     assert loaded.encoding == encoding
-    assert loaded.text == "\n".join(line for line in text.split("\n")).strip().replace(
-        f"{TITLE}\n\n", f"{TITLE}\n\n")
+    assert loaded.text == normalize_text(text)  # decoded to exactly the original text
     assert loaded.file_sha256 == hashlib.sha256(raw).hexdigest()
     assert loaded.source_format == "txt"
 
@@ -107,7 +112,7 @@ ERROR_CASES = [
     ("pdf_document", "a.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
     ("docx_renamed", "a.html", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 30, "docx"),
     ("empty_file", "a.txt", b"", "empty file"),
-    ("whitespace_only", "a.md", " \r\n\t\r\n".encode(), "empty file"),
+    ("whitespace_only", "a.md", b" \r\n\t\r\n", "empty file"),
     ("only_page_noise", "a.txt", "首页\n分享到:\n打印本页\n".encode(), "empty after cleaning"),
     ("html_without_text", "a.html", b"<html><body><script>var a=1;</script></body></html>",
      "empty after cleaning"),
@@ -147,15 +152,15 @@ def test_missing_file_and_folder_errors(tmp_path: Path) -> None:
 HTML_CASES = [
     # (id, html, expected canonical text, expected title hint)
     ("br_and_entities",
-     "<html><body><div class='content'><p>第一行&nbsp;&amp;<br>第二行&lt;整改&gt;</p>"
+     "<html><body><div class='content'><p>巡察整改第一行&nbsp;&amp;说明。<br>第二行&lt;整改&gt;</p>"
      "<p>整改完成率&#57;5.2%,已完成40项。</p></div></body></html>",
-     "第一行 &\n第二行<整改>\n整改完成率95.2%,已完成40项。", None),
+     "巡察整改第一行 &说明。\n第二行<整改>\n整改完成率95.2%,已完成40项。", None),
     ("chrome_dropped_article_kept",
-     "<html><head><title>通报标题_某某网</title><script>var x='<p>假的</p>';</script>"
+     "<html><head><title>某某局巡察整改通报_某某网</title><script>var x='<p>假的</p>';</script>"
      "<style>p{color:red}</style></head><body><header>网站名称</header><nav>首页 要闻</nav>"
      "<div id='zoom'><p>根据市委统一部署,开展了巡察。</p><!-- 注释 --><p>已完成22个。</p></div>"
      "<aside>相关阅读</aside><form>搜索</form><footer>版权所有</footer></body></html>",
-     "通报标题\n根据市委统一部署,开展了巡察。\n已完成22个。", "通报标题"),
+     "某某局巡察整改通报\n根据市委统一部署,开展了巡察。\n已完成22个。", "某某局巡察整改通报"),
     ("table_rows_and_cells",
      "<body><div class='article'><p>整改情况统计如下。</p><table><tr><th>序号</th><th>问题</th>"
      "<th>状态</th></tr><tr><td>1</td><td>学习不深入</td><td>已完成</td></tr></table></div></body>",
@@ -163,7 +168,7 @@ HTML_CASES = [
     ("layout_table_keeps_paragraphs",
      "<body><table><tr><td><p>根据市委统一部署,开展了巡察。</p><p>已完成22个。</p></td>"
      "<td>侧栏</td></tr></table></body>",
-     "根据市委统一部署,开展了巡察。\n已完成22个。", None),
+     "根据市委统一部署,开展了巡察。\n已完成22个。\n侧栏", None),
     ("largest_block_without_hints",
      "<body><div class='left'><a>首页</a> <a>要闻</a></div><div class='x1'><p>根据市委统一部署,"
      "市委第二巡察组开展了常规巡察。</p><p>反馈的28个问题已完成22个。</p></div></body>",
@@ -174,10 +179,12 @@ HTML_CASES = [
      "</div></body>",
      "已完成22个。\n基本完成4个。", None),
     ("source_newlines_between_hanzi_joined",
-     "<body><div class='content'><p>市委第二巡察组\n  对开发区开展了\n常规巡察, 共 3\n次。</p></div></body>",
+     "<body><div class='content'><p>市委第二巡察组\n  对开发区开展了\n常规巡察, 共 3\n次。</p>"
+     "</div></body>",
      "市委第二巡察组对开发区开展了常规巡察, 共 3 次。", None),
     ("h1_in_article_is_title",
-     "<html><head><title>某某网站</title></head><body><div class='article'><h1>关于整改进展情况的通报</h1>"
+     "<html><head><title>某某网站</title></head><body><div class='article'>"
+     "<h1>关于整改进展情况的通报</h1>"
      "<p>根据市委统一部署,开展了巡察。</p></div></body></html>",
      "关于整改进展情况的通报\n根据市委统一部署,开展了巡察。", "关于整改进展情况的通报"),
 ]
@@ -224,6 +231,7 @@ TITLE_CASES = [
     ("first_line_title", f"{TITLE}\n{BODY}", TITLE),
     ("metadata_line_skipped", f"发布时间:2024-04-15 来源:市委巡察办\n{TITLE}\n{BODY}", TITLE),
     ("editor_note_skipped", f"【虚构示例,仅供演示】本文为虚构。\n{TITLE}\n{BODY}", TITLE),
+    ("tag_before_title_removed", f"【虚构示例】{TITLE}\n{BODY}", TITLE),
     ("starts_with_sentence", f"{BODY}\n一、整改工作基本情况", None),
     ("heading_is_not_title", "一、整改工作基本情况\n" + BODY, None),
     ("too_short", "通报\n" + BODY, None),
@@ -260,13 +268,16 @@ def _touch(root: Path, rel: str) -> Path:
 def test_folder_recursion_order(tmp_path: Path) -> None:
     root = tmp_path / "notices"
     for rel in ["b.txt", "a/z.html", "a/b/c.md", "A.HTM", "a/y.TXT", ".hidden.txt",
-                ".git/x.txt", "a/.cache/d.txt", "notes.docx", "sub/scan.pdf"]:
+                ".git/x.txt", "a/.cache/d.txt", "notes.docx", "sub/scan.pdf", "README.md",
+                "a/index.html"]:
         _touch(root, rel)
     extra = _touch(tmp_path, "single.md")
     found = list(iter_notice_files([root, extra, root / "b.txt"]))
     rel = [p.relative_to(tmp_path).as_posix() for p in found]
-    assert rel == ["notices/A.HTM", "notices/a/b/c.md", "notices/a/y.TXT", "notices/a/z.html",
-                   "notices/b.txt", "single.md"]  # b.txt named again: yielded once
+    # sorted folder by folder; hidden files/folders, README and other extensions skipped;
+    # b.txt named again is yielded once
+    assert rel == ["notices/A.HTM", "notices/a/b/c.md", "notices/a/index.html",
+                   "notices/a/y.TXT", "notices/a/z.html", "notices/b.txt", "single.md"]
 
 
 def test_explicit_file_with_other_extension_is_yielded_then_rejected(tmp_path: Path) -> None:
@@ -274,3 +285,19 @@ def test_explicit_file_with_other_extension_is_yielded_then_rejected(tmp_path: P
     assert list(iter_notice_files([str(docx)])) == [docx]
     with pytest.raises(NoticeReadError, match="unsupported extension"):
         load_notice(docx)
+
+
+_HTML_PIECES = st.sampled_from([
+    "<p>", "</p>", "<div class='content'>", "</div>", "<br>", "<table>", "<tr>", "<td>", "</td>",
+    "</tr>", "</table>", "<script>", "</script>", "<!--", "-->", "&nbsp;", "&amp;", "&#", "<",
+    ">", "根据市委统一部署,", "已完成22个。", "\n", " ", "<h1>", "</h1>", "<title>", "</title>",
+    "<style>.x{display:none}</style>", "<span class='x'>", "<nav>", "</nav>", "<li>", "<ul>",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=40).map("".join))
+def test_html_to_text_never_crashes_and_is_canonical_after_normalising(html: str) -> None:
+    article = html_to_text(html)
+    assert "\ue000" not in article.text  # internal soft-break marker never leaks
+    assert normalize_text(normalize_text(article.text)) == normalize_text(article.text)

@@ -12,7 +12,6 @@ from dashboard.i18n import KINDS_ORDER
 from dashboard.ui import (
     code_label,
     download,
-    headers,
     query_param_list,
     require_data,
     set_query_param,

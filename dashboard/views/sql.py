@@ -57,7 +57,7 @@ with main:
     run = st.button(t("sql.run"), type="primary", key="sql_run", icon=":material/play_arrow:")
     history: list[str] = st.session_state.setdefault("sql_history", [])
     if history:
-        st.selectbox(t("sql.history"), [""] + history, key="sql_history_pick",
+        st.selectbox(t("sql.history"), ["", *history], key="sql_history_pick",
                      on_change=_use_history, format_func=lambda q: q[:80] if q else "—")
 
     if run or st.session_state.pop("sql_run_now", False):

@@ -12,6 +12,7 @@ measure, not the notice.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,8 +108,11 @@ def find_completion(text: str, folded: str, exclude: list[tuple[int, int]],
     sentences = [(m.start(), m.end()) for m in p.sentence.finditer(folded)]
     best: tuple[int, int] | None = None
     best_parts = 0
+    spans = sorted(exclude)
+    starts = [a for a, _ in spans]
     for i, (s, e) in enumerate(sentences):
-        if any(a <= s < b for a, b in exclude):
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and s < spans[k][1]:
             continue
         parts = _parts(folded, s, e)
         if not parts:

@@ -18,7 +18,10 @@ __all__ = ["rectification_segments", "rectification_text", "status_from_text"]
 
 _SPACES = regex.compile(r"[ \t\r]*\n[ \t\r\n]*")
 _SENTENCES = regex.compile(r"[^。!?;]+[。!?;]?")
-_MAX_STATUS_SENTENCE = 20
+# A status sentence is the status phrase plus a few filler characters ("目前已整改完成。",
+# "该问题已整改完成"); anything longer is about something narrower than the whole problem.
+_MAX_FILLER_CHARS = 5
+_DIGIT = regex.compile(r"\d")
 
 
 def _cut(node: Node) -> int:
@@ -42,7 +45,7 @@ def rectification_segments(node: Node) -> list[tuple[int, int]]:
             if text_start < stop:
                 spans.append((text_start, stop))
         return spans
-    start = node.title_end
+    start = max(node.title_end, node.status_mark_end)
     return [(start, cut)] if start < cut else []
 
 
@@ -64,7 +67,13 @@ def _status_re() -> regex.Pattern[str]:
 
 
 def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
-    """``(status, start, end)`` from a short first or last sentence such as ``已整改完成。``."""
+    """``(status, start, end)`` from a first or last sentence that is just a status.
+
+    >>> from extract.notice.fold import fold_for_matching as f
+    >>> t = "制定了制度。目前已整改完成。"; status_from_text(f(t), [(0, len(t))])[0]
+    'completed'
+    >>> t = "制定了制度。截至目前,4个行政村已全部整改完成。"; status_from_text(f(t), [(0, len(t))])
+    """
     if not spans:
         return None
     candidates = []
@@ -80,10 +89,10 @@ def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, in
     lx = lexicon()
     status_re = _status_re()
     for cs, ce in candidates:
-        sentence = folded[cs:ce].strip()
-        if not sentence or len(sentence) > _MAX_STATUS_SENTENCE:
+        sentence = folded[cs:ce].strip(" \t\r\n。!?;,")
+        if not sentence or _DIGIT.search(sentence):
             continue
         m = status_re.search(folded, cs, ce)
-        if m is not None:
+        if m is not None and len(sentence) - len(m.group()) <= _MAX_FILLER_CHARS:
             return lx.status_of[m.group()], m.start(), m.end()
     return None

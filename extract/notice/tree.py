@@ -61,6 +61,7 @@ class Node:
     status: str | None = None
     status_text: str | None = None
     status_from_heading: bool = False
+    status_mark_end: int = -1  # end of a "(已完成)" mark after the heading; body starts after it
     is_problem: bool = False
 
 
@@ -263,6 +264,7 @@ class _Builder:
         mark = self.p.status_mark.search(self.folded, node.title_start, window_end)
         if mark is not None:
             self._set_status(node, mark.group("s"), mark.start(), mark.end())
+            node.status_mark_end = mark.end()
 
     def _inline_sequence(self, s: int, e: int, first: int) -> list[regex.Match[str]]:
         """``N是`` markers in order first, first+1, … (a stray ``三是`` alone is ignored)."""
@@ -314,6 +316,7 @@ class _Builder:
             return False
         ps, pe = cells[roles["problem"]]
         node = self.open_node("table_row", number, s, ps, pe, str(number))
+        node.label = self.text[no_s:no_e].strip()
         if "rect" in roles and roles["rect"] < len(cells):
             node.rect_cell = cells[roles["rect"]]
         if "status" in roles and roles["status"] < len(cells):
@@ -358,6 +361,20 @@ def _real_attachments(folded: str, paragraphs: list[tuple[int, int]]) -> dict[in
     return {s: numbers[s] for s in last.values()}
 
 
+_DATE_LINE = regex.compile(
+    r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*")
+_MAX_ORG_CHARS = 50
+
+
+def _is_signature(folded: str, org: tuple[int, int], date_line: tuple[int, int]) -> bool:
+    """An organisation line followed by a date line: the signature that ends the body."""
+    if _DATE_LINE.fullmatch(folded, *date_line) is None:
+        return False
+    line = folded[org[0]:org[1]]
+    return len(line) <= _MAX_ORG_CHARS and line.endswith(lexicon().org_suffixes)
+
+
 def build_tree(text: str, folded: str) -> Tree:
     """Build the numbered-item tree of ``text`` (``folded`` is its matching copy)."""
     lx = lexicon()
@@ -368,7 +385,9 @@ def build_tree(text: str, folded: str) -> Tree:
     noise = lx.noise_openers
     body_start: int | None = None
     tail = False  # after the closing paragraph: only attachments restart the tree
+    prev: tuple[int, int] | None = None
     for s, e in paragraphs:
+        before, prev = prev, (s, e)
         if s in attachments:
             hit = match_attachment(folded[s:e])
             assert hit is not None
@@ -383,6 +402,13 @@ def build_tree(text: str, folded: str) -> Tree:
             b.table = None
             continue
         if tail:
+            continue
+        if before is not None and _is_signature(folded, before, (s, e)):
+            if b.body_end is None and b.branch == 0:
+                b.body_end = before[0]
+            b.close_all(before[0])
+            tail = True
+            b.table = None
             continue
         if b.table is not None:
             if b.table_row(s, e):

@@ -61,7 +61,8 @@ def _grammar() -> dict[str, Any]:
     post_alt = trie_pattern(sorted(approx["suffix"], key=len, reverse=True))
     infix_alt = "|".join(regex.escape(w) for w in approx["infix"])
     pattern = rf"""
-        (?=[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾百半])   # prefilter: a numeral starts here
+        # prefilter: a numeral (or 百分之 / 半) starts here
+        (?=[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾百半])
         (?:
         (?P<halfq>
             (?P<hn>{_NUM_CN}|{_NUM_AR})个半(?P<hmonth>月|小时)
@@ -74,7 +75,7 @@ def _grammar() -> dict[str, Any]:
         (?P<s1>{_SCALE})
         (?:(?P<rsep>{_RSEP})(?P<n2>{_NUM_AR}|{_NUM_CN})(?P<ax2>{infix_alt})?(?P<s2>{_SCALE}))?
         (?P<ax3>{infix_alt})?
-        (?P<unit>{unit_alt})?
+        (?:[ \u3000]?(?P<unit>{unit_alt}))?       # scraped text sometimes has "13 件"
         (?P<post>{post_alt})?
         )
     """
@@ -163,6 +164,27 @@ def _one_as_article(g: dict[str, Any], text: str, end: int) -> bool:
     if end >= len(text) or text[end] in _CLAUSE_END or not is_cjk(text[end]):
         return False
     return not text.startswith(g["one_ok"], end)
+
+
+_RANGE_CONNECTORS = frozenset({"-", "~", "—", "–", "至", "到", "——"})
+
+
+def _merge_unit_ranges(folded: str, rows: list[Any]) -> list[Any]:
+    """``10%-20%`` / ``2万元至5万元``: both ends carry the unit, one quantity with value_high."""
+    merged: list[Any] = []
+    for row in rows:
+        if merged:
+            prev = merged[-1]
+            if (prev[2] == row[2] != "date" and prev[5] == row[5] and prev[4] is None
+                    and row[4] is None and folded[prev[1]:row[0]] in _RANGE_CONNECTORS
+                    and isinstance(prev[3], float) and row[3] > prev[3]):
+                approx = prev[6] or row[6]
+                qualifier = prev[8] if prev[8] != "accurate" else row[8]
+                merged[-1] = (prev[0], row[1], prev[2], prev[3], row[3], prev[5], approx,
+                              False, qualifier)
+                continue
+        merged.append(row)
+    return merged
 
 
 def _parallel_one(text: str, s: int, e: int) -> bool:
@@ -270,7 +292,7 @@ class _Extractor:
                 m.group("hu"), m.group("hu"))
         self._emit(s, e, "duration", _float(value), None, unit, False, "accurate")
 
-    def _quantity(self, m: regex.Match[str]) -> None:  # noqa: C901 - one decision list
+    def _quantity(self, m: regex.Match[str]) -> None:
         g = self.g
         folded = self.folded
         n1 = m.group("n1")
@@ -294,14 +316,23 @@ class _Extractor:
             return
         if not arabic and before and any(folded.endswith(p, 0, s) for p in g["name_prefixes"]):
             return
-        if not arabic and len(n1) > 1 and all(ch in CN_DIGITS for ch in n1):
-            if parse_range(n1) is None:
-                return
+        if (not arabic and len(n1) > 1 and all(ch in CN_DIGITS for ch in n1)
+                and parse_range(n1) is None):
+            return
 
         ordinal = before == "第"
         if ordinal:
             self._rank(m, s, e)
             return
+
+        if post in ("多", "余") and (
+            not unit_text or g["units"][unit_text].kind != "duration"
+            or (after != "" and after in "年月天")
+        ):
+            # 两年多 (more than two years) but 2个多年未发展 (two … for many years).
+            post = None
+            e = m.end("unit") if unit_text else m.end("s1")
+            after = folded[e] if e < len(folded) else ""
 
         unit: Unit | None = None
         implied_unit: str | None = None
@@ -475,6 +506,7 @@ class _Extractor:
         date_spans = self.scan_dates()
         self.scan_quantities(date_spans)
         self.out.sort(key=lambda r: (r[0], r[1]))
+        self.out = _merge_unit_ranges(self.folded, self.out)
         starts = sentence_starts(split_sentences(self.text))
         result: list[Quantity] = []
         text = self.text

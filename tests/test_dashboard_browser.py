@@ -1,0 +1,185 @@
+"""The dashboard in a real browser: ``streamlit run`` in a subprocess, headless Chromium on top.
+
+AppTest never runs the frontend, so this is what proves the pages actually render (charts
+draw, Chinese text shows, the SQL box answers) the way a user sees them. Screenshots go to
+``test-artifacts/screenshots/`` (git-ignored) for a human look.
+
+Chromium is the Debian package. The session installs it when it is missing and we may
+(root + apt-get); otherwise the test is skipped, except under ``CI=true`` where a missing
+browser is a failure, not a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard_fixtures import REPO, build_fixture_db
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+STARTUP_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 30_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The Chromium binary, installed with apt-get once per session when missing and allowed."""
+    if not CHROMIUM.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True,
+                       timeout=900)
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+                       check=False, env=env, capture_output=True, timeout=1800)
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found and could not be installed"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``streamlit run dashboard/app.py`` on a free port, stopped in teardown."""
+    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "fixture.duckdb")
+    port = _free_port()
+    log = tmp_path_factory.getbasetemp() / "streamlit.log"
+    env = {**os.environ, "XUNCHA_DB": str(db)}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    except RuntimeError as exc:
+        pytest.fail(f"{exc}\n{log.read_text(errors='replace')[-3000:]}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    tab = context.new_page()
+    tab.set_default_timeout(UI_TIMEOUT_MS)
+    yield tab
+    context.close()
+
+
+def _settle(tab) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the run (no running indicator, no spinner)."""
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_selector("[data-testid='stApp']")
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS
+    )
+
+
+def _shot(tab, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_overview_in_chromium(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/")
+    page.get_by_role("heading", name="总览").wait_for()
+    _settle(page)
+    # KPI values are DOM text; unit names appear as chart tick labels (SVG text).
+    page.get_by_test_id("stMetricValue").first.wait_for()
+    assert "12" in page.get_by_test_id("stMetric").nth(2).inner_text()
+    page.locator(".js-plotly-plot .xtick text", has_text="示例县农业农村局").first.wait_for()
+    assert page.locator(".js-plotly-plot .bars path").count() > 0, "stacked bars drawn"
+    _shot(page, "overview")
+
+
+def test_compare_in_chromium(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/compare?kind=money&unit=%E5%85%83")
+    page.get_by_role("heading", name="对比").wait_for()
+    _settle(page)
+    metric = page.get_by_test_id("stMetric").filter(has_text="合计(元)")
+    metric.wait_for()
+    assert "1.7亿元" in metric.inner_text()
+    page.locator(".js-plotly-plot .xtick text", has_text="示例市财政局").first.wait_for()
+    _shot(page, "compare")
+
+
+def test_sql_in_chromium(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/sql")
+    page.get_by_role("heading", name="SQL 查询").wait_for()
+    _settle(page)
+    box = page.get_by_role("textbox", name="SQL 语句")
+    box.fill("SELECT inspected_unit || '·结果' AS 单位 FROM notices ORDER BY 1 LIMIT 1")
+    page.get_by_role("button", name="运行").click()
+    page.get_by_text("返回 1 行").wait_for()
+    _settle(page)
+    # The grid draws on a canvas; its accessible table mirrors the cells.
+    page.locator("[data-testid='stDataFrame'] table", has_text="示例区教育局·结果").first \
+        .wait_for(state="attached")
+    _shot(page, "sql")
+
+    box.fill("DELETE FROM notices")
+    page.get_by_role("button", name="运行").click()
+    page.get_by_text("只允许只读的 SELECT 查询").wait_for()
+    _shot(page, "sql_refused")
