@@ -103,6 +103,7 @@ def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
     unit, e.g. 元 → 万元) or ``quantity_count``.
     """
     fig = go.Figure()
+    shown_units: list[str] = []
     for unit, part in df.groupby("unit", sort=False):
         if measure == "quantity_count":
             y = part["quantity_count"]
@@ -111,6 +112,7 @@ def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
             max_abs = part["value_sum"].abs().max()
             divisor, shown = choose_scale(str(unit), None if pd.isna(max_abs) else max_abs)
             y = part["value_sum"] / divisor
+        shown_units.append(shown)
         fig.add_trace(
             go.Bar(
                 name=f"{unit}" if measure == "quantity_count" else shown,
@@ -121,8 +123,11 @@ def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
                 + "<br>n=%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", xaxis={"tickangle": -30},
-                      yaxis={"title": label(f"compare.measure.{measure}", lang)})
+    axis_title = label(f"compare.measure.{measure}", lang)
+    if len(shown_units) == 1:
+        axis_title += f" ({shown_units[0]})"
+    fig.update_layout(barmode="group", xaxis={"tickangle": -30}, showlegend=True,
+                      yaxis={"title": axis_title})
     return _layout(fig, label("compare.chart_title", lang))
 
 

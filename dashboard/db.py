@@ -104,7 +104,7 @@ def status() -> DbStatus:
     return DbStatus("ok", path, kpis=kpis)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False, on_release=SqlBox.close)
 def sql_box(path_str: str) -> SqlBox:
     """The locked-down SQL runner for this file (it reattaches by itself after an ingest)."""
     return SqlBox(Path(path_str))

@@ -13,8 +13,14 @@ as ``XXXX``) and counts, per kind and overall:
 * **approx accuracy**: over span-matched pairs, how often the ``approx`` flag agrees.
 
 Precision counts a false positive under the kind the extractor gave it; recall counts a miss
-under the gold kind. Run it as ``python -m extract.evaluate [--gold DIR] [--corpus DIR] [--json]
-[--show-errors N]``.
+under the gold kind.
+
+A row may instead carry its sentence itself in ``"text"`` (then ``file``/``start``/``end``/``sha1``
+are not needed): that is how the held-out set in ``tests/heldout/`` stores sentences we composed
+ourselves, which are not corpus text. Such rows need no corpus folder.
+
+Run it as ``python -m extract.evaluate [--gold DIR] [--corpus DIR] [--json] [--show-errors N]``
+(``--gold tests/heldout`` scores the held-out set).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ DEFAULT_GOLD_DIR = REPO_ROOT / "tests" / "gold"
 DEFAULT_CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
 REL_TOL = 1e-9
 ROW_KEYS = ("id", "file", "start", "end", "sha1", "quantities")
+TEXT_ROW_KEYS = ("id", "text", "quantities")  # a row carrying its own sentence
 QUANTITY_KEYS = ("surface", "start", "end", "kind", "value", "value_high", "unit", "approx")
 LEVELS = ("detection", "exact")
 
@@ -67,7 +74,11 @@ class GoldQuantity:
 
 @dataclass(frozen=True, slots=True)
 class GoldRow:
-    """One annotated sentence: where it is in its corpus file and every quantity in it."""
+    """One annotated sentence: where it is in its corpus file and every quantity in it.
+
+    ``text`` is set for rows that carry their own sentence (no corpus file); ``file`` is then
+    empty, ``start``/``end`` delimit the whole text and ``sha1`` is computed from it.
+    """
 
     id: str
     file: str
@@ -77,6 +88,7 @@ class GoldRow:
     covers: str
     quantities: tuple[GoldQuantity, ...]
     source: str = ""  # "000.jsonl:12", for error messages
+    text: str | None = None  # the sentence itself, for rows not taken from the corpus
 
 
 @dataclass(slots=True)
@@ -239,7 +251,8 @@ def load_gold(gold_dir: Path) -> list[GoldRow]:
 def _row_from_json(raw: Any, where: str) -> GoldRow:
     if not isinstance(raw, dict):
         raise GoldError(f"{where}: a row must be a JSON object")
-    missing = [k for k in ROW_KEYS if k not in raw]
+    has_text = "text" in raw
+    missing = [k for k in (TEXT_ROW_KEYS if has_text else ROW_KEYS) if k not in raw]
     if missing:
         raise GoldError(f"{where}: row lacks {', '.join(missing)}")
     if not isinstance(raw["quantities"], list):
@@ -252,6 +265,15 @@ def _row_from_json(raw: Any, where: str) -> GoldRow:
                 + ", ".join(QUANTITY_KEYS)
             )
         quantities.append(GoldQuantity(**{k: q[k] for k in QUANTITY_KEYS}))
+    if has_text:
+        text = raw["text"]
+        if not isinstance(text, str) or not text.strip():
+            raise GoldError(f"{where} (row {raw['id']}): 'text' must be a non-empty string")
+        return GoldRow(
+            id=str(raw["id"]), file="", start=0, end=len(text), sha1=sentence_sha1(text),
+            covers=str(raw.get("covers", "")), quantities=tuple(quantities), source=where,
+            text=text,
+        )
     for key in ("start", "end"):
         if not isinstance(raw[key], int) or raw[key] < 0:
             raise GoldError(f"{where} (row {raw['id']}): '{key}' must be a non-negative integer")
@@ -294,6 +316,8 @@ class CorpusReader:
 
     def sentence(self, row: GoldRow) -> str:
         """The annotated sentence of ``row``; a hash mismatch is a :class:`GoldError`."""
+        if row.text is not None:
+            return row.text
         text = self.text(row.file)
         if not 0 <= row.start < row.end <= len(text):
             raise GoldError(
@@ -440,16 +464,22 @@ def evaluate(
     """Score ``extractor`` (default: ``extract.extract_quantities``) on every gold row.
 
     Raises :class:`GoldError` for a missing folder, a malformed row or a sha1 mismatch, and
-    :class:`ExtractorUnavailable` when no extractor can be imported. An exception raised by the
-    extractor on one sentence is recorded as a ``crash`` error and its gold quantities count
-    as misses, so one bad sentence does not hide the rest of the score.
+    :class:`ExtractorUnavailable` when no extractor can be imported. The corpus folder is only
+    required when some row points into it (rows with their own ``text`` do not). An exception
+    raised by the extractor on one sentence is recorded as a ``crash`` error and its gold
+    quantities count as misses, so one bad sentence does not hide the rest of the score.
     """
-    corpus = CorpusReader(corpus_dir)  # checked first: the clearest error for a wrong --corpus
     rows = load_gold(gold_dir)
+    # Opened before the extractor is looked up: the clearest error for a wrong --corpus.
+    corpus = CorpusReader(corpus_dir) if any(row.text is None for row in rows) else None
     func = extractor if extractor is not None else default_extractor()
     report = EvalReport()
     for row in rows:
-        sentence = corpus.sentence(row)
+        if row.text is not None:
+            sentence = row.text
+        else:
+            assert corpus is not None  # opened above whenever a row lacks text
+            sentence = corpus.sentence(row)
         report.rows += 1
         if not row.quantities:
             report.rows_without_quantities += 1

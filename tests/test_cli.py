@@ -87,7 +87,7 @@ def test_sql_table_csv_json(db: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert list(df.columns) == ["inspected_unit", "quantity_count"] and len(df) == 2
     assert main(["sql", q, "--json", "--db", str(db)]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {r["inspected_unit"] for r in rows} == {"云岭开发区", "青禾园区"}
+    assert {r["inspected_unit"] for r in rows} == {"云岭开发区党工委", "青禾园区党工委"}
 
 
 def test_sql_from_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,7 +169,7 @@ def test_export_bom_roundtrip_and_since(db: Path, tmp_path: Path) -> None:
         assert raw.startswith(b"\xef\xbb\xbf"), name
         assert b"\r\n" in raw and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     notices = pd.read_csv(out / "notices.csv", encoding="utf-8-sig")
-    assert set(notices["inspected_unit"]) == {"云岭开发区", "青禾园区"}
+    assert set(notices["inspected_unit"]) == {"云岭开发区党工委", "青禾园区党工委"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows = {f["name"]: f["rows"] for f in manifest["files"]}
     assert rows["notices.csv"] == 2

@@ -27,11 +27,11 @@ READER = textwrap.dedent("""
     from pathlib import Path
     from extract.store import open_readonly, file_signature
     from extract.export import export_all
-    db, out, seconds, mode = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+    db, out, stop, mode = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
     errors, seen, loops = [], set(), 0
     con, sig = None, None
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 300  # safety net; the test creates `stop` when done
+    while time.monotonic() < deadline and not stop.exists():
         loops += 1
         try:
             if mode == "export":
@@ -69,6 +69,7 @@ def _spawn(code: str, *args: object) -> subprocess.Popen[bytes]:
 @pytest.mark.slow
 def test_readers_never_see_lock_errors_while_ingest_runs(tmp_path: Path) -> None:
     db = tmp_path / "live.duckdb"
+    stop = tmp_path / "stop"
     ingest_paths([write_notice(tmp_path / "in0", "n0.txt", study=0)], db)
     readers = [
         _spawn(READER, db, tmp_path / f"reader{i}.json", 12, mode)
@@ -79,7 +80,9 @@ def test_readers_never_see_lock_errors_while_ingest_runs(tmp_path: Path) -> None
         w = _spawn(WRITER, db, write_notice(tmp_path / f"in{i}", f"n{i}.txt", study=i))
         _, err = w.communicate(timeout=120)
         assert w.returncode == 0, err.decode()
-        time.sleep(0.3)
+        time.sleep(0.5)
+    time.sleep(1.0)  # let every reader notice the last swap
+    stop.touch()
     for r in readers:
         _, err = r.communicate(timeout=120)
         assert r.returncode == 0, err.decode()

@@ -286,3 +286,54 @@ def test_pages_on_the_ingested_sample_notices(page: str, tmp_path_factory: pytes
         build_ingested_db(db, sample_notice_files())
     at = open_page(page, db, monkeypatch)
     assert at.title and at.title[0].value != "欢迎使用 xuncha"
+
+
+def test_app_reopens_after_the_file_is_swapped(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest replaces the live file (os.replace); the next run must read the new file."""
+    import os
+
+    live = build_empty_db(tmp_path / "live.duckdb")
+    at = open_page("overview", live, monkeypatch)
+    assert at.title[0].value == "欢迎使用 xuncha"
+    os.replace(build_fixture_db(tmp_path / "next.duckdb"), live)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    assert "通报 3" in texts(at)
+
+
+def test_cursors_per_query_survive_parallel_sessions(fixture_db: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached connection shared by threads: each query takes its own cursor (notes §2)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard import data, db
+    from extract.store import file_signature
+
+    monkeypatch.setenv("XUNCHA_DB", str(fixture_db))
+    con = db._connection(str(fixture_db), file_signature(fixture_db))
+
+    def work(i: int) -> int:
+        with con.cursor() as cur:
+            return len(data.quantities(cur, data.QuantityFilter(text="学习" if i % 2 else "")))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(work, range(40)))
+    assert set(results) == {12, 3}  # all, and the three in sentences about 学习
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_untranslated_label_keys_shown(page: str, lang: str, fixture_db: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing label falls back to its key (e.g. ``col.xyz``); none may reach the screen."""
+    import re
+
+    at = open_page(page, fixture_db, monkeypatch, lang=lang)
+    shown = texts(at) + "\n".join(
+        ",".join(map(str, df.value.columns)) for df in at.dataframe)
+    shown += "\n".join(str(getattr(w, "label", "")) for w in at.get("button"))
+    leaks = re.findall(r"\b(?:col|nav|field|status|kind|chart|compare|explorer|detail|sql|"
+                       r"import|overview|first_run|kpi|table|timeline)\.[a-z_.]+\b", shown)
+    assert not leaks

@@ -167,6 +167,7 @@ def test_compare_figure_groups_units_in_display_units(con) -> None:
     assert fig.layout.barmode == "group"
     assert [t.name for t in fig.data] == ["亿元"]
     assert sorted(fig.data[0].y) == [0.2, 1.5]
+    assert fig.layout.yaxis.title.text == "数值合计 (亿元)"
 
 
 def test_timeline_figure_marks_known_dates_only(con) -> None:
@@ -289,3 +290,12 @@ def test_ingest_uploads_reports_each_file(tmp_path: Path) -> None:
     ids = result.set_index("file")["notice_id"]
     assert re.fullmatch(r"[0-9a-f]{16}", str(ids["甲.txt"]))
     assert again.loc[0, "notice_id"] == ids["甲.txt"]
+
+
+@pytest.mark.parametrize("module", ["dashboard.units", "dashboard.highlight", "dashboard.importer"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

@@ -169,6 +169,20 @@ CASES_REAL: list[tuple[str, str, list[Row]]] = [
     ("个多月", "历时两个多月", [("两个多月", "duration", 2, None, "个月", True)]),
     ("上半年", "2022年上半年", [("2022年上半年", "date", "2022-01", "2022-06", "月", False)]),
     ("前三季度", "前三季度", [("前三季度", "date", "XXXX-01", "XXXX-09", "季度", False)]),
+    ("range-unit-both-ends-%", "占比10%-20%", [("10%-20%", "percent", 10, 20, "%", False)]),
+    ("range-unit-both-ends-万元", "补助2万元至5万元",
+     [("2万元至5万元", "money", 20000, 50000, "元", False)]),
+    ("space-before-unit", "立案 13件", [("13件", "count", 13, None, "件", False)]),
+    ("time-of-day-时分", "上午9时30分召开", []),
+    ("suffix-多-duration", "两年多来", [("两年多", "duration", 2, None, "年", True)]),
+    ("多年-not-approx", "2个多年未发展党员村", [("2个", "count", 2, None, "个", False)]),
+    ("chinese-date", "二〇二三年十月二十日", [
+        ("二〇二三年十月二十日", "date", "2023-10-20", None, "日", False)]),
+    ("工作日", "在30个工作日内办结", [("30个工作日", "duration", 30, None, "工作日", False)]),
+    ("rank-第8位", "在全省106个县中位列第8位", [("106个", "count", 106, None, "个", False),
+                                        ("第8位", "rank", 8, None, "位", False)]),
+    ("iso-slash-date", "2023/5/10", [("2023/5/10", "date", "2023-05-10", None, "日", False)]),
+    ("5G-excluded-count-kept", "新建5G基站120个", [("120个", "count", 120, None, "个", False)]),
     ("cross-year-range", "2023年11月29日至2024年1月31日", [
         ("2023年11月29日", "date", "2023-11-29", None, "日", False),
         ("2024年1月31日", "date", "2024-01-31", None, "日", False)]),
@@ -239,6 +253,8 @@ CASES_NEGATIVE: list[tuple[str, str]] = [
     ("name-第四小学", "第四小学"), ("name-千阳县", "千阳县"), ("name-七里墩", "七里墩"),
     ("name-红十字会", "红十字会"), ("name-巡察一组", "巡察一组"), ("name-二楼", "二楼"),
     ("name-周一至周五", "周一至周五"),
+    # traditional script follows the same rules
+    ("trad-slogan", "堅決做到「兩個維護」"), ("trad-names", "千陽縣第四小學,巡察一組"),
     # programme names and page furniture
     ("programme-三年行动", "三年行动计划"), ("page-上一篇", "上一篇:"), ("page-阅读量", "阅读量:"),
 ]
@@ -307,6 +323,9 @@ CASES_FIELDS: list[tuple[str, str, str, str, str]] = [
      "技术改造专项扶持资金"),
     ("metric-strips-verbs", "已整改完成40项,完成率95.2%", "40项", "metric", "整改完成"),
     ("metric-rate", "已整改完成40项,完成率95.2%", "95.2%", "metric", "完成率"),
+    ("metric-skips-other-numbers", "群众满意度由85.3%提升到92.1%", "92.1%", "metric",
+     "群众满意度"),
+    ("metric-keeps-共性", "共性问题六大类", "六大类", "metric", "共性问题"),
     ("qualifier-blur+", "900余万元", "900余万元", "qualifier", "blur+"),
     ("qualifier-blur", "约1428亩", "约1428亩", "qualifier", "blur"),
     ("qualifier-blur-", "不到10家", "不到10家", "qualifier", "blur-"),

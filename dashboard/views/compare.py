@@ -130,7 +130,7 @@ shown = table[["label", "kind", "unit", "quantity_count", "display_sum", "displa
                "value_sum", "value_min", "value_max", "any_approx", "notice_id"]]
 st.dataframe(
     headers(shown),
-    hide_index=True,
+    hide_index=True, placeholder="—",
     column_config={t("col.display_sum"): st.column_config.NumberColumn(format="%.2f")},
 )
 download(headers(shown.drop(columns=["display_sum", "display_unit"])), "compare",

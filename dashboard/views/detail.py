@@ -63,7 +63,7 @@ with st.expander(t("detail.metadata")):
         {"field": [t(f"col.{f}") for f in META_FIELDS],
          "value": [_text(meta[f]) for f in META_FIELDS]}
     )
-    st.dataframe(meta_table, hide_index=True,
+    st.dataframe(meta_table, hide_index=True, placeholder="—",
                  column_config={"field": t("detail.field"), "value": t("detail.value")})
     download(meta_table, f"notice_{notice_id}", key="dl_meta")
 
@@ -111,7 +111,7 @@ else:
     st.caption(" · ".join(f"{code_label('status', s)} {n}" for s, n in counts.items()))
     st.dataframe(
         tree[["path", "display_title", "status_label", "quantity_count", "is_problem"]],
-        hide_index=True,
+        hide_index=True, placeholder="—",
         column_config={
             "path": t("col.problem_path"),
             "display_title": st.column_config.TextColumn(t("col.problem_title"), width="large"),
@@ -129,5 +129,5 @@ anomalies = db.query("anomalies", notice_id)
 if anomalies.empty:
     st.caption(t("detail.no_anomalies"))
 else:
-    st.dataframe(headers(anomalies), hide_index=True)
+    st.dataframe(headers(anomalies), hide_index=True, placeholder="—")
     download(headers(anomalies), f"anomalies_{notice_id}", key="dl_anomalies")

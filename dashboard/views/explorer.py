@@ -99,7 +99,7 @@ table = rows[["label", "surface", "shown_value", "kind_label", "metric", "proble
               "approx", "value", "unit", "quantity_id"]]
 event = st.dataframe(
     table,
-    hide_index=True,
+    hide_index=True, placeholder="—",
     on_select="rerun",
     selection_mode="single-row",
     key="qx_table",

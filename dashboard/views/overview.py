@@ -29,7 +29,7 @@ shown = notices[[
 ]]
 st.dataframe(
     shown,
-    hide_index=True,
+    hide_index=True, placeholder="—",
     column_config={
         "label": st.column_config.TextColumn(t("col.inspected_unit"), pinned=True),
         "inspection_body": t("col.inspection_body"),
@@ -66,7 +66,7 @@ else:
         st.warning(t("overview.mismatch", n=len(mismatched)))
         st.dataframe(
             headers(mismatched[["label", "stated_rate", "computed_rate", "issues"]]),
-            hide_index=True,
+            hide_index=True, placeholder="—",
         )
     download(headers(completion.drop(columns=[c for c in completion.columns
                                               if c.endswith("_ratio")])),

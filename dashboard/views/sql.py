@@ -50,7 +50,7 @@ with main:
     for i, example in enumerate(examples()):
         ex_cols[i % 3].button(example[f"title_{lang()}"], key=f"sql_example_{i}",
                               on_click=_use_example, args=(example["sql"],),
-                              use_container_width=True)
+                              width="stretch")
     if "sql_text" not in st.session_state:
         st.session_state["sql_text"] = examples()[0]["sql"].strip()
     sql = st.text_area(t("sql.query"), key="sql_text", height=180)
@@ -87,5 +87,5 @@ with main:
         st.caption(t("sql.rows", n=len(result.frame), seconds=f"{result.elapsed_s:.3f}"))
         if result.truncated:
             st.warning(t("sql.truncated", n=MAX_ROWS))
-        st.dataframe(result.frame, hide_index=True, key="sql_table")
+        st.dataframe(result.frame, hide_index=True, key="sql_table", placeholder="NULL")
         download(result.frame, "query", key="dl_sql")

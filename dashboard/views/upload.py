@@ -52,7 +52,7 @@ if results is not None:
         t(f"import.refused.{e}") if s == "refused" else e
         for s, e in zip(results["status"], results["error"], strict=True)
     ]
-    st.dataframe(headers(shown), hide_index=True)
+    st.dataframe(headers(shown), hide_index=True, placeholder="—")
     download(headers(shown), "import", key="dl_import")
     failed = results[results["status"].isin(["failed", "refused"])]
     for row in failed.itertuples():

@@ -7,9 +7,8 @@ under ``1.`` is how many notices number problems across categories).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-
-import regex
 
 from extract.model import Anomaly
 from extract.notice.tree import Node
@@ -21,7 +20,7 @@ _MIN_DUPLICATE_CHARS = 30
 # Share of the shorter block's character bigrams found in the other block, above which two
 # rectification blocks count as the same paragraph repeated (with light edits).
 _SIMILAR = 0.7
-_WS = regex.compile(r"\s+")
+_WS = re.compile(r"\s+")
 
 
 def _missing(a: int, b: int) -> str:

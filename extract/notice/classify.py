@@ -20,10 +20,9 @@ apply to the problems under it that state none of their own.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import lru_cache
-
-import regex
 
 from extract.notice.lexicon import lexicon
 from extract.notice.tree import Node
@@ -32,10 +31,10 @@ __all__ = ["classify_nodes"]
 
 
 @lru_cache(maxsize=1)
-def _heading_status_re() -> regex.Pattern[str]:
+def _heading_status_re() -> re.Pattern[str]:
     lx = lexicon()
     words = [w for w in lx.status_of if w not in lx.marker_only]
-    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _title(folded: str, node: Node) -> str:
@@ -84,6 +83,8 @@ def classify_nodes(nodes: list[Node], folded: str) -> None:
         groups[(id(n.parent), n.style)].append(n)
     group_support: dict[tuple[int, str], float] = {}
     for key, members in groups.items():
+        if members[0].inline:  # inline items never use group evidence
+            continue
         hits = sum(1 for m in members
                    if _explicit(m) or _reads_like_problem(titles[id(m)]))
         group_support[key] = hits / len(members)
@@ -97,9 +98,9 @@ def classify_nodes(nodes: list[Node], folded: str) -> None:
                 parent_problem = True
                 break
             ancestor = ancestor.parent
-        decided[id(n)] = _decide(n, titles[id(n)], parent_problem,
-                                 group_support[(id(n.parent), n.style)],
-                                 len(groups[(id(n.parent), n.style)]))
+        key = (id(n.parent), n.style)
+        decided[id(n)] = _decide(n, titles[id(n)], parent_problem, group_support.get(key, 0.0),
+                                 len(groups[key]))
         n.is_problem = decided[id(n)]
     _inherit_heading_status(nodes, titles)
 

@@ -12,11 +12,9 @@ measure, not the notice.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import regex
 
 from extract.model import Completion
 from extract.notice.lexicon import lexicon
@@ -24,6 +22,7 @@ from extract.notice.numerals import to_int
 
 __all__ = ["find_completion", "parse_completion_sentence", "recompute"]
 
+_SENTENCE_ENDS = "。!?\n"
 _NUM = r"\d+|[一二三四五六七八九十百两〇零]+"
 _FIELD = {
     "completed": "completed",
@@ -36,30 +35,35 @@ _FIELD = {
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    part_status_first: regex.Pattern[str]
-    part_number_first: regex.Pattern[str]
-    total: regex.Pattern[str]
-    rate: regex.Pattern[str]
-    sentence: regex.Pattern[str]
+    part_status_first: re.Pattern[str]
+    part_number_first: re.Pattern[str]
+    total: re.Pattern[str]
+    total_noun_first: re.Pattern[str]
+    rate: re.Pattern[str]
+    status_word: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     lx = lexicon()
     return _Patterns(
-        part_status_first=regex.compile(
+        part_status_first=re.compile(
             rf"(?P<s>{lx.status_words})(?!率)(?:整改)?(?:的)?(?:问题|任务|事项)?(?:共|有)?\s*"
             rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"),
-        part_number_first=regex.compile(
+        part_number_first=re.compile(
             rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})(?:具体)?(?:问题|任务|事项)?"
             rf"(?:已经|已|正在|目前|均)?(?P<s>{lx.status_words})(?!率)"),
-        total=regex.compile(
+        # "42项具体问题" and, noun first, "共性问题10个".
+        total=re.compile(
             rf"(?:共计|总计|合计|共有|共)?\s*(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"
             rf"(?P<noun>{lx.total_nouns})"),
-        rate=regex.compile(
+        total_noun_first=re.compile(
+            rf"(?P<noun>{lx.total_nouns})(?:共计|总计|合计|共有|共)?\s*(?P<n>{_NUM})\s*"
+            rf"(?P<u>{lx.count_units})"),
+        rate=re.compile(
             rf"(?:{lx.rate_words})\s*(?:为|达|达到|是|已达|已达到)?\s*"
             r"(?P<r>\d+(?:\.\d+)?)\s*%"),
-        sentence=regex.compile(r"[^。!?\n]+[。!?]?"),
+        status_word=re.compile(lx.status_words),
     )
 
 
@@ -103,32 +107,64 @@ def parse_completion_sentence(sentence: str) -> Completion | None:
 
 def find_completion(text: str, folded: str, exclude: list[tuple[int, int]],
                     statuses: list[str]) -> Completion | None:
-    """The notice's completion figures; ``exclude`` = problem spans, ``statuses`` = per-problem."""
+    """The notice's completion figures; ``exclude`` = problem spans, ``statuses`` = per-problem.
+
+    Only the gaps between problem spans are scanned, and only sentences holding a status word
+    are split out, so the cost follows the (short) summary sections, not the whole notice.
+    """
     p = _patterns()
-    sentences = [(m.start(), m.end()) for m in p.sentence.finditer(folded)]
     best: tuple[int, int] | None = None
     best_parts = 0
-    spans = sorted(exclude)
-    starts = [a for a, _ in spans]
-    for i, (s, e) in enumerate(sentences):
-        k = bisect_right(starts, s) - 1
-        if k >= 0 and s < spans[k][1]:
-            continue
-        parts = _parts(folded, s, e)
-        if not parts:
-            continue
-        has_context = len(parts) >= 2 or p.rate.search(folded, s, e) or p.total.search(
-            folded, sentences[i - 1][0] if i else s, e)
-        if has_context and len(parts) > best_parts:
-            best, best_parts = (i, len(parts)), len(parts)
+    seen: set[int] = set()
+    for gap_s, gap_e in _gaps(exclude, len(folded)):
+        for hit in p.status_word.finditer(folded, gap_s, gap_e):
+            s, e = _sentence_bounds(folded, hit.start())
+            if s in seen:
+                continue
+            seen.add(s)
+            parts = _parts(folded, s, e)
+            if not parts:
+                continue
+            prev_s = _previous_sentence_start(folded, s)
+            has_context = len(parts) >= 2 or p.rate.search(folded, s, e) or _totals(
+                folded, prev_s, e)
+            if has_context and len(parts) > best_parts:
+                best, best_parts = (s, e), len(parts)
     if best is None:
         return _status_only(statuses)
-    i = best[0]
-    s, e = sentences[i]
-    prev_s = sentences[i - 1][0] if i and folded.count("\n", sentences[i - 1][1], s) == 0 else s
-    nxt_e = sentences[i + 1][1] if i + 1 < len(sentences) else e
-    completion = _from_window(text, folded, prev_s, nxt_e, [(s, e)], statuses)
-    return completion
+    s, e = best
+    prev_s = _previous_sentence_start(folded, s)
+    nxt_e = _sentence_bounds(folded, e)[1] if e < len(folded) and folded[e - 1] != "\n" else e
+    return _from_window(text, folded, prev_s, nxt_e, [(s, e)], statuses)
+
+
+def _gaps(exclude: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    gaps, pos = [], 0
+    for a, b in sorted(exclude):
+        if a > pos:
+            gaps.append((pos, a))
+        pos = max(pos, b)
+    if pos < length:
+        gaps.append((pos, length))
+    return gaps
+
+
+def _sentence_bounds(folded: str, pos: int) -> tuple[int, int]:
+    """The sentence holding ``pos``: after the previous 。!?/newline, through the next one."""
+    start = max(folded.rfind(ch, 0, pos) for ch in _SENTENCE_ENDS) + 1
+    end = len(folded)
+    for ch in _SENTENCE_ENDS:
+        i = folded.find(ch, pos)
+        if 0 <= i < end:
+            end = i + (ch != "\n")
+    return start, end
+
+
+def _previous_sentence_start(folded: str, s: int) -> int:
+    """Start of the sentence before ``s`` in the same paragraph (``s`` if there is none)."""
+    if s == 0 or folded[s - 1] == "\n":
+        return s
+    return _sentence_bounds(folded, s - 1)[0]
 
 
 def _from_window(text: str, folded: str, window_s: int, window_e: int,
@@ -144,7 +180,7 @@ def _from_window(text: str, folded: str, window_s: int, window_e: int,
         if getattr(c, name) is None:
             setattr(c, name, part.number)
     unit = parts[0].unit
-    totals = [m for m in p.total.finditer(folded, window_s, parts[0].start)
+    totals = [m for m in _totals(folded, window_s, parts[0].start)
               if not any(q.start <= m.start() < q.end for q in parts)]
     part_sum = sum(getattr(c, f) or 0 for f in _FIELD.values())
     chosen = next((m for m in totals if to_int(m.group("n")) == part_sum), None)
@@ -165,6 +201,15 @@ def _from_window(text: str, folded: str, window_s: int, window_e: int,
     c.sentence = text[start:end].strip()
     recompute(c, statuses)
     return c
+
+
+def _totals(folded: str, s: int, e: int) -> list[re.Match[str]]:
+    """Counts of problems/tasks in ``folded[s:e]`` in text order, both word orders."""
+    p = _patterns()
+    found = list(p.total.finditer(folded, s, e))
+    found += [m for m in p.total_noun_first.finditer(folded, s, e)
+              if not any(o.start() <= m.start() < o.end() for o in found)]
+    return sorted(found, key=lambda m: m.start())
 
 
 def _sentence_start(folded: str, pos: int, floor: int) -> int:

@@ -6,27 +6,26 @@ itself states (``infer_year``) and record that they did (``NoticeMeta.inferred_d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-
-import regex
 
 from extract.notice.numerals import to_int
 
 __all__ = ["DateMention", "DateRange", "find_dates", "find_ranges", "infer_year", "make_date"]
 
 _CN = "〇零一二三四五六七八九十两"
-_YEAR = rf"(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年\s*"
+_YEAR = r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*"
 _MONTH = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(?:份\s*)?"
 _DAY = rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]"
 # 2023年11月30日 · 11月30日 · 2023年11月 · 二〇二三年五月十日 · 2024-04-15 · 2024.4.15 · 2024/4/15
-_DATE = regex.compile(
+_DATE = re.compile(
     rf"(?<![\d{_CN}])(?:(?:{_YEAR})?{_MONTH}(?:{_DAY})?"
     r"|(?P<iy>\d{4})\s*[-/.]\s*(?P<im>\d{1,2})\s*[-/.]\s*(?P<id>\d{1,2})(?!\d))"
 )
 # The end of a range may be a day alone: "5月9日至11日".
-_RANGE_LINK = regex.compile(r"\s*(?:至|到|—|–|-|~|－)\s*")
-_DAY_ONLY = regex.compile(rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]")
+_RANGE_LINK = re.compile(r"\s*(?:至|到|—|–|-|~|－)\s*")
+_DAY_ONLY = re.compile(rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*[日号]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ class DateRange:
     second: DateMention
 
 
-def _mention(m: regex.Match[str], offset: int = 0) -> DateMention | None:
+def _mention(m: re.Match[str], offset: int = 0) -> DateMention | None:
     if m.group("iy"):
         year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
     else:

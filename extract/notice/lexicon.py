@@ -7,13 +7,12 @@ because the parser runs once per notice over thousands of notices.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-import regex
 
 __all__ = ["Lexicon", "alternation", "lexicon", "load_trad_map"]
 
@@ -44,7 +43,7 @@ def load_trad_map() -> dict[str, str]:
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:
     """A regex alternation that prefers the longest word at each position."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,8 @@ Everything here runs on the folded matching copy (half-width, simplified).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-
-import regex
 
 from extract.notice.numerals import to_int
 
@@ -26,7 +25,7 @@ _CIRCLED = "①-⑳㉑-㉟㊱-㊿"
 _PAREN_NUM = "⑴-⒇"
 
 # One alternative per style, tried at the start of a paragraph (after indentation).
-_LINE_MARKER = regex.compile(
+_LINE_MARKER = re.compile(
     rf"""
     [ \t]*(?:
         (?P<cn_paren>[(]\s*(?P<n1>[{_CN}]{{1,4}})\s*[)])          # (一)
@@ -41,19 +40,19 @@ _LINE_MARKER = regex.compile(
       | (?P<wenti>问题\s*(?P<n10>[{_CN}]{{1,3}}|\d{{1,3}})\s*[:、.])  # 问题一:
     )
     """,
-    regex.VERBOSE,
+    re.VERBOSE,
 )
 _STYLES = ("cn_paren", "num_paren", "paren_glyph", "circled", "cn_dun", "num_dot", "num_half",
            "cn_shi", "di", "wenti")
 _NUM_GROUP = {style: f"n{i + 1}" for i, style in enumerate(_STYLES)}
 
 # "附件", "附件1:", "附件一 关于…": an attachment heading at the start of a paragraph.
-_ATTACHMENT = regex.compile(
+_ATTACHMENT = re.compile(
     rf"[ \t]*附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[:]\s*|[ \t]+|$)(?P<rest>.*)$"
 )
 
 # "一是…", "二是…" inside a paragraph: after sentence punctuation or at its start.
-INLINE_SHI = regex.compile(rf"(?:(?<=[。;:,!?])|^)\s*(?P<n>[{_CN}]{{1,3}})是(?=\S)", regex.M)
+INLINE_SHI = re.compile(rf"(?:(?<=[。;:,!?])|^)\s*(?P<n>[{_CN}]{{1,3}})是(?=\S)", re.M)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,8 @@ summary sentence, then check numbering and duplicates. Every offset returned ind
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-
-import regex
 
 from extract.model import Anomaly, ParsedNotice, Problem
 from extract.notice.anomalies import (
@@ -30,8 +29,7 @@ from extract.notice.tree import Node, build_tree
 
 __all__ = ["parse_notice"]
 
-_WS = regex.compile(r"\s+")
-_STATUS_MARK = regex.compile(r"[(【\[][^()【】\[\]]{1,8}[)】\]]\s*$")
+_STATUS_MARK = re.compile(r"[(【\[][^()【】\[\]]{1,8}[)】\]]\s*$")
 _TITLE_TRIM = " \t\r\n:;,。、"
 _ATTACHMENT_TITLE_CHARS = 80
 
@@ -122,11 +120,12 @@ def _has_problem_ancestor(n: Node) -> bool:
 
 
 def _problem(text: str, n: Node, rectification: str) -> Problem:
-    title = _WS.sub("", text[n.title_start:n.title_end]).strip(_TITLE_TRIM)
-    title = _STATUS_MARK.sub("", title).strip(_TITLE_TRIM)
+    title = "".join(text[n.title_start:n.title_end].split()).strip(_TITLE_TRIM)
+    if title.endswith((")", "】", "]")):
+        title = _STATUS_MARK.sub("", title).strip(_TITLE_TRIM)
     if not title and n.style == "attachment":
         stop = n.children[0].start if n.children else n.end
-        title = _WS.sub("", text[n.title_end:stop])[:_ATTACHMENT_TITLE_CHARS]
+        title = "".join(text[n.title_end:stop].split())[:_ATTACHMENT_TITLE_CHARS]
     return Problem(
         path=n.path,
         parent_path=n.parent.path if n.parent is not None else None,

@@ -7,21 +7,20 @@ measures routinely say things like ``任务已全部完成`` about something nar
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-
-import regex
 
 from extract.notice.lexicon import lexicon
 from extract.notice.tree import Node
 
 __all__ = ["rectification_segments", "rectification_text", "status_from_text"]
 
-_SPACES = regex.compile(r"[ \t\r]*\n[ \t\r\n]*")
-_SENTENCES = regex.compile(r"[^。!?;]+[。!?;]?")
+_SPACES = re.compile(r"[ \t\r]*\n[ \t\r\n]*")
+_SENTENCES = re.compile(r"[^。!?;]+[。!?;]?")
 # A status sentence is the status phrase plus a few filler characters ("目前已整改完成。",
 # "该问题已整改完成"); anything longer is about something narrower than the whole problem.
 _MAX_FILLER_CHARS = 5
-_DIGIT = regex.compile(r"\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _cut(node: Node) -> int:
@@ -53,17 +52,20 @@ def rectification_text(text: str, spans: list[tuple[int, int]]) -> str:
     """The spans' text, lines joined with newlines and stripped of leftover sentence ends."""
     parts = []
     for s, e in spans:
-        part = _SPACES.sub("\n", text[s:e]).strip().lstrip("。.;:,!? \n")
+        part = text[s:e]
+        if "\n" in part:
+            part = _SPACES.sub("\n", part)
+        part = part.strip().lstrip("。.;:,!? \n")
         if part:
             parts.append(part)
     return "\n".join(parts)
 
 
 @lru_cache(maxsize=1)
-def _status_re() -> regex.Pattern[str]:
+def _status_re() -> re.Pattern[str]:
     lx = lexicon()
     words = [w for w in lx.status_of if w not in lx.marker_only]
-    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:

@@ -16,10 +16,9 @@ statuses and anomalies are separate passes over it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import regex
 
 from extract.notice.lexicon import alternation, lexicon
 from extract.notice.markers import (
@@ -31,8 +30,6 @@ from extract.notice.markers import (
 from extract.notice.numerals import to_int
 
 __all__ = ["Node", "Tree", "build_tree"]
-
-_SENTENCE_END = "。!?"
 
 
 @dataclass(slots=True, eq=False)
@@ -78,25 +75,25 @@ class Tree:
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    rect_line: regex.Pattern[str]
-    rect_inline: regex.Pattern[str]
-    problem_line: regex.Pattern[str]
-    status_line: regex.Pattern[str]
-    status_mark: regex.Pattern[str]
-    table_sep: regex.Pattern[str]
+    rect_line: re.Pattern[str]
+    rect_inline: re.Pattern[str]
+    problem_line: re.Pattern[str]
+    status_line: re.Pattern[str]
+    status_mark: re.Pattern[str]
+    table_sep: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     lx = lexicon()
     return _Patterns(
-        rect_line=regex.compile(rf"\s*(?:{lx.rectification_labels})\s*[:]\s*"),
-        rect_inline=regex.compile(rf"(?<=[。;!?])\s*(?:{lx.rectification_labels})\s*[:]\s*"),
-        problem_line=regex.compile(rf"\s*(?:{lx.problem_labels})\s*[:]\s*"),
-        status_line=regex.compile(
+        rect_line=re.compile(rf"\s*(?:{lx.rectification_labels})\s*[:]\s*"),
+        rect_inline=re.compile(rf"(?<=[。;!?])\s*(?:{lx.rectification_labels})\s*[:]\s*"),
+        problem_line=re.compile(rf"\s*(?:{lx.problem_labels})\s*[:]\s*"),
+        status_line=re.compile(
             rf"\s*(?:{lx.status_labels})\s*[:]\s*(?P<s>{lx.status_words})"),
-        status_mark=regex.compile(rf"[(【\[]\s*(?P<s>{lx.status_words})\s*[)】\]]"),
-        table_sep=regex.compile(r"\s*\|\s*|\t+"),
+        status_mark=re.compile(rf"[(【\[]\s*(?P<s>{lx.status_words})\s*[)】\]]"),
+        table_sep=re.compile(r"\s*\|\s*|\t+"),
     )
 
 
@@ -118,15 +115,14 @@ def _paragraphs(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SENTENCE_END = re.compile("[。!?]")
+
+
 def _title_end(folded: str, start: int, para_end: int, stop: int | None = None) -> int:
     """End of a heading: the first sentence end, ``stop`` or the paragraph end, whichever first."""
     limit = para_end if stop is None else min(stop, para_end)
-    best = limit
-    for ch in _SENTENCE_END:
-        i = folded.find(ch, start, limit)
-        if 0 <= i < best:
-            best = i
-    return best
+    m = _SENTENCE_END.search(folded, start, limit)
+    return m.start() if m is not None else limit
 
 
 class _Builder:
@@ -207,7 +203,7 @@ class _Builder:
     def marked(self, s: int, e: int, style: str, number: int, text_start: int) -> None:
         marker_text = self.folded[s:text_start]
         inline_stop = None
-        inline_hits: list[regex.Match[str]] = []
+        inline_hits: list[re.Match[str]] = []
         if style == "cn_shi":  # "一是…二是…" in one paragraph: the enumeration continues inline
             inline_hits = self._inline_sequence(text_start, e, number + 1)
             inline_stop = inline_hits[0].start("n") if inline_hits else None
@@ -266,7 +262,7 @@ class _Builder:
             self._set_status(node, mark.group("s"), mark.start(), mark.end())
             node.status_mark_end = mark.end()
 
-    def _inline_sequence(self, s: int, e: int, first: int) -> list[regex.Match[str]]:
+    def _inline_sequence(self, s: int, e: int, first: int) -> list[re.Match[str]]:
         """``N是`` markers in order first, first+1, … (a stray ``三是`` alone is ignored)."""
         hits = []
         expected = first
@@ -321,7 +317,7 @@ class _Builder:
             node.rect_cell = cells[roles["rect"]]
         if "status" in roles and roles["status"] < len(cells):
             ss, se = cells[roles["status"]]
-            m = regex.search(alternation(list(self.lx.status_of)), self.folded[ss:se])
+            m = re.search(alternation(list(self.lx.status_of)), self.folded[ss:se])
             if m is not None:
                 self._set_status(node, m.group(), ss + m.start(), ss + m.end())
         node.para_end = e
@@ -361,7 +357,7 @@ def _real_attachments(folded: str, paragraphs: list[tuple[int, int]]) -> dict[in
     return {s: numbers[s] for s in last.values()}
 
 
-_DATE_LINE = regex.compile(
+_DATE_LINE = re.compile(
     r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*")
 _MAX_ORG_CHARS = 50

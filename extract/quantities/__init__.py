@@ -8,10 +8,15 @@ Public entry points: :func:`extract.quantities.extractor.extract_quantities` and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from extract.model import Quantity
+
 __all__ = ["extract_quantities", "split_sentences"]
 
 
-def extract_quantities(text: str, *, context_year: int | None = None):  # type: ignore[no-untyped-def]
+def extract_quantities(text: str, *, context_year: int | None = None) -> list[Quantity]:
     """Forward to :func:`extract.quantities.extractor.extract_quantities` (lazy import)."""
     from extract.quantities.extractor import extract_quantities as _impl
 

@@ -18,23 +18,32 @@ from extract.quantities.wordlists import quantity_words
 _BOUNDARY = "，,、；;。：:！？!?\n\r\t （）()《》【】[]"
 _BEFORE_RE = regex.compile(r"[^" + regex.escape(_BOUNDARY) + r"]*$")
 _AFTER_RE = regex.compile(r"[^" + regex.escape(_BOUNDARY) + r"]*")
-_LEADING_NOISE = regex.compile(r"^[\s\d.%％\-—~至到余多第]+")
+_LEADING_NOISE = regex.compile(r"^(?:[\s\d.%％\-—~至到余多第]|年度|年|月份|月|日|号|以来)+")
 _DIGITS = regex.compile(r"[\d.,%]+")
+# Another quantity inside the phrase splits it: "群众满意度由85.3%提升到" → two segments.
+_QUANTITY_LIKE = regex.compile(
+    r"[\d.,%]+(?:万|亿)?(?:余|多)?(?:人次|家次|个百分点|个|项|家|名|人|次|件|条|%|元|亩|年|月|日)?"
+)
+_AFTER_LEADING = ("以内", "之内", "以来", "内", "后", "前", "来", "的")
 
 
 @lru_cache(maxsize=1)
-def _config() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int]:
+def _config() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, tuple[str, ...]]:
     cfg = quantity_words()["metric"]
     prefixes = tuple(sorted(cfg["strip_prefix"], key=len, reverse=True))
     suffixes = tuple(sorted(cfg["strip_suffix"], key=len, reverse=True))
     words = tuple(cfg["boundary_words"])
-    return prefixes, suffixes, words, int(cfg["max_chars"])
+    keep = tuple(cfg["keep_words"])
+    return prefixes, suffixes, words, int(cfg["max_chars"]), keep
 
 
-def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> str:
+def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...],
+           keep: tuple[str, ...] = ()) -> str:
     changed = True
     while changed and phrase:
         changed = False
+        if phrase.startswith(keep):
+            break
         for p in prefixes:
             if phrase.startswith(p) and len(phrase) > len(p):
                 phrase = phrase[len(p):]
@@ -53,16 +62,29 @@ def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) ->
 
 def metric_phrase(text: str, start: int, end: int) -> str:
     """The metric phrase for the quantity at ``text[start:end]``."""
-    prefixes, suffixes, words, limit = _config()
+    prefixes, suffixes, words, limit, keep = _config()
     window = text[max(0, start - 40):start]
     before = _BEFORE_RE.search(window).group()  # type: ignore[union-attr]
     for w in words:
         cut = before.rfind(w)
         if cut >= 0:
             before = before[cut + len(w):]
-    before = _strip(_LEADING_NOISE.sub("", before), prefixes, suffixes)
+    segments = [
+        _strip(_LEADING_NOISE.sub("", seg), prefixes, suffixes, keep)
+        for seg in _QUANTITY_LIKE.split(before)
+    ]
+    segments = [seg for seg in segments if seg]
+    before = segments[-1] if segments else ""
+    if len(before) < 3 and len(segments) > 1:
+        before = max(segments[:-1], key=len)
     after = _AFTER_RE.match(text, end, min(len(text), end + 40)).group()  # type: ignore[union-attr]
-    after = after.lstrip("的")
+    changed = True
+    while changed:
+        changed = False
+        for lead in _AFTER_LEADING:
+            if after.startswith(lead):
+                after = after[len(lead):]
+                changed = True
     after = _DIGITS.split(after, maxsplit=1)[0]
     if len(before) <= 2 and len(after) >= 2 and not after.startswith(("以来", "以上", "左右")):
         return after[:limit]
@@ -73,4 +95,9 @@ def metric_phrase(text: str, start: int, end: int) -> str:
     # Fall back to the end of the previous clause.
     back = text[max(0, start - 60):start].rstrip(_BOUNDARY + "0123456789")
     prev = _BEFORE_RE.search(back).group()  # type: ignore[union-attr]
-    return _strip(prev, prefixes, suffixes)[-limit:]
+    phrase = _strip(prev, prefixes, suffixes, keep)[-limit:]
+    if phrase:
+        return phrase
+    # Last resort: whatever Chinese text touches the quantity, unstripped.
+    raw = _AFTER_RE.match(text, end, min(len(text), end + limit)).group()  # type: ignore[union-attr]
+    return _DIGITS.sub("", raw or window[-limit:]).strip()[:limit]
