@@ -72,7 +72,7 @@ def test_readers_never_see_lock_errors_while_ingest_runs(tmp_path: Path) -> None
     stop = tmp_path / "stop"
     ingest_paths([write_notice(tmp_path / "in0", "n0.txt", study=0)], db)
     readers = [
-        _spawn(READER, db, tmp_path / f"reader{i}.json", 12, mode)
+        _spawn(READER, db, tmp_path / f"reader{i}.json", stop, mode)
         for i, mode in enumerate(["dashboard", "dashboard", "export"])
     ]
     time.sleep(1.5)  # readers are up and holding connections

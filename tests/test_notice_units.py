@@ -381,3 +381,17 @@ def test_never_crashes_and_offsets_hold(text: str) -> None:
         assert 0 <= p.start <= p.end <= len(text)
     for a in parsed.anomalies:
         assert a.start is None or 0 <= a.start <= len(text)
+
+
+# ---- docstring examples stay true ----------------------------------------------------------
+
+@pytest.mark.parametrize("module", [
+    "extract.notice.numerals", "extract.notice.dates", "extract.notice.fold",
+    "extract.notice.markers", "extract.notice.completion", "extract.notice.rectification",
+])
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

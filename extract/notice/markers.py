@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from extract.notice.numerals import to_int
 
 __all__ = [
-    "INLINE_SHI",
     "LineMarker",
+    "inline_shi",
     "match_attachment",
     "match_line_marker",
     "path_key",
@@ -51,8 +51,27 @@ _ATTACHMENT = re.compile(
     rf"[ \t]*附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[:]\s*|[ \t]+|$)(?P<rest>.*)$"
 )
 
-# "一是…", "二是…" inside a paragraph: after sentence punctuation or at its start.
-INLINE_SHI = re.compile(rf"(?:(?<=[。;:,!?])|^)\s*(?P<n>[{_CN}]{{1,3}})是(?=\S)", re.M)
+# "一是…", "二是…" inside a paragraph: after sentence punctuation or at its start. The pattern
+# starts with the numeral class so the scan is fast; the preceding character is checked in
+# ``inline_shi`` (a lookbehind alternative made every position expensive).
+_INLINE_SHI = re.compile(rf"(?P<n>[{_CN}]{{1,3}})是(?=\S)")
+_INLINE_BEFORE = frozenset("。;:,!?\n")
+
+
+def inline_shi(folded: str, s: int, e: int) -> list[re.Match[str]]:
+    """``N是`` markers in ``folded[s:e]`` that open a clause (``统一是`` is not one).
+
+    >>> [m.group("n") for m in inline_shi("整改情况:一是学习。二是统一是关键。", 0, 18)]
+    ['一', '二']
+    """
+    hits = []
+    for m in _INLINE_SHI.finditer(folded, s, e):
+        i = m.start() - 1
+        while i >= s and folded[i] in " \t":
+            i -= 1
+        if i < s or folded[i] in _INLINE_BEFORE:
+            hits.append(m)
+    return hits
 
 
 @dataclass(frozen=True, slots=True)

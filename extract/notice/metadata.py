@@ -8,6 +8,7 @@ listed in ``NoticeMeta.inferred_dates``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -24,7 +25,7 @@ from extract.notice.dates import (
 )
 from extract.notice.lexicon import alternation, lexicon
 from extract.notice.numerals import to_int
-from extract.notice.tree import Tree
+from extract.notice.tree import DATE_LINE, Tree
 
 __all__ = ["extract_metadata"]
 
@@ -43,7 +44,7 @@ class _Patterns:
     feedback: regex.Pattern[str]
     as_of: regex.Pattern[str]
     published: regex.Pattern[str]
-    date_line: regex.Pattern[str]
+    date_line: re.Pattern[str]
     province: regex.Pattern[str]
     city: regex.Pattern[str]
     district: regex.Pattern[str]
@@ -72,9 +73,7 @@ def _patterns() -> _Patterns:
         as_of=regex.compile(r"截[至止]\s*(?:到)?\s*(?P<now>目前|当前|现在|今)?"),
         published=regex.compile(
             rf"(?:{alternation(list(lx.published_labels))})\s*[:]\s*"),
-        date_line=regex.compile(
-            r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-            r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"),
+        date_line=DATE_LINE,
         province=regex.compile(
             rf"(?P<p>{alternation(list(lx.provinces))})(?P<ps>省|自治区|市|特别行政区)?"),
         city=regex.compile(r"(?P<n>\p{Han}{1,5}?)(?P<s>自治州|地区|市|州|盟)(?!委员|长)"),
@@ -285,11 +284,9 @@ def _signature(text: str, folded: str, meta: NoticeMeta, tree: Tree) -> None:
     p = _patterns()
     lx = lexicon()
     stop = tree.attachment_start if tree.attachment_start is not None else len(folded)
-    candidates = [(s, e) for s, e in tree.lines
-                  if s < stop and s >= tree.body_start and p.date_line.fullmatch(folded, s, e)]
-    if not candidates:
-        candidates = [(s, e) for s, e in tree.lines
-                      if s >= tree.body_start and p.date_line.fullmatch(folded, s, e)]
+    date_lines = [(s, e) for s, e in tree.lines
+                  if s >= tree.body_start and p.date_line.fullmatch(folded, s, e)]
+    candidates = [(s, e) for s, e in date_lines if s < stop] or date_lines
     if not candidates:
         return
     s, e = candidates[-1]

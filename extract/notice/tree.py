@@ -20,16 +20,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extract.notice.lexicon import alternation, lexicon
+from extract.notice.lexicon import lexicon
 from extract.notice.markers import (
-    INLINE_SHI,
+    inline_shi,
     match_attachment,
     match_line_marker,
     path_key,
 )
 from extract.notice.numerals import to_int
 
-__all__ = ["Node", "Tree", "build_tree"]
+__all__ = ["DATE_LINE", "Node", "Tree", "build_tree"]
 
 
 @dataclass(slots=True, eq=False)
@@ -80,6 +80,7 @@ class _Patterns:
     problem_line: re.Pattern[str]
     status_line: re.Pattern[str]
     status_mark: re.Pattern[str]
+    status_word: re.Pattern[str]
     table_sep: re.Pattern[str]
 
 
@@ -93,6 +94,7 @@ def _patterns() -> _Patterns:
         status_line=re.compile(
             rf"\s*(?:{lx.status_labels})\s*[:]\s*(?P<s>{lx.status_words})"),
         status_mark=re.compile(rf"[(【\[]\s*(?P<s>{lx.status_words})\s*[)】\]]"),
+        status_word=re.compile(lx.status_words),
         table_sep=re.compile(r"\s*\|\s*|\t+"),
     )
 
@@ -236,8 +238,9 @@ class _Builder:
 
     def _scan_paragraph(self, node: Node, s: int, e: int, *, skip_inline: bool = False) -> None:
         """Inline rectification labels and ``一是…`` children in one paragraph of ``node``."""
-        for m in self.p.rect_inline.finditer(self.folded, s, e):
-            node.rect_labels.append((m.start(), m.end()))
+        if self.folded.find(":", s, e) >= 0:  # every label ends with a colon
+            for m in self.p.rect_inline.finditer(self.folded, s, e):
+                node.rect_labels.append((m.start(), m.end()))
         if skip_inline:
             return
         hits = self._inline_sequence(s, e, 1)
@@ -266,7 +269,7 @@ class _Builder:
         """``N是`` markers in order first, first+1, … (a stray ``三是`` alone is ignored)."""
         hits = []
         expected = first
-        for m in INLINE_SHI.finditer(self.folded, s, e):
+        for m in inline_shi(self.folded, s, e):
             if to_int(m.group("n")) == expected:
                 hits.append(m)
                 expected += 1
@@ -317,9 +320,9 @@ class _Builder:
             node.rect_cell = cells[roles["rect"]]
         if "status" in roles and roles["status"] < len(cells):
             ss, se = cells[roles["status"]]
-            m = re.search(alternation(list(self.lx.status_of)), self.folded[ss:se])
+            m = self.p.status_word.search(self.folded, ss, se)
             if m is not None:
-                self._set_status(node, m.group(), ss + m.start(), ss + m.end())
+                self._set_status(node, m.group(), m.start(), m.end())
         node.para_end = e
         return True
 
@@ -357,7 +360,8 @@ def _real_attachments(folded: str, paragraphs: list[tuple[int, int]]) -> dict[in
     return {s: numbers[s] for s in last.values()}
 
 
-_DATE_LINE = re.compile(
+# A paragraph that is only a date ("2023年5月10日", "二〇二三年五月十日"): a signature date.
+DATE_LINE = re.compile(
     r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*")
 _MAX_ORG_CHARS = 50
@@ -365,7 +369,7 @@ _MAX_ORG_CHARS = 50
 
 def _is_signature(folded: str, org: tuple[int, int], date_line: tuple[int, int]) -> bool:
     """An organisation line followed by a date line: the signature that ends the body."""
-    if _DATE_LINE.fullmatch(folded, *date_line) is None:
+    if DATE_LINE.fullmatch(folded, *date_line) is None:
         return False
     line = folded[org[0]:org[1]]
     return len(line) <= _MAX_ORG_CHARS and line.endswith(lexicon().org_suffixes)
