@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import db
-from dashboard.csvbytes import csv_bytes
 from dashboard.i18n import DEFAULT_LANG, LANGS, label, value_label
+from extract.csvout import csv_bytes
 
 IMPORT_PAGE = "views/upload.py"
 

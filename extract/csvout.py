@@ -21,18 +21,23 @@ BOM = b"\xef\xbb\xbf"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _neutralise_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``df`` whose text cells cannot be mistaken for spreadsheet formulas."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+        series = out[col]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[col] = series.map(_neutralise_cell, na_action="ignore")
     return out
 
 
-def frame_to_csv_bytes(df: pd.DataFrame, *, bom: bool = True) -> bytes:
+def csv_bytes(df: pd.DataFrame, *, bom: bool = True) -> bytes:
     """CSV bytes with CRLF line ends; ``bom=False`` gives plain UTF-8 for machine feeds."""
     body = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
     return (BOM + body) if bom else body

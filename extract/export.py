@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from extract.csvout import frame_to_csv_bytes, write_atomic
+from extract.csvout import csv_bytes, write_atomic
 from extract.store import open_readonly
 
 
@@ -69,7 +69,7 @@ def export_all(
                 params.append(datetime.combine(since, datetime.min.time()))
             sql += f" ORDER BY {spec.order_by}"
             df = con.execute(sql, params).df()
-            digest = write_atomic(out_dir / spec.filename, frame_to_csv_bytes(df, bom=bom))
+            digest = write_atomic(out_dir / spec.filename, csv_bytes(df, bom=bom))
             written.append(ExportedFile(spec.filename, len(df), digest, list(df.columns)))
     finally:
         con.close()

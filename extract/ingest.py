@@ -127,17 +127,30 @@ def analyse(loaded: LoadedNotice, *, parse: bool = True) -> NoticeRecord:
 
 
 def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> list[int | None]:
-    """Index (into ``problems``) of the deepest problem whose span holds each offset."""
-    out: list[int | None] = []
-    for off in offsets:
-        best: int | None = None
-        best_len = None
-        for i, p in enumerate(problems):
-            if p.start <= off < p.end:
-                length = p.end - p.start
-                if best_len is None or length < best_len:
-                    best, best_len = i, length
-        out.append(best)
+    """Index (into ``problems``) of the deepest problem whose span holds each offset.
+
+    Problem spans nest (children inside parents), so one sweep with a stack of open spans
+    answers every offset in O((problems + offsets) log) instead of testing every pair.
+    """
+    order = sorted(range(len(problems)), key=lambda i: (problems[i].start, -problems[i].end))
+    queries = sorted((off, k) for k, off in enumerate(offsets))
+    out: list[int | None] = [None] * len(queries)
+    stack: list[int] = []
+    nxt = 0
+    for off, k in queries:
+        while nxt < len(order) and problems[order[nxt]].start <= off:
+            i = order[nxt]
+            while stack and problems[stack[-1]].end <= problems[i].start:
+                stack.pop()
+            stack.append(i)
+            nxt += 1
+        while stack and problems[stack[-1]].end <= off:
+            stack.pop()
+        # a later sibling may sit above an earlier one that still holds `off`: search down
+        for i in reversed(stack):
+            if problems[i].start <= off < problems[i].end:
+                out[k] = i
+                break
     return out
 
 

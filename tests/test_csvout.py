@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.csvout import frame_to_csv_bytes, neutralise_formulas, write_atomic
+from extract.csvout import csv_bytes, neutralise_formulas, write_atomic
 
 
 def test_bom_crlf_and_roundtrip() -> None:
     df = pd.DataFrame({"单位": ["东营港", "滨海港"], "金额": [20000000.0, -3.5]})
-    raw = frame_to_csv_bytes(df)
+    raw = csv_bytes(df)
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 3
     back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     pd.testing.assert_frame_equal(back, df)
-    assert not frame_to_csv_bytes(df, bom=False).startswith(b"\xef\xbb\xbf")
+    assert not csv_bytes(df, bom=False).startswith(b"\xef\xbb\xbf")
 
 
 def test_formula_injection_only_in_text_cells() -> None:

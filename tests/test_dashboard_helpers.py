@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, data
-from dashboard.csvbytes import BOM, csv_bytes, neutralise_formulas
 from dashboard.highlight import highlight_html, locate
 from dashboard.i18n import LANGS, label, labels, value_label
 from dashboard.importer import Upload, precheck, safe_name
 from dashboard.units import choose_scale, format_value
+from extract.csvout import BOM, csv_bytes, neutralise_formulas
 from extract.model import KINDS, STATUSES
 from extract.store import open_readonly
 from tests.dashboard_fixtures import build_fixture_db, require_ingest
