@@ -189,3 +189,22 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     assert exe.exists(), "pip install -e . should install the xuncha console script"
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "xuncha ingest" in out.stdout
+
+
+def test_dashboard_command_runs_streamlit_on_the_same_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_call(cmd: list[str], env: dict[str, str]) -> int:
+        seen["cmd"], seen["env"] = cmd, env
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    db = tmp_path / "x.duckdb"
+    assert main(["dashboard", "--db", str(db), "--port", "8765", "--headless"]) == 0
+    cmd = seen["cmd"]
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("dashboard/app.py")
+    assert Path(cmd[4]).exists()
+    assert "8765" in cmd and "--server.headless" in cmd
+    assert seen["env"]["XUNCHA_DB"] == str(db.resolve())
