@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from extract import __version__
 from extract.model import ParsedNotice, Problem, Quantity
@@ -39,6 +39,8 @@ PROBLEM_COLUMNS = [
     "notice_id", "problem_id", "path", "parent_path", "level", "label", "title", "rectification",
     "status", "status_text", "start_offset", "end_offset", "is_problem",
 ]
+ANOMALY_COLUMNS = ["notice_id", "anomaly_id", "kind", "location", "detail", "start_offset"]
+# Column lists above are in table order: rows are appended positionally (see _insert_rows).
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> lis
     return out
 
 
-def _quantity_frame(rec: NoticeRecord) -> pd.DataFrame:
+def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     text = rec.loaded.text
     spans = rec.sentence_spans
     problems = rec.parsed.problems
@@ -175,27 +177,58 @@ def _quantity_frame(rec: NoticeRecord) -> pd.DataFrame:
             None if not is_date or q.value_high is None else str(q.value_high),
             q.unit, bool(q.approx), q.qualifier, bool(q.year_inferred), q.metric or "",
         ))
-    return pd.DataFrame(rows, columns=QUANTITY_COLUMNS)
+    return rows
 
 
-def _problem_frame(rec: NoticeRecord) -> pd.DataFrame:
-    rows = [
+def _problem_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
+    return [
         (rec.notice_id, i, p.path, p.parent_path, p.level, p.label, p.title, p.rectification,
          p.status, p.status_text, p.start, p.end, bool(p.is_problem))
         for i, p in enumerate(rec.parsed.problems, start=1)
     ]
-    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
-    if df.empty:
+def _anomaly_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
+    return [
+        (rec.notice_id, i, a.kind, a.location, a.detail, a.start)
+        for i, a in enumerate(rec.parsed.anomalies, start=1)
+    ]
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple[object, ...]]
+) -> None:
+    """Append rows through an Arrow table: DuckDB's fastest path for a batch of rows.
+
+    Measured on 100 problem rows: 2.1 ms via Arrow, 5.5 ms via a registered pandas frame,
+    80 ms via executemany — and ingest does this for every notice.
+    """
+    if not rows:
         return
-    con.register("_xuncha_rows", df)
-    try:
-        cols = ", ".join(df.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _xuncha_rows")
-    finally:
-        con.unregister("_xuncha_rows")
+    table_data = pa.table({c: list(v) for c, v in zip(columns, zip(*rows, strict=True),
+                                                       strict=True)})
+    con.from_arrow(table_data).insert_into(table)
+
+
+NOTICE_COLUMNS = [
+    "notice_id", "source_path", "source_format", "encoding", "file_sha256", "title", "text",
+    "char_count", "ingested_at", "extractor_version", "issuer", "inspected_unit",
+    "inspection_body", "inspection_level", "inspection_kind", "inspection_group",
+    "inspection_round", "inspection_type", "inspection_start", "inspection_end", "feedback_date",
+    "as_of_date", "signed_date", "published_date", "region", "rectification_days",
+    "inferred_dates",
+]
+COMPLETION_COLUMNS = [
+    "notice_id", "total", "completed", "basically_completed", "not_completed", "long_term",
+    "in_progress", "stated_rate", "computed_rate", "status_rate", "consistent", "issues",
+    "sentence", "start_offset", "end_offset",
+]
+SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
+
+# Files written per transaction. Batching amortises DuckDB's per-statement cost (about 2 ms an
+# insert) over many notices; a batch that fails is replayed one notice per transaction, so a
+# bad file still fails alone.
+BATCH_SIZE = 64
 
 
 def _delete_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> None:
@@ -203,96 +236,132 @@ def _delete_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> None:
         con.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
 
 
-def _write_notice(con: duckdb.DuckDBPyConnection, rec: NoticeRecord, now: datetime) -> None:
+def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
     meta = rec.parsed.meta
     loaded = rec.loaded
-    con.execute(
-        """INSERT INTO notices (notice_id, source_path, source_format, encoding, file_sha256, title,
-               text, char_count, ingested_at, extractor_version, issuer, inspected_unit,
-               inspection_body, inspection_level, inspection_kind, inspection_group,
-               inspection_round, inspection_type, inspection_start, inspection_end, feedback_date,
-               as_of_date, signed_date, published_date, region, rectification_days, inferred_dates)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                   ?)""",
-        [
-            rec.notice_id, str(loaded.path), loaded.source_format, loaded.encoding,
-            loaded.file_sha256, meta.title or loaded.title_hint, loaded.text, len(loaded.text), now,
-            EXTRACTOR_VERSION, meta.issuer, meta.inspected_unit, meta.inspection_body,
-            meta.inspection_level, meta.inspection_kind, meta.inspection_group,
-            meta.inspection_round, meta.inspection_type, meta.inspection_start,
-            meta.inspection_end, meta.feedback_date, meta.as_of_date, meta.signed_date,
-            meta.published_date, meta.region, meta.rectification_days,
-            ",".join(meta.inferred_dates) or None,
-        ],
+    return (
+        rec.notice_id, str(loaded.path), loaded.source_format, loaded.encoding,
+        loaded.file_sha256, meta.title or loaded.title_hint, loaded.text, len(loaded.text), now,
+        EXTRACTOR_VERSION, meta.issuer, meta.inspected_unit, meta.inspection_body,
+        meta.inspection_level, meta.inspection_kind, meta.inspection_group,
+        meta.inspection_round, meta.inspection_type, meta.inspection_start,
+        meta.inspection_end, meta.feedback_date, meta.as_of_date, meta.signed_date,
+        meta.published_date, meta.region, meta.rectification_days,
+        ",".join(meta.inferred_dates) or None,
     )
-    _insert_frame(con, "problems", _problem_frame(rec))
-    _insert_frame(con, "quantities", _quantity_frame(rec))
+
+
+def _completion_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     c = rec.parsed.completion
-    if c is not None:
-        con.execute(
-            """INSERT INTO completion VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [rec.notice_id, c.total, c.completed, c.basically_completed, c.not_completed,
+    if c is None:
+        return []
+    return [(rec.notice_id, c.total, c.completed, c.basically_completed, c.not_completed,
              c.long_term, c.in_progress, c.stated_rate, c.computed_rate, c.status_rate,
-             c.consistent, "; ".join(c.issues) or None, c.sentence, c.start, c.end],
-        )
-    for i, a in enumerate(rec.parsed.anomalies, start=1):
-        con.execute(
-            "INSERT INTO anomalies VALUES (?, ?, ?, ?, ?, ?)",
-            [rec.notice_id, i, a.kind, a.location, a.detail, a.start],
-        )
+             c.consistent, "; ".join(c.issues) or None, c.sentence, c.start, c.end)]
 
 
-def _ingest_one(
-    con: duckdb.DuckDBPyConnection, path: Path, now: datetime, *, parse: bool
-) -> tuple[FileResult, bool]:
-    """Ingest one file; the flag says whether the database was written."""
+@dataclass
+class _Plan:
+    """What storing one file means, decided before any write."""
+
+    result: FileResult
+    loaded: LoadedNotice
+    rec: NoticeRecord | None  # None: the content is already stored (or earlier in this run)
+    replace_existing: bool  # an older extractor version stored this content: replace it
+    previous_id: str | None  # the notice this path held before, if any
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection, path: Path, planned: set[str], *, parse: bool
+) -> _Plan | FileResult:
+    """Read and analyse one file; a FileResult when nothing needs writing (or it failed)."""
     try:
         loaded = load_notice(path)
     except NoticeReadError as exc:
-        return FileResult(path, "failed", error=str(exc)), False
-    source = str(path)
+        return FileResult(path, "failed", error=str(exc))
     notice_id = notice_id_for(loaded.text)
     existing = con.execute(
         "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
     ).fetchone()
     previous = con.execute(
-        "SELECT notice_id FROM notice_sources WHERE source_path = ?", [source]
+        "SELECT notice_id FROM notice_sources WHERE source_path = ?", [str(path)]
     ).fetchone()
-    if existing and existing[0] == EXTRACTOR_VERSION:
-        status = "unchanged"
-        rec = None
-    else:
-        try:
-            rec = analyse(loaded, parse=parse)
-        except Exception as exc:  # an extractor bug must not lose the rest of the run
-            return (
-                FileResult(path, "failed", notice_id, error=f"{path}: analysis failed: {exc!r}"),
-                False,
-            )
-        status = "updated" if existing or (previous and previous[0] != notice_id) else "new"
-    if status == "unchanged" and previous and previous[0] == notice_id:
-        return FileResult(path, "unchanged", notice_id), False
+    previous_id = previous[0] if previous else None
+    if notice_id in planned or (existing and existing[0] == EXTRACTOR_VERSION):
+        if previous_id == notice_id:
+            return FileResult(path, "unchanged", notice_id)
+        return _Plan(FileResult(path, "unchanged", notice_id), loaded, None, False, previous_id)
+    try:
+        rec = analyse(loaded, parse=parse)
+    except Exception as exc:  # an extractor bug must not lose the rest of the run
+        return FileResult(path, "failed", notice_id, error=f"{path}: analysis failed: {exc!r}")
+    status = "updated" if existing or (previous_id and previous_id != notice_id) else "new"
+    result = FileResult(path, status, notice_id, len(rec.quantities))
+    return _Plan(result, loaded, rec, bool(existing), previous_id)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime) -> None:
+    """Write a batch of plans (the caller holds the transaction)."""
+    for p in plans:
+        if p.replace_existing and p.result.notice_id:
+            _delete_notice(con, p.result.notice_id)
+        if p.previous_id is not None:
+            con.execute("DELETE FROM notice_sources WHERE source_path = ?",
+                        [str(p.loaded.path)])
+    _insert_rows(con, "notice_sources", SOURCE_COLUMNS, [
+        (str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now) for p in plans
+    ])
+    for p in plans:  # a path that now holds other content: drop the old notice if orphaned
+        if p.previous_id is not None and p.previous_id != p.result.notice_id:
+            used = con.execute("SELECT count(*) FROM notice_sources WHERE notice_id = ?",
+                               [p.previous_id]).fetchone()
+            if not used or not used[0]:
+                _delete_notice(con, p.previous_id)
+    recs = [p.rec for p in plans if p.rec is not None]
+    _insert_rows(con, "notices", NOTICE_COLUMNS, [_notice_row(r, now) for r in recs])
+    _insert_rows(con, "problems", PROBLEM_COLUMNS, [x for r in recs for x in _problem_rows(r)])
+    _insert_rows(con, "quantities", QUANTITY_COLUMNS,
+                 [x for r in recs for x in _quantity_rows(r)])
+    _insert_rows(con, "completion", COMPLETION_COLUMNS,
+                 [x for r in recs for x in _completion_rows(r)])
+    _insert_rows(con, "anomalies", ANOMALY_COLUMNS, [x for r in recs for x in _anomaly_rows(r)])
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime) -> None:
+    """Write plans in one transaction; on failure replay them one per transaction.
+
+    A plan that fails alone is marked failed with the reason; a plan whose content was to be
+    stored by a plan that failed fails too, so no source row points at a missing notice.
+    """
+    if not plans:
+        return
+    if _try_apply(con, plans, now) is None:
+        return
+    if len(plans) == 1:
+        return
+    failed_ids: set[str] = set()
+    for p in plans:
+        if p.rec is None and p.result.notice_id in failed_ids:
+            p.result.status, p.result.quantities = "failed", 0
+            p.result.error = f"{p.result.path}: same content as a file that could not be stored"
+            continue
+        error = _try_apply(con, [p], now)
+        if error is not None:
+            if p.result.notice_id:
+                failed_ids.add(p.result.notice_id)
+            p.result.status, p.result.quantities = "failed", 0
+            p.result.error = f"{p.result.path}: could not store: {error}"
+
+
+def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime) -> str | None:
     con.execute("BEGIN TRANSACTION")
     try:
-        if rec is not None:
-            _delete_notice(con, notice_id)
-            _write_notice(con, rec, now)
-        if previous and previous[0] != notice_id:
-            con.execute("DELETE FROM notice_sources WHERE source_path = ?", [source])
-            still_used = con.execute(
-                "SELECT count(*) FROM notice_sources WHERE notice_id = ?", [previous[0]]
-            ).fetchone()
-            if not still_used or not still_used[0]:
-                _delete_notice(con, previous[0])
-        con.execute(
-            "INSERT OR REPLACE INTO notice_sources VALUES (?, ?, ?, ?)",
-            [source, notice_id, loaded.file_sha256, now],
-        )
+        _apply(con, plans, now)
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
-        return FileResult(path, "failed", notice_id, error=f"{path}: could not store: {exc}"), False
-    return FileResult(path, status, notice_id, len(rec.quantities) if rec else 0), True
+        return str(exc) or type(exc).__name__
+    return None
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
@@ -328,12 +397,25 @@ def ingest_paths(
         con = writer.con
         assert con is not None
         wrote_any = False
+        batch: list[_Plan] = []
+        planned: set[str] = set()
         for i, path in enumerate(files, start=1):
-            result, wrote = _ingest_one(con, path, started, parse=parse)
-            summary.results.append(result)
-            wrote_any = wrote_any or wrote
+            outcome = _plan(con, path, planned, parse=parse)
+            if isinstance(outcome, _Plan):
+                batch.append(outcome)
+                summary.results.append(outcome.result)
+                if outcome.rec is not None and outcome.result.notice_id:
+                    planned.add(outcome.result.notice_id)
+            else:
+                summary.results.append(outcome)
+            if len(batch) >= BATCH_SIZE:
+                _write_batch(con, batch, started)
+                wrote_any, batch, planned = True, [], set()
             if progress is not None:
                 progress(i, len(files), path)
+        if batch:
+            _write_batch(con, batch, started)
+            wrote_any = True
         if wrote_any or not Path(db_path).exists():
             con.execute(
                 "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

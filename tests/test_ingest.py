@@ -120,14 +120,15 @@ def test_failure_while_storing_rolls_back_that_notice_only(
     db = tmp_path / "x.duckdb"
     ingest_paths([write_notice(tmp_path / "a", "first.txt", study=1)], db)
     before = counts(db)
-    real = ingest_mod._write_notice
+    real = ingest_mod._problem_rows
 
-    def flaky(con: duckdb.DuckDBPyConnection, rec: object, now: object) -> None:
-        real(con, rec, now)  # rows written, then the failure: all must roll back
-        if "second" in str(rec.loaded.path):  # type: ignore[attr-defined]
+    def flaky(rec: ingest_mod.NoticeRecord) -> list[tuple[object, ...]]:
+        # called after the batch's source and notice rows are written: all must roll back
+        if "second" in str(rec.loaded.path):
             raise duckdb.ConstraintException("simulated failure")
+        return real(rec)
 
-    monkeypatch.setattr(ingest_mod, "_write_notice", flaky)
+    monkeypatch.setattr(ingest_mod, "_problem_rows", flaky)
     b = write_notice(tmp_path / "b", "second.txt", study=2)
     c = write_notice(tmp_path / "b", "third.txt", study=3)
     res = ingest_paths([b, c], db)
@@ -170,3 +171,21 @@ def test_notice_metadata_and_completion_are_stored(tmp_path: Path) -> None:
         con.close()
     assert row == ("市委第三巡察组", "2023-08-29", "2023-12-20", 113)
     assert comp == (31, 22, 7, 2)
+
+
+def test_batches_larger_than_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files span several batches; duplicates inside one batch still count once."""
+    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 3)
+    folder = tmp_path / "in"
+    for i in range(7):
+        write_notice(folder, f"n{i}.txt", study=i)
+    shutil.copy(folder / "n1.txt", folder / "n1_copy.txt")  # same batch as n1
+    db = tmp_path / "x.duckdb"
+    res = ingest_paths([folder], db)
+    assert (res.new, res.unchanged, res.failed) == (7, 1, 0)
+    c = counts(db)
+    assert c["notices"] == 7 and c["notice_sources"] == 8 and c["completion"] == 7
+    again = ingest_paths([folder], db)
+    assert again.unchanged == 8 and counts(db) == c

@@ -122,3 +122,18 @@ def test_writer_without_commit_leaves_live_file_untouched(tmp_path: Path) -> Non
         raise RuntimeError("boom")
     assert db.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".next")]
+
+
+def test_ingest_column_lists_match_table_order(tmp_path: Path) -> None:
+    """Ingest appends rows positionally; its column lists must follow the schema exactly."""
+    from extract.ingest import ANOMALY_COLUMNS, PROBLEM_COLUMNS, QUANTITY_COLUMNS
+
+    db = tmp_path / "x.duckdb"
+    create_database(db)
+    con = open_readonly(db)
+    try:
+        for table, cols in (("problems", PROBLEM_COLUMNS), ("quantities", QUANTITY_COLUMNS),
+                            ("anomalies", ANOMALY_COLUMNS)):
+            assert [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()] == cols
+    finally:
+        con.close()
