@@ -25,6 +25,11 @@ import pytest
 import extract
 from extract import evaluate as ev
 from extract.model import KINDS, Quantity
+from tests.annotation_checks import (
+    EDGE_SPACE,
+    SENTENCE_DELIMITERS,
+    check_annotations,
+)
 
 FLOOR = 0.95  # overall exact-match F1 the extractor must reach on the gold set
 KIND_FLOOR = 0.90  # exact-match F1 per kind (kinds present in the gold set)
@@ -36,15 +41,6 @@ CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 RULES = tomllib.loads((GOLD_DIR / "units.toml").read_text(encoding="utf-8"))
 UNITS: dict[str, list[str]] = RULES["units"]
 APPROX_WORDS: list[str] = RULES["approx"]["words"]
-SENTENCE_DELIMITERS = "。！？；!?;\n"
-EDGE_SPACE = " \u3000\xa0\t\r"
-NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿半壹贰叁肆伍陆柒捌玖拾兩萬億]")
-DATE_FORMS = {  # unit -> ISO-like value shape (XXXX = year not written)
-    "日": re.compile(r"^(\d{4}|XXXX)-(0[1-9]|1[0-2]|XX)-(0[1-9]|[12]\d|3[01])$"),
-    "月": re.compile(r"^(\d{4}|XXXX)-(0[1-9]|1[0-2])$"),
-    "年": re.compile(r"^\d{4}$"),
-    "季度": re.compile(r"^(\d{4}|XXXX)-(0[1-9]|1[0-2])$"),
-}
 
 
 def _raw_rows() -> list[dict[str, Any]]:
@@ -94,44 +90,7 @@ def test_row_points_at_the_annotated_sentence(row: dict[str, Any]) -> None:
 def test_row_quantities_follow_the_spec(row: dict[str, Any]) -> None:
     """Surfaces equal their slices; kinds, units, value types and approx are consistent."""
     sentence = _corpus_text(row["file"])[row["start"] : row["end"]]
-    previous_end = 0
-    for q in row["quantities"]:
-        where = f"{row['id']} {q['surface']!r}"
-        assert set(q) == set(ev.QUANTITY_KEYS), where
-        assert sentence[q["start"] : q["end"]] == q["surface"], where
-        assert q["start"] >= previous_end, f"{where}: overlaps or is out of order"
-        previous_end = q["end"]
-        assert NUMERAL.search(q["surface"]), f"{where}: no numeral in the surface"
-        assert q["kind"] in KINDS, where
-        assert q["unit"] in UNITS[q["kind"]], f"{where}: unit {q['unit']!r} not in units.toml"
-        assert isinstance(q["approx"], bool), where
-        if q["approx"]:
-            assert any(w in q["surface"] for w in APPROX_WORDS), f"{where}: approx without a word"
-        if q["kind"] == "date":
-            _check_date(q, where)
-        else:
-            _check_number(q, where)
-
-
-def _check_date(q: dict[str, Any], where: str) -> None:
-    form = DATE_FORMS[q["unit"]]
-    assert isinstance(q["value"], str) and form.match(q["value"]), f"{where}: {q['value']!r}"
-    if q["unit"] == "季度":
-        assert q["value_high"] is not None, f"{where}: a quarter is a month range"
-    if q["value_high"] is not None:
-        assert isinstance(q["value_high"], str) and form.match(q["value_high"]), where
-        assert q["value_high"] > q["value"], f"{where}: range must increase"
-
-
-def _check_number(q: dict[str, Any], where: str) -> None:
-    for key in ("value", "value_high"):
-        v = q[key]
-        if key == "value_high" and v is None:
-            continue
-        assert isinstance(v, int | float) and not isinstance(v, bool), f"{where}: {key}={v!r}"
-        assert v > 0, f"{where}: {key} must be positive"
-    if q["value_high"] is not None:
-        assert q["value_high"] > q["value"], f"{where}: range must increase"
+    check_annotations(row["id"], sentence, row["quantities"], UNITS, APPROX_WORDS)
 
 
 def test_gold_set_is_big_and_broad_enough() -> None:
