@@ -123,9 +123,17 @@ def _is_noise_line(line: str, rules: NoiseRules) -> bool:
 
 
 def _strip_inline(line: str, rules: NoiseRules) -> str:
-    for rule in rules.inline:
-        line = rule.pattern.sub("", line)
-    return line
+    """Cut inline fragments until none is left.
+
+    Removing one fragment can join its neighbours into another (``美高梅【打印】@:`` becomes
+    ``美高梅@:``), so one pass is not enough for ``strip_noise`` to be idempotent.
+    """
+    while True:
+        before = line
+        for rule in rules.inline:
+            line = rule.pattern.sub("", line)
+        if line == before:
+            return line
 
 
 def _is_crumb(line: str, rules: NoiseRules) -> bool:

@@ -271,3 +271,8 @@ def test_strip_noise_is_idempotent_and_canonical(text: str) -> None:
 @given(st.text(max_size=200))
 def test_strip_noise_never_crashes(text: str) -> None:
     assert isinstance(strip_noise(text), str)
+
+
+def test_fragments_joined_by_a_removal_are_removed_too() -> None:
+    """Found by hypothesis: cutting 【打印】 joined the spam fragment 美高梅@: back together."""
+    assert strip_noise("美高梅【打印】@:") == strip_noise(strip_noise("美高梅【打印】@:"))
