@@ -229,22 +229,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_dashboard(args: argparse.Namespace) -> int:
-    from extract.store import resolve_db_path
+def dashboard_command(db: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """The ``streamlit run`` command line and environment for the dashboard on ``db``.
 
+    Always headless: a non-headless first run makes Streamlit stop and ask for an e-mail
+    address on the terminal; xuncha opens the browser itself once the server answers.
+    """
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     if not app.exists():
         import dashboard
 
         app = Path(dashboard.__file__).resolve().parent / "app.py"
-    env = dict(os.environ, XUNCHA_DB=str(resolve_db_path(args.db).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-           "--browser.gatherUsageStats", "false"]
-    if args.headless:
-        cmd += ["--server.headless", "true"]
+    env = dict(os.environ, XUNCHA_DB=str(db.resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return cmd, env
+
+
+def _wait_until_serving(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> bool:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from extract.store import resolve_db_path
+
+    db = resolve_db_path(args.db)
+    cmd, env = dashboard_command(db, args.port)
+    url = f"http://localhost:{args.port}"
+    proc = subprocess.Popen(cmd, env=env)
     try:
-        return subprocess.call(cmd, env=env)
+        if _wait_until_serving(url, proc):
+            print(f"xuncha dashboard: {url}  (database {db}; Ctrl+C to stop)", file=sys.stderr)
+            if not args.headless:
+                import webbrowser
+
+                webbrowser.open(url)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=10)
         return EXIT_OK
 
 
