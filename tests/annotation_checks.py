@@ -10,6 +10,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+import pytest
+
 from extract import evaluate as ev
 from extract.model import KINDS
 
@@ -71,3 +73,22 @@ def _check_number(q: dict[str, Any], where: str) -> None:
         assert v > 0, f"{where}: {key} must be positive"
     if q["value_high"] is not None:
         assert q["value_high"] > q["value"], f"{where}: range must increase"
+
+
+def assert_f1_floor(
+    report: ev.EvalReport | Exception, floor: float, kind: str | None = None
+) -> None:
+    """Exact-match F1 (overall, or for ``kind``) is at least ``floor``.
+
+    ``report`` is what a module fixture got from ``ev.evaluate``: an exception there (no
+    extractor, bad gold) makes the floor tests FAIL, never skip. The overall check also
+    refuses an extractor that raised on any sentence.
+    """
+    if isinstance(report, Exception):
+        pytest.fail(f"cannot score the extractor: {report}")
+    if kind is None:
+        crashes = [e for e in report.errors if e.category == "crash"]
+        assert not crashes, f"extractor raised on {len(crashes)} sentences, e.g. {crashes[0]}"
+    f1 = report.f1(kind)
+    label = f"{kind}: " if kind else ""
+    assert f1 >= floor, f"{label}exact F1 {f1:.3f} < {floor}\n" + ev.format_table(report)

@@ -28,6 +28,7 @@ from extract.model import KINDS, Quantity
 from tests.annotation_checks import (
     EDGE_SPACE,
     SENTENCE_DELIMITERS,
+    assert_f1_floor,
     check_annotations,
 )
 
@@ -122,19 +123,9 @@ def gold_report() -> ev.EvalReport | Exception:
         return exc
 
 
-def _report_or_fail(gold_report: ev.EvalReport | Exception) -> ev.EvalReport:
-    if isinstance(gold_report, Exception):
-        pytest.fail(f"cannot score the extractor: {gold_report}")
-    return gold_report
-
-
 def test_extractor_reaches_overall_f1_floor(gold_report: ev.EvalReport | Exception) -> None:
     """Exact-match F1 over all gold quantities (see ``python -m extract.evaluate``)."""
-    report = _report_or_fail(gold_report)
-    crashes = [e for e in report.errors if e.category == "crash"]
-    assert not crashes, f"extractor raised on {len(crashes)} sentences, e.g. {crashes[0]}"
-    f1 = report.f1()
-    assert f1 >= FLOOR, f"exact F1 {f1:.3f} < {FLOOR}\n" + ev.format_table(report)
+    assert_f1_floor(gold_report, FLOOR)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -142,9 +133,7 @@ def test_extractor_reaches_per_kind_f1_floor(
     gold_report: ev.EvalReport | Exception, kind: str
 ) -> None:
     """Exact-match F1 for one kind; false positives count under the predicted kind."""
-    report = _report_or_fail(gold_report)
-    f1 = report.f1(kind)
-    assert f1 >= KIND_FLOOR, f"{kind}: exact F1 {f1:.3f} < {KIND_FLOOR}\n" + ev.format_table(report)
+    assert_f1_floor(gold_report, KIND_FLOOR, kind)
 
 
 # ---------------------------------------------------------------- evaluator logic

@@ -30,6 +30,7 @@ from tests.annotation_checks import (
     EDGE_SPACE,
     NUMERAL,
     SENTENCE_DELIMITERS,
+    assert_f1_floor,
     check_annotations,
 )
 
@@ -231,19 +232,9 @@ def heldout_report() -> ev.EvalReport | Exception:
         return exc
 
 
-def _report_or_fail(report: ev.EvalReport | Exception) -> ev.EvalReport:
-    if isinstance(report, Exception):
-        pytest.fail(f"cannot score the extractor: {report}")
-    return report
-
-
 def test_extractor_reaches_heldout_f1_floor(heldout_report: ev.EvalReport | Exception) -> None:
     """Overall exact-match F1 on unseen sentences (``--gold tests/heldout``)."""
-    report = _report_or_fail(heldout_report)
-    crashes = [e for e in report.errors if e.category == "crash"]
-    assert not crashes, f"extractor raised on {len(crashes)} sentences, e.g. {crashes[0]}"
-    f1 = report.f1()
-    assert f1 >= HELDOUT_FLOOR, f"exact F1 {f1:.3f} < {HELDOUT_FLOOR}\n" + ev.format_table(report)
+    assert_f1_floor(heldout_report, HELDOUT_FLOOR)
 
 
 def test_every_big_kind_has_a_floor() -> None:
@@ -258,7 +249,4 @@ def test_extractor_reaches_heldout_kind_floor(
     heldout_report: ev.EvalReport | Exception, kind: str
 ) -> None:
     """Exact-match F1 for one kind; false positives count under the predicted kind."""
-    report = _report_or_fail(heldout_report)
-    f1 = report.f1(kind)
-    floor = HELDOUT_KIND_FLOOR[kind]
-    assert f1 >= floor, f"{kind}: exact F1 {f1:.3f} < {floor}\n" + ev.format_table(report)
+    assert_f1_floor(heldout_report, HELDOUT_KIND_FLOOR[kind], kind)
