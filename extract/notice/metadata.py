@@ -223,6 +223,21 @@ def _inspection_dates(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -
     meta.inspection_end = _date_of(first.second)
 
 
+def _year_or_infer(
+    year: int | None, month: int, anchor: date | None, meta: NoticeMeta, field: str
+) -> int | None:
+    """The written year, else one inferred from ``anchor`` (recorded as inferred), else None.
+
+    A year is never taken from today: without a written year or an anchor date, None.
+    """
+    if year is not None:
+        return year
+    if anchor is None:
+        return None
+    meta.inferred_dates.append(field)
+    return infer_year(month, anchor)
+
+
 def _feedback_date(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -> None:
     p = _patterns()
     # The opening may be split: feedback often has its own sentence right after the range.
@@ -242,13 +257,10 @@ def _feedback_date(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -> N
             mention = mentions[0]
         else:
             mention = mentions[-1]
-        year = mention.year
+        year = _year_or_infer(mention.year, mention.month,
+                              meta.inspection_end or meta.inspection_start, meta, "feedback_date")
         if year is None:
-            anchor = meta.inspection_end or meta.inspection_start
-            if anchor is None:
-                return
-            year = infer_year(mention.month, anchor)
-            meta.inferred_dates.append("feedback_date")
+            return
         meta.feedback_date = make_date(year, mention.month, mention.day)
         return
 
@@ -269,13 +281,10 @@ def _as_of(folded: str, meta: NoticeMeta, tree: Tree,
         day = d.day
         if day is None:
             continue  # "截至2023年5月份": a month, not a reporting date
-        year = d.year
+        year = _year_or_infer(d.year, d.month, meta.feedback_date or meta.inspection_end,
+                              meta, "as_of_date")
         if year is None:
-            anchor = meta.feedback_date or meta.inspection_end
-            if anchor is None:
-                continue
-            year = infer_year(d.month, anchor)
-            meta.inferred_dates.append("as_of_date")
+            continue
         meta.as_of_date = make_date(year, d.month, day)
         return
 
