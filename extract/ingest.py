@@ -1,10 +1,11 @@
-"""Ingest notice files into the store: read → extract quantities → parse → one transaction each.
+"""Ingest notice files into the store: read → extract quantities → parse → write in batches.
 
 Idempotent by construction: a notice's id is the hash of its canonical text, so the same
 content ingested twice is recognised and left alone; a changed file replaces the rows of the
-notice it used to hold. Every file is its own transaction: a failing file is rolled back and
-reported while the others are kept. The whole run writes a private copy of the database that
-is swapped in at the end (see :mod:`extract.store.writer`), so readers never see a half state.
+notice it used to hold. Notices are written :data:`BATCH_SIZE` to a transaction; a batch that
+fails is rolled back and replayed one notice per transaction, so a failing file is reported
+alone while the others are kept. The whole run writes a private copy of the database that is
+swapped in at the end (see :mod:`extract.store.writer`), so readers never see a half state.
 """
 
 from __future__ import annotations
