@@ -315,14 +315,20 @@ def notice_meta(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
 
 
 def problem_tree(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
-    """The problem tree of one notice with statuses and quantity counts, in document order."""
+    """The problem tree of one notice with statuses and quantity counts, in document order.
+
+    A node counts every quantity inside its span, its measures and sub-problems included (as
+    ``v_problem_quantities.quantity_count``): a problem whose figures sit in its 一是…二是…
+    measures would otherwise show none.
+    """
     return _df(
         con,
         """
         SELECT p.problem_id, p.path, p.level, p.label, p.title, p.status, p.status_text,
                p.is_problem, count(q.quantity_id) AS quantity_count
         FROM problems p
-        LEFT JOIN quantities q ON q.notice_id = p.notice_id AND q.problem_id = p.problem_id
+        LEFT JOIN quantities q ON q.notice_id = p.notice_id
+             AND q.start_offset >= p.start_offset AND q.start_offset < p.end_offset
         WHERE p.notice_id = ?
         GROUP BY ALL ORDER BY p.problem_id
         """,

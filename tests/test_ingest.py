@@ -70,6 +70,55 @@ def test_every_quantity_is_traceable(tmp_path: Path, corpus_dir: Path) -> None:
     assert in_problems > 0.3  # most figures sit inside the problem tree
 
 
+def test_problem_quantity_counts_include_sub_items(tmp_path: Path, corpus_dir: Path) -> None:
+    """v_problem_quantities counts what sits inside a node, its 一是… measures included.
+
+    Real notices put most figures of a problem in its numbered measures; counting only the
+    deepest node left feedback problems looking figure-free. Own counts still add up.
+    """
+    db = tmp_path / "x.duckdb"
+    ingest_paths([corpus_dir], db)
+    con = open_readonly(db)
+    try:
+        in_problems = con.execute(
+            """SELECT count(*) FROM quantities q WHERE EXISTS (
+                   SELECT 1 FROM problems p WHERE p.notice_id = q.notice_id AND p.is_problem
+                   AND q.start_offset >= p.start_offset AND q.start_offset < p.end_offset)"""
+        ).fetchone()[0]
+        own_in_problems = con.execute(
+            """SELECT count(*) FROM quantities q JOIN problems p
+               ON p.notice_id = q.notice_id AND p.problem_id = q.problem_id
+               WHERE p.is_problem"""
+        ).fetchone()[0]
+        # Outermost problems (no problem ancestor) partition the figures inside problems.
+        outer_total = con.execute(
+            """SELECT sum(v.quantity_count) FROM v_problem_quantities v
+               JOIN problems p USING (notice_id, problem_id)
+               WHERE p.is_problem AND NOT EXISTS (
+                   SELECT 1 FROM problems a WHERE a.notice_id = p.notice_id AND a.is_problem
+                   AND a.problem_id <> p.problem_id
+                   AND a.start_offset <= p.start_offset AND p.end_offset <= a.end_offset)"""
+        ).fetchone()[0]
+        own_sum, with_node = con.execute(
+            """SELECT (SELECT sum(own_quantity_count) FROM v_problem_quantities),
+                      (SELECT count(*) FROM quantities WHERE problem_id IS NOT NULL)"""
+        ).fetchone()
+        nesting_breaks = con.execute(
+            """SELECT count(*) FROM v_problem_quantities c
+               JOIN problems cp USING (notice_id, problem_id)
+               JOIN problems pp ON pp.notice_id = cp.notice_id AND pp.path = cp.parent_path
+               JOIN v_problem_quantities pv
+                 ON pv.notice_id = pp.notice_id AND pv.problem_id = pp.problem_id
+               WHERE c.quantity_count > pv.quantity_count"""
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert in_problems > 2 * own_in_problems  # the measures hold most of a problem's figures
+    assert outer_total == in_problems
+    assert own_sum == with_node
+    assert nesting_breaks == 0
+
+
 def test_changed_file_replaces_its_notice(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     src = write_notice(tmp_path / "in", "a.txt", study=17)

@@ -1,4 +1,8 @@
--- Per problem: its status and how many quantities of each kind sit inside it.
+-- Per problem-tree node: its status and the quantities inside it.
+-- A node's span covers its sub-items, so quantity_count counts the quantities of its measures
+-- (一是…二是…) and sub-problems too: "how many figures does this problem's rectification cite".
+-- own_quantity_count counts only those whose deepest node is this one (quantities.problem_id),
+-- so own counts add up to the notice total while quantity_count nests.
 CREATE OR REPLACE VIEW v_problem_quantities AS
 SELECT
     p.notice_id,
@@ -10,11 +14,15 @@ SELECT
     p.status,
     p.is_problem,
     count(q.quantity_id) AS quantity_count,
+    count(q.quantity_id) FILTER (WHERE q.problem_id = p.problem_id) AS own_quantity_count,
     count(q.quantity_id) FILTER (WHERE q.kind = 'count') AS count_quantities,
     count(q.quantity_id) FILTER (WHERE q.kind = 'money') AS money_quantities,
     sum(q.value) FILTER (WHERE q.kind = 'money') AS money_sum_yuan,
     count(q.quantity_id) FILTER (WHERE q.kind = 'date') AS date_quantities
 FROM problems p
 JOIN notices n USING (notice_id)
-LEFT JOIN quantities q ON q.notice_id = p.notice_id AND q.problem_id = p.problem_id
+LEFT JOIN quantities q
+       ON q.notice_id = p.notice_id
+      AND q.start_offset >= p.start_offset
+      AND q.start_offset < p.end_offset
 GROUP BY ALL;
