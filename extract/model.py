@@ -75,7 +75,7 @@ class Problem:
     level: int
     label: str  # the marker as written: "二、", "(一)", "3.", "①", "一是"
     title: str  # the problem statement
-    rectification: str = ""  # the text saying what was done
+    rectification: str = ""  # what was done; feedback problems only ("" for sections, measures)
     status: str | None = None  # one of STATUSES, or None when not stated
     status_text: str | None = None  # the words the status was read from
     start: int = 0

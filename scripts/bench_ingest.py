@@ -29,37 +29,45 @@ def make_inputs(folder: Path, copies: int) -> int:
     return chars
 
 
-def timed_ingest(inputs: Path, db: Path, *, parse: bool) -> tuple[float, int]:
-    start = time.perf_counter()
+def timed_ingest(inputs: Path, db: Path, *, parse: bool) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) for one ingest into a fresh database."""
+    wall, cpu = time.perf_counter(), time.process_time()
     summary = ingest_paths([inputs], db, parse=parse)
-    elapsed = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert summary.failed == 0, [r.error for r in summary.results if r.error]
-    return elapsed, summary.new
+    return wall, cpu
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--copies", type=int, default=20, help="copies of the five notices")
-    ap.add_argument("--rounds", type=int, default=3, help="repeat and keep the best time")
+    ap.add_argument("--rounds", type=int, default=5, help="repeat and keep the best time")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "in"
         inputs.mkdir()
         chars = make_inputs(inputs, args.copies)
-        best: dict[bool, float] = {}
-        for _ in range(args.rounds):
+        # Rounds alternate the two modes, so a slow spell on a shared machine hits both; the
+        # best of each is the figure (wall time is what users wait for; CPU time is printed
+        # too because it shrugs off a noisy neighbour).
+        best: dict[bool, list[float]] = {}
+        for i in range(args.rounds):
             for parse in (False, True):
-                db = Path(tmp) / f"bench_{parse}.duckdb"
-                db.unlink(missing_ok=True)
-                elapsed, _n = timed_ingest(inputs, db, parse=parse)
-                best[parse] = min(best.get(parse, elapsed), elapsed)
+                db = Path(tmp) / f"bench_{parse}_{i}.duckdb"
+                wall, cpu = timed_ingest(inputs, db, parse=parse)
+                db.unlink()
+                b = best.setdefault(parse, [wall, cpu])
+                b[0], b[1] = min(b[0], wall), min(b[1], cpu)
         shutil.rmtree(inputs)
     n_notices = args.copies * 5
     for parse in (False, True):
         label = "with parser   " if parse else "without parser"
-        print(f"{label}: {best[parse]:.2f} s for {n_notices} notices "
-              f"({n_notices / best[parse]:.1f} notices/s, {chars / best[parse] / 1e6:.2f} MB/s)")
-    print(f"parser overhead: {100 * (best[True] / best[False] - 1):+.1f}% (target ≤ +20%)")
+        wall, cpu = best[parse]
+        print(f"{label}: {wall:.2f} s for {n_notices} notices ({1000 * wall / n_notices:.1f} ms "
+              f"each, {chars / wall / 1e6:.2f} MB/s; CPU {cpu:.2f} s)")
+    wall_pct = 100 * (best[True][0] / best[False][0] - 1)
+    cpu_pct = 100 * (best[True][1] / best[False][1] - 1)
+    print(f"parser overhead: {wall_pct:+.1f}% wall, {cpu_pct:+.1f}% CPU (target ≤ +20%)")
 
 
 if __name__ == "__main__":

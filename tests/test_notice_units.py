@@ -5,6 +5,7 @@ Each row is one real-text pattern (short surfaces only); the id says what it cov
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from extract.notice.completion import parse_completion_sentence, recompute
 from extract.notice.dates import find_dates, find_ranges, infer_year
 from extract.notice.fold import fold_for_matching
 from extract.notice.lexicon import lexicon
-from extract.notice.markers import match_attachment, match_line_marker, path_key
+from extract.notice.markers import inline_shi, match_attachment, match_line_marker, path_key
 from extract.notice.metadata import _place_chain
 from extract.notice.numerals import to_int
 
@@ -64,6 +65,41 @@ NOT_MARKERS = [
 @pytest.mark.parametrize("line", NOT_MARKERS)
 def test_not_markers(line: str) -> None:
     assert match_line_marker(fold_for_matching(line)) is None
+
+
+@pytest.mark.parametrize(("line", "offset"), [
+    pytest.param("(3)问题", 0, id="whole-line"),
+    pytest.param("前文。\n  (3)问题", 4, id="inside-text-relative-offsets"),
+])
+def test_line_marker_within_bounds(line: str, offset: int) -> None:
+    """Matching inside a text with bounds gives the same marker as matching the slice."""
+    alone = match_line_marker(line[offset:])
+    bounded = match_line_marker(line, offset, len(line))
+    assert alone is not None and alone == bounded
+
+
+# The regex inline_shi replaced (a str.find scan for 是 is several times faster); the scan must
+# find exactly what finditer over [s, e) found, then apply the same clause check.
+_SHI_REFERENCE = re.compile(r"(?P<n>[一二三四五六七八九十百零〇两]{1,3})是(?=\S)")
+
+
+def _inline_shi_reference(folded: str, s: int, e: int) -> list[tuple[int, int, str]]:
+    hits = []
+    for m in _SHI_REFERENCE.finditer(folded, s, e):
+        i = m.start() - 1
+        while i >= s and folded[i] in " \t":
+            i -= 1
+        if i < s or folded[i] in "。;:,!?\n":
+            hits.append((m.start("n"), m.end(), m.group("n")))
+    return hits
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("一二三四十两〇是 \t。;:,\n统学")), max_size=16),
+       st.integers(0, 16), st.integers(0, 16))
+def test_inline_shi_matches_its_reference_regex(text: str, a: int, b: int) -> None:
+    s, e = sorted((min(a, len(text)), min(b, len(text))))
+    assert [tuple(m) for m in inline_shi(text, s, e)] == _inline_shi_reference(text, s, e)
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -303,6 +339,22 @@ TREE_CASES = [
 @pytest.mark.parametrize(("text", "paths"), TREE_CASES)
 def test_tree_paths(text: str, paths: list[str]) -> None:
     assert [p.path for p in parse_notice(text).problems] == paths
+
+
+def test_only_problems_carry_rectification_text() -> None:
+    """Sections and measures keep their offsets but no copy of their body text.
+
+    A section's body is the notice itself and a measure's text is part of its problem's
+    rectification: storing them again tripled the problems table for no new fact.
+    """
+    text = ("一、整改情况\n(1)学习不深入的问题。\n整改情况:一是制定计划;二是开展学习8次。\n")
+    by_path = {p.path: p for p in parse_notice(text).problems}
+    assert by_path["一/(1)"].is_problem
+    assert by_path["一/(1)"].rectification == "一是制定计划;二是开展学习8次。"
+    assert by_path["一"].rectification == "" and not by_path["一"].is_problem
+    measure = by_path["一/(1)/二是"]
+    assert not measure.is_problem and measure.rectification == ""
+    assert text[measure.start:measure.end] == "二是开展学习8次。"
 
 
 def test_level_follows_first_appearance() -> None:

@@ -7,7 +7,6 @@ under ``1.`` is how many notices number problems across categories).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from extract.model import Anomaly
@@ -20,7 +19,6 @@ _MIN_DUPLICATE_CHARS = 30
 # Share of the shorter block's character bigrams found in the other block, above which two
 # rectification blocks count as the same paragraph repeated (with light edits).
 _SIMILAR = 0.7
-_WS = re.compile(r"\s+")
 
 
 def _missing(a: int, b: int) -> str:
@@ -82,7 +80,7 @@ def duplicate_rectifications(text: str, nodes: list[Node],
         if not n.is_problem:
             continue
         spans = segments.get(id(n), [])
-        blocks = [_WS.sub("", text[s:e]) for s, e in spans]
+        blocks = ["".join(text[s:e].split()) for s, e in spans]  # str.split: ~5x a regex
         if n.rect_labels and len(blocks) > 1:
             for i in range(1, len(blocks)):
                 sim = max(_similarity(blocks[i], blocks[j]) for j in range(i))

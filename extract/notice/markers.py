@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.notice.numerals import to_int
 
 __all__ = [
     "LineMarker",
+    "ShiMarker",
     "inline_shi",
     "match_attachment",
     "match_line_marker",
@@ -51,26 +53,45 @@ _ATTACHMENT = re.compile(
     rf"[ \t]*附\s*件\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})?\s*(?:[:]\s*|[ \t]+|$)(?P<rest>.*)$"
 )
 
-# "一是…", "二是…" inside a paragraph: after sentence punctuation or at its start. The pattern
-# starts with the numeral class so the scan is fast; the preceding character is checked in
-# ``inline_shi`` (a lookbehind alternative made every position expensive).
-_INLINE_SHI = re.compile(rf"(?P<n>[{_CN}]{{1,3}})是(?=\S)")
+# "一是…", "二是…" inside a paragraph: a numeral run of one to three characters, then 是, then a
+# non-space, after sentence punctuation or at the range start. Written as a scan for 是 (a C-level
+# ``str.find``) rather than a regex: a pattern opening with a character class scans every
+# position in Python's ``re``, and this runs on every paragraph of every notice.
+# Same matches as ``(?P<n>[{_CN}]{1,3})是(?=\S)`` with ``finditer(folded, s, e)``.
+_CN_CHARS = frozenset(_CN)
 _INLINE_BEFORE = frozenset("。;:,!?\n")
 
 
-def inline_shi(folded: str, s: int, e: int) -> list[re.Match[str]]:
+class ShiMarker(NamedTuple):
+    """An inline ``N是`` marker: ``folded[start:end]`` is the numeral plus ``是``."""
+
+    start: int
+    end: int
+    numeral: str
+
+
+def inline_shi(folded: str, s: int, e: int) -> list[ShiMarker]:
     """``N是`` markers in ``folded[s:e]`` that open a clause (``统一是`` is not one).
 
-    >>> [m.group("n") for m in inline_shi("整改情况:一是学习。二是统一是关键。", 0, 18)]
+    >>> [m.numeral for m in inline_shi("整改情况:一是学习。二是统一是关键。", 0, 18)]
     ['一', '二']
     """
     hits = []
-    for m in _INLINE_SHI.finditer(folded, s, e):
-        i = m.start() - 1
-        while i >= s and folded[i] in " \t":
-            i -= 1
-        if i < s or folded[i] in _INLINE_BEFORE:
-            hits.append(m)
+    pos = s  # where the regex this replaces would resume: the end of its last match
+    q = folded.find("是", s, e)
+    while q >= 0:
+        if q + 1 < e and not folded[q + 1].isspace():
+            p, floor = q, max(pos, q - 3)
+            while p > floor and folded[p - 1] in _CN_CHARS:
+                p -= 1
+            if p < q:
+                pos = q + 1
+                i = p - 1
+                while i >= s and folded[i] in " \t":
+                    i -= 1
+                if i < s or folded[i] in _INLINE_BEFORE:
+                    hits.append(ShiMarker(p, q + 1, folded[p:q]))
+        q = folded.find("是", q + 1, e)
     return hits
 
 
@@ -84,27 +105,30 @@ class LineMarker:
     end: int  # where the item text begins (after the marker and spaces)
 
 
-def match_line_marker(line: str) -> LineMarker | None:
-    """The numbering marker opening ``line`` (already folded), if any.
+def match_line_marker(line: str, start: int = 0, end: int | None = None) -> LineMarker | None:
+    """The numbering marker opening ``line[start:end]`` (already folded), if any.
+
+    Offsets in the result are relative to ``start``; passing the bounds instead of a slice
+    saves copying every paragraph of every notice.
 
     >>> m = match_line_marker("  (12)党工委委员长期列席"); (m.style, m.number, m.start, m.end)
     ('num_paren', 12, 2, 6)
     >>> match_line_marker("2023年,已开展学习13次") is None
     True
     """
-    m = _LINE_MARKER.match(line)
+    stop = len(line) if end is None else end
+    m = _LINE_MARKER.match(line, start, stop)
     if m is None:
         return None
-    for style in _STYLES:
-        if m.group(style) is not None:
-            number = to_int(m.group(_NUM_GROUP[style]))
-            if number is None or number == 0:
-                return None
-            end = m.end()
-            while end < len(line) and line[end] in " \t":
-                end += 1
-            return LineMarker(style, number, m.start(style), end)
-    return None  # pragma: no cover - one group always matches
+    style = m.lastgroup  # the style alternatives are the outermost named groups
+    assert style in _NUM_GROUP, style
+    number = to_int(m.group(_NUM_GROUP[style]))
+    if number is None or number == 0:
+        return None
+    text_start = m.end()
+    while text_start < stop and line[text_start] in " \t":
+        text_start += 1
+    return LineMarker(style, number, m.start(style) - start, text_start - start)
 
 
 def match_attachment(line: str) -> tuple[int | None, int, int] | None:

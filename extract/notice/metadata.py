@@ -31,6 +31,7 @@ __all__ = ["extract_metadata"]
 
 _CN = "一二三四五六七八九十百两〇零"
 _OPENING_SEARCH = 4000  # chars scanned for the opening paragraph when no body marker precedes
+_ROUND_REACH = 40  # chars a round mention can start before its 轮 (level word, 8 chars, numeral)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,13 @@ def _round(folded: str, meta: NoticeMeta, title_span: tuple[int, int] | None,
     if title_span is not None:
         windows.insert(0, title_span)
     for s, e in windows:
-        for m in p.round_.finditer(folded, s, e):
+        # Every match ends in "第N轮<kind>" and starts at most a level word, eight characters
+        # and the numeral before 轮: scan only from just before the first 轮 (the pattern's
+        # optional prefix makes a scan of the whole text slow).
+        first = folded.find("轮", s, e)
+        if first < 0:
+            continue
+        for m in p.round_.finditer(folded, max(s, first - _ROUND_REACH), e):
             if meta.inspection_kind and m.group("kind") != meta.inspection_kind:
                 continue
             pre = m.group("pre")

@@ -8,8 +8,8 @@ summary sentence, then check numbering and duplicates. Every offset returned ind
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from extract.gcpause import gc_paused
 from extract.model import Anomaly, ParsedNotice, Problem
 from extract.notice.anomalies import (
     duplicate_rectifications,
@@ -45,6 +45,11 @@ def parse_notice(text: str) -> ParsedNotice:
         raise TypeError(
             f"parse_notice expects the notice text as str, got {type(text).__name__}; "
             "decode the file first (extract.reading.load_notice(path).text)")
+    with gc_paused():
+        return _parse(text)
+
+
+def _parse(text: str) -> ParsedNotice:
     folded = fold_for_matching(text)
     tree = build_tree(text, folded)
     nodes = tree.nodes
@@ -54,10 +59,14 @@ def parse_notice(text: str) -> ParsedNotice:
     segments: dict[int, list[tuple[int, int]]] = {}
     texts: dict[int, str] = {}
     for n in nodes:
+        # Only feedback problems carry rectification text: a section's or a measure's body is
+        # part of the notice (or of its problem's text) and reachable through its offsets.
+        if not n.is_problem:
+            continue
         spans = rectification_segments(n)
         segments[id(n)] = spans
         texts[id(n)] = rectification_text(text, spans)
-        if n.is_problem and n.status is None:
+        if n.status is None:
             found = status_from_text(folded, spans)
             if found is not None:
                 n.status, n.status_text = found[0], text[found[1]:found[2]]
@@ -87,19 +96,30 @@ def parse_notice(text: str) -> ParsedNotice:
                                  "no signature date found (truncated scrape?)", None))
     anomalies.sort(key=lambda a: (a.start is None, a.start or 0))
 
-    problems = [_problem(text, n, texts[id(n)]) for n in nodes]
+    problems = [_problem(text, n, texts.get(id(n), "")) for n in nodes]
+    _release(nodes)
     return ParsedNotice(meta=meta, problems=problems, completion=completion, anomalies=anomalies)
+
+
+def _release(nodes: list[Node]) -> None:
+    """Break the parent/children reference cycles so the tree is freed at once by refcounting.
+
+    Left alone, every notice's tree would wait for the cyclic collector, whose full passes over
+    a growing ingest batch cost more than building the tree did.
+    """
+    for n in nodes:
+        n.children = []
+        n.parent = None
 
 
 def _unique_paths(nodes: list[Node]) -> None:
     """Repeated numbers would repeat a path; the second ``(3)`` becomes ``(3)~2``."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     for n in nodes:  # parents come first, so children inherit the fixed prefix
-        if n.parent is not None:
-            n.path = f"{n.parent.path}/{n.key}"
-        seen[n.path] += 1
-        if seen[n.path] > 1:
-            n.path = f"{n.path}~{seen[n.path]}"
+        path = n.key if n.parent is None else f"{n.parent.path}/{n.key}"
+        times = seen.get(path, 0) + 1
+        seen[path] = times
+        n.path = path if times == 1 else f"{path}~{times}"
 
 
 def _outer_problem_spans(nodes: list[Node]) -> list[tuple[int, int]]:
@@ -126,16 +146,6 @@ def _problem(text: str, n: Node, rectification: str) -> Problem:
     if not title and n.style == "attachment":
         stop = n.children[0].start if n.children else n.end
         title = "".join(text[n.title_end:stop].split())[:_ATTACHMENT_TITLE_CHARS]
-    return Problem(
-        path=n.path,
-        parent_path=n.parent.path if n.parent is not None else None,
-        level=n.level,
-        label=n.label,
-        title=title,
-        rectification=rectification,
-        status=n.status,
-        status_text=n.status_text,
-        start=n.start,
-        end=n.end,
-        is_problem=n.is_problem,
-    )
+    # Positional: this runs for every node of every notice, and keywords cost twice as much.
+    return Problem(n.path, n.parent.path if n.parent is not None else None, n.level, n.label,
+                   title, rectification, n.status, n.status_text, n.start, n.end, n.is_problem)

@@ -86,7 +86,9 @@ def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, in
     s, e = spans[-1]
     tail = folded[s:e].rstrip(" \t\r\n")
     stop = s + len(tail)
-    head = max(folded.rfind(ch, s, stop - 1) for ch in "。!?;")
+    end = stop - 1
+    head = max(folded.rfind("。", s, end), folded.rfind(";", s, end), folded.rfind("!", s, end),
+               folded.rfind("?", s, end))
     candidates.append((head + 1 if head >= s else s, stop))
     lx = lexicon()
     status_re = _status_re()

@@ -14,17 +14,15 @@ Design (for speed and for offsets that always point into the caller's text):
 
 from __future__ import annotations
 
-import gc
 import math
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import regex
 
+from extract.gcpause import gc_paused
 from extract.model import Quantity
 from extract.quantities import dates as dates_mod
 from extract.quantities.exclusions import in_short_quote, is_cjk, masked_spans, overlaps
@@ -523,25 +521,6 @@ class _Extractor:
         return result
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while one text is processed.
-
-    Why: a long text creates many small acyclic objects (match objects, tuples, Quantity
-    records); the generational collector then re-traverses the growing survivors again and
-    again, which cost a third of the time on a 20 MB input. Nothing here creates cycles, and
-    the collector is re-enabled only if it was enabled before.
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def extract_quantities(text: str, *, context_year: int | None = None) -> list[Quantity]:
     """Return every quantity in ``text`` (QUANTITY_SPEC.md), in text order.
 
@@ -560,5 +539,5 @@ def extract_quantities(text: str, *, context_year: int | None = None) -> list[Qu
         raise ValueError(f"context_year must be a four-digit year, got {context_year!r}")
     if not text:
         return []
-    with _gc_paused():
+    with gc_paused():
         return _Extractor(text, context_year).run()
