@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -268,6 +269,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     cmd, env = dashboard_command(db, args.port)
     url = f"http://localhost:{args.port}"
     proc = subprocess.Popen(cmd, env=env)
+    # A service manager or `kill` stops us with SIGTERM: treat it like Ctrl+C, so the Streamlit
+    # child is stopped too instead of being orphaned with the port still held.
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         if _wait_until_serving(url, proc):
             print(f"xuncha dashboard: {url}  (database {db}; Ctrl+C to stop)", file=sys.stderr)
@@ -277,9 +281,20 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
                 webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=10)
         return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

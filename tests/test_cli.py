@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -227,5 +228,14 @@ def test_dashboard_command_serves_the_app(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=5) as r:
             assert r.status == 200
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM, as a service manager would send
         proc.wait(timeout=30)
+    # The Streamlit child must stop with us, not linger holding the port.
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1)
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"Streamlit still serving on port {port} after xuncha dashboard stopped")
