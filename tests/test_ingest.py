@@ -198,11 +198,39 @@ def test_crash_mid_run_leaves_live_database_intact(
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest_mod, "analyse", crash)
+    monkeypatch.setattr(ingest_mod, "extract_stage", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest_paths([write_notice(tmp_path / "b", "x.txt", study=5)], db)
     assert digest(db) == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".next")]
+
+
+def test_analysis_failure_fails_that_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser bug on one notice: that file (and a copy of it) fail by name, the rest land."""
+    src = tmp_path / "in"
+    bad = write_notice(src, "b_bad.txt", study=2)
+    shutil.copy(bad, src / "c_copy_of_bad.txt")
+    write_notice(src, "a_good.txt", study=1)
+    write_notice(src, "d_good.txt", study=3)
+    real = ingest_mod.parse_stage
+
+    def flaky(loaded: object, *, parse: bool = True) -> object:
+        if "开展集中学习2次" in loaded.text:  # type: ignore[attr-defined]
+            raise ValueError("parser bug")
+        return real(loaded, parse=parse)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_mod, "parse_stage", flaky)
+    db = tmp_path / "x.duckdb"
+    summary = ingest_paths([src], db)
+    by_name = {r.path.name: r for r in summary.results}
+    assert by_name["a_good.txt"].status == by_name["d_good.txt"].status == "new"
+    assert by_name["b_bad.txt"].status == "failed"
+    assert "b_bad.txt" in by_name["b_bad.txt"].error and "parser bug" in by_name["b_bad.txt"].error
+    assert by_name["c_copy_of_bad.txt"].status == "failed"
+    assert "could not be analysed" in by_name["c_copy_of_bad.txt"].error
+    assert counts(db)["notices"] == 2 and counts(db)["notice_sources"] == 2
 
 
 def test_notice_metadata_and_completion_are_stored(tmp_path: Path) -> None:
