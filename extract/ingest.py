@@ -133,11 +133,6 @@ def extract_stage(loaded: LoadedNotice, parsed: ParsedNotice) -> NoticeRecord:
     return NoticeRecord(loaded, notice_id_for(text), parsed, quantities, split_sentences(text))
 
 
-def analyse(loaded: LoadedNotice, *, parse: bool = True) -> NoticeRecord:
-    """Run the parser and the extractor over a loaded notice (pure computation, no I/O)."""
-    return extract_stage(loaded, parse_stage(loaded, parse=parse))
-
-
 def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> list[int | None]:
     """Index (into ``problems``) of the deepest problem whose span holds each offset.
 
@@ -296,7 +291,7 @@ class _Plan:
     rec: NoticeRecord | None  # None: already stored (or earlier in this run), or not analysed yet
     replace_existing: bool  # an older extractor version stored this content: replace it
     previous_id: str | None  # the notice this path held before, if any
-    needs_analysis: bool = False  # filled in by _analyse_batch
+    needs_analysis: bool = False  # new or changed content: _analyse_batch fills in ``rec``
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _Plan | FileResult:
@@ -323,7 +318,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _
 
 
 def _analyse_batch(
-    plans: list[_Plan], *, parse: bool, done: Callable[[_Plan | FileResult], None]
+    plans: list[_Plan], *, parse: bool, done: Callable[[Path], None]
 ) -> list[_Plan]:
     """Analyse the batch stage by stage; return the plans that can be written.
 
@@ -333,7 +328,6 @@ def _analyse_batch(
     extraction. A notice whose analysis raises fails alone (an extractor bug must not lose the
     rest of the run), and so does a later file of the batch with the same content.
     """
-    todo = [p for p in plans if p.needs_analysis]
     parsed: dict[int, ParsedNotice] = {}
     failed: dict[str, str] = {}
 
@@ -342,7 +336,9 @@ def _analyse_batch(
         p.result.error = f"{p.result.path}: analysis failed: {exc!r}"
         failed[p.result.notice_id or ""] = p.result.error
 
-    for p in todo:
+    for p in plans:
+        if not p.needs_analysis:
+            continue
         try:
             parsed[id(p)] = parse_stage(p.loaded, parse=parse)
         except Exception as exc:  # reported per file, see docstring
@@ -357,7 +353,7 @@ def _analyse_batch(
         elif not p.needs_analysis and p.result.notice_id in failed:
             p.result.status = "failed"
             p.result.error = f"{p.result.path}: same content as a file that could not be analysed"
-        done(p)
+        done(p.result.path)
     return [p for p in plans if p.result.status != "failed"]
 
 
@@ -462,12 +458,11 @@ def ingest_paths(
         planned: set[str] = set()
         finished = 0
 
-        def done(p: _Plan | FileResult) -> None:
+        def done(path: Path) -> None:
             nonlocal finished
             finished += 1
             if progress is not None:
-                progress(finished, len(files), p.path if isinstance(p, FileResult)
-                         else p.result.path)
+                progress(finished, len(files), path)
 
         def flush() -> None:
             nonlocal wrote_any, batch, planned
@@ -483,7 +478,7 @@ def ingest_paths(
                     planned.add(outcome.result.notice_id)
             else:
                 summary.results.append(outcome)
-                done(outcome)
+                done(path)
             if len(batch) >= BATCH_SIZE:
                 flush()
         if batch:
