@@ -317,20 +317,19 @@ def notice_meta(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
 def problem_tree(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
     """The problem tree of one notice with statuses and quantity counts, in document order.
 
-    A node counts every quantity inside its span, its measures and sub-problems included (as
-    ``v_problem_quantities.quantity_count``): a problem whose figures sit in its 一是…二是…
-    measures would otherwise show none.
+    Counts come from ``v_problem_quantities`` (one definition of "inside a node": its span,
+    measures and sub-problems included); the notice filter reaches through the view, so this
+    stays a per-notice query on a large store.
     """
     return _df(
         con,
         """
         SELECT p.problem_id, p.path, p.level, p.label, p.title, p.status, p.status_text,
-               p.is_problem, count(q.quantity_id) AS quantity_count
+               p.is_problem, v.quantity_count
         FROM problems p
-        LEFT JOIN quantities q ON q.notice_id = p.notice_id
-             AND q.start_offset >= p.start_offset AND q.start_offset < p.end_offset
+        JOIN v_problem_quantities v USING (notice_id, problem_id)
         WHERE p.notice_id = ?
-        GROUP BY ALL ORDER BY p.problem_id
+        ORDER BY p.problem_id
         """,
         [notice_id],
     )
