@@ -29,8 +29,9 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("views/upload.py", "nav.import", ":material/upload_file:", "import"),
 )
 
-st.set_page_config(page_title="xuncha 巡察整改数据", page_icon=":material/fact_check:",
-                   layout="wide")
+st.set_page_config(
+    page_title="xuncha 巡察整改数据", page_icon=":material/fact_check:", layout="wide"
+)
 
 with st.sidebar:
     lang = st.radio(

@@ -86,17 +86,27 @@ def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        yaxis={"title": label("chart.share_of_total", lang), "tickformat": ".0%",
-               "range": [0, 1.05]},
-        yaxis2={"title": label("chart.rate_percent", lang), "overlaying": "y", "side": "right",
-                "range": [0, 105], "ticksuffix": "%", "showgrid": False},
+        yaxis={
+            "title": label("chart.share_of_total", lang),
+            "tickformat": ".0%",
+            "range": [0, 1.05],
+        },
+        yaxis2={
+            "title": label("chart.rate_percent", lang),
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            "ticksuffix": "%",
+            "showgrid": False,
+        },
         xaxis={"tickangle": -30},
     )
     return _layout(fig, label("chart.completion_title", lang))
 
 
-def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
-                   lang: str = DEFAULT_LANG) -> go.Figure:
+def compare_figure(
+    df: pd.DataFrame, measure: str = "value_sum", lang: str = DEFAULT_LANG
+) -> go.Figure:
     """Grouped bars: one group per notice, one bar per unit (kind·unit), in display units.
 
     ``df`` is :func:`dashboard.data.compare_totals`. ``measure`` is ``value_sum`` (scaled per
@@ -119,20 +129,26 @@ def compare_figure(df: pd.DataFrame, measure: str = "value_sum",
                 x=part["label"],
                 y=y,
                 customdata=list(zip(part["notice_id"], part["quantity_count"], strict=True)),
-                hovertemplate="%{x}<br>%{y:,.2f} " + shown
+                hovertemplate="%{x}<br>%{y:,.2f} "
+                + shown
                 + "<br>n=%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
             )
         )
     axis_title = label(f"compare.measure.{measure}", lang)
     if len(shown_units) == 1:
         axis_title += f" ({shown_units[0]})"
-    fig.update_layout(barmode="group", xaxis={"tickangle": -30}, showlegend=True,
-                      yaxis={"title": axis_title})
+    fig.update_layout(
+        barmode="group", xaxis={"tickangle": -30}, showlegend=True, yaxis={"title": axis_title}
+    )
     return _layout(fig, label("compare.chart_title", lang))
 
 
 TIMELINE_FIELDS: tuple[str, ...] = (
-    "inspection_start", "inspection_end", "feedback_date", "as_of_date", "signed_date",
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "as_of_date",
+    "signed_date",
     "published_date",
 )
 
@@ -163,7 +179,9 @@ def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
     if start and end:
         fig.add_trace(
             go.Scatter(
-                x=[start, end], y=[0, 0], mode="lines",
+                x=[start, end],
+                y=[0, 0],
+                mode="lines",
                 line={"width": 14, "color": "#90caf9"},
                 name=label("timeline.inspection_period", lang),
                 hovertemplate="%{x|%Y-%m-%d}<extra></extra>",
@@ -179,15 +197,17 @@ def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
                 y=[0] * len(points),
                 mode="markers+text",
                 text=names,
-                textposition=["top center" if i % 2 == 0 else "bottom center"
-                              for i in range(len(points))],
+                textposition=[
+                    "top center" if i % 2 == 0 else "bottom center" for i in range(len(points))
+                ],
                 marker={"size": 12, "color": "#1565c0"},
                 name=label("timeline.events", lang),
                 hovertemplate="%{text}: %{x|%Y-%m-%d}<extra></extra>",
             )
         )
     fig.update_layout(
-        height=240, showlegend=False,
+        height=240,
+        showlegend=False,
         yaxis={"visible": False, "range": [-1, 1]},
         xaxis={"type": "date", "tickformat": "%Y-%m-%d"},
     )

@@ -119,9 +119,7 @@ def notice_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return df
 
 
-def completion(
-    con: duckdb.DuckDBPyConnection, limit: int = CHART_NOTICE_CAP
-) -> pd.DataFrame:
+def completion(con: duckdb.DuckDBPyConnection, limit: int = CHART_NOTICE_CAP) -> pd.DataFrame:
     """Completion figures of the newest notices that state any, with parts as ratios of total."""
     df = _df(
         con,
@@ -144,9 +142,7 @@ def completion(
     return df
 
 
-def kind_units(
-    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()
-) -> pd.DataFrame:
+def kind_units(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()) -> pd.DataFrame:
     """(kind, unit, quantity_count) present in the chosen notices (all when none chosen)."""
     where, params = _notice_filter(notice_ids)
     return _df(

@@ -62,4 +62,3 @@ def value_label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
         return ""
     key = f"{group}.{value}"
     return label(key, lang) if key in labels() else str(value)
-

@@ -79,8 +79,15 @@ def ingest_uploads(
         for upload in uploads:
             reason = precheck(upload)
             if reason is not None:
-                rows.append({"file": upload.name, "status": "refused", "notice_id": None,
-                             "quantities": 0, "error": reason})
+                rows.append(
+                    {
+                        "file": upload.name,
+                        "status": "refused",
+                        "notice_id": None,
+                        "quantities": 0,
+                        "error": reason,
+                    }
+                )
                 continue
             target = folder / safe_name(upload.name, taken)
             target.write_bytes(upload.content)
@@ -88,11 +95,13 @@ def ingest_uploads(
         if paths:
             summary = ingest_paths(paths, db_path, progress=progress)
             for result in summary.results:
-                rows.append({
-                    "file": Path(result.path).name,
-                    "status": result.status,
-                    "notice_id": result.notice_id,
-                    "quantities": result.quantities,
-                    "error": result.error,
-                })
+                rows.append(
+                    {
+                        "file": Path(result.path).name,
+                        "status": result.status,
+                        "notice_id": result.notice_id,
+                        "quantities": result.quantities,
+                        "error": result.error,
+                    }
+                )
     return pd.DataFrame(rows, columns=["file", "status", "notice_id", "quantities", "error"])

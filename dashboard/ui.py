@@ -35,8 +35,9 @@ def code_label(group: str, value: object) -> str:
 
 def headers(df: pd.DataFrame, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``df`` with column names translated through ``col.<name>`` labels (for display/CSV)."""
-    names = {c: t(f"col.{c}") if not columns or c not in columns else columns[c]
-             for c in df.columns}
+    names = {
+        c: t(f"col.{c}") if not columns or c not in columns else columns[c] for c in df.columns
+    }
     return df.rename(columns=names)
 
 

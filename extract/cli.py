@@ -36,8 +36,9 @@ The database is data/xuncha.duckdb unless --db or $XUNCHA_DB says otherwise.
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="FILE",
-                   help="database file (default: $XUNCHA_DB or data/xuncha.duckdb)")
+    p.add_argument(
+        "--db", metavar="FILE", help="database file (default: $XUNCHA_DB or data/xuncha.duckdb)"
+    )
 
 
 def _date(value: str) -> date:
@@ -50,34 +51,47 @@ def _date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; kept separate so tests can check every command has help."""
     parser = argparse.ArgumentParser(
-        prog="xuncha", description=DESCRIPTION,
+        prog="xuncha",
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xuncha {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="read notice files/folders into the database",
-                       description="Read notice files or folders (recursively: .txt .md .html "
-                       ".htm; UTF-8, UTF-16, GBK/GB18030 detected) into the database. Re-ingesting "
-                       "unchanged files changes nothing; a changed file replaces its notice.")
+    p = sub.add_parser(
+        "ingest",
+        help="read notice files/folders into the database",
+        description="Read notice files or folders (recursively: .txt .md .html "
+        ".htm; UTF-8, UTF-16, GBK/GB18030 detected) into the database. Re-ingesting "
+        "unchanged files changes nothing; a changed file replaces its notice.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="notice files or folders")
     _db_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors and the summary")
 
-    p = sub.add_parser("extract", help="print the quantities of one notice as JSON lines",
-                       description="Print every quantity of one notice as a JSON object per "
-                       "line (surface, start, end, kind, value, value_high, unit, approx, "
-                       "year_inferred, metric, sentence_index, qualifier). Offsets refer to the "
-                       "notice's canonical text (as stored), or to the input as given with --raw.")
+    p = sub.add_parser(
+        "extract",
+        help="print the quantities of one notice as JSON lines",
+        description="Print every quantity of one notice as a JSON object per "
+        "line (surface, start, end, kind, value, value_high, unit, approx, "
+        "year_inferred, metric, sentence_index, qualifier). Offsets refer to the "
+        "notice's canonical text (as stored), or to the input as given with --raw.",
+    )
     p.add_argument("file", metavar="FILE|-", help="a notice file, or - for standard input")
-    p.add_argument("--raw", action="store_true",
-                   help="extract from the text exactly as given (no cleaning), offsets into it")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="extract from the text exactly as given (no cleaning), offsets into it",
+    )
     p.add_argument("--year", type=int, help="year for dates written without one")
 
-    p = sub.add_parser("sql", help="run a read-only SQL query and print the result",
-                       description="Run one read-only query against the database. Tables: "
-                       "notices, problems, quantities, completion, anomalies; views: v_notices, "
-                       "v_completion, v_quantities, v_metric_totals, v_problem_quantities.")
+    p = sub.add_parser(
+        "sql",
+        help="run a read-only SQL query and print the result",
+        description="Run one read-only query against the database. Tables: "
+        "notices, problems, quantities, completion, anomalies; views: v_notices, "
+        "v_completion, v_quantities, v_metric_totals, v_problem_quantities.",
+    )
     p.add_argument("query", nargs="?", help="the SQL text (or use -f)")
     p.add_argument("-f", "--file", type=Path, help="read the SQL from this file ('-' for stdin)")
     fmt = p.add_mutually_exclusive_group()
@@ -86,25 +100,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=0, help="print at most N rows (table only)")
     _db_arg(p)
 
-    p = sub.add_parser("export", help="write the metric CSVs (for Excel and cron)",
-                       description="Write notices.csv, completion.csv, quantities.csv, "
-                       "metric_totals.csv, problems.csv and manifest.json into --out, as UTF-8 "
-                       "with BOM and CRLF (Excel-friendly), each replaced atomically.")
+    p = sub.add_parser(
+        "export",
+        help="write the metric CSVs (for Excel and cron)",
+        description="Write notices.csv, completion.csv, quantities.csv, "
+        "metric_totals.csv, problems.csv and manifest.json into --out, as UTF-8 "
+        "with BOM and CRLF (Excel-friendly), each replaced atomically.",
+    )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
-    p.add_argument("--since", type=_date, metavar="DATE",
-                   help="only notices ingested on or after DATE (YYYY-MM-DD)")
+    p.add_argument(
+        "--since",
+        type=_date,
+        metavar="DATE",
+        help="only notices ingested on or after DATE (YYYY-MM-DD)",
+    )
     p.add_argument("--no-bom", action="store_true", help="plain UTF-8 for machine consumers")
     _db_arg(p)
 
-    p = sub.add_parser("dashboard", help="open the Streamlit dashboard on the database",
-                       description="Start the dashboard (Streamlit) on the database; stop with "
-                       "Ctrl+C.")
+    p = sub.add_parser(
+        "dashboard",
+        help="open the Streamlit dashboard on the database",
+        description="Start the dashboard (Streamlit) on the database; stop with Ctrl+C.",
+    )
     _db_arg(p)
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
 
-    p = sub.add_parser("migrate", help="create or upgrade the database schema",
-                       description="Create the database if missing, or upgrade an older one.")
+    p = sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema",
+        description="Create the database if missing, or upgrade an older one.",
+    )
     _db_arg(p)
     return parser
 
@@ -165,8 +191,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             text = decode_file(path)[0]
         else:
             text = load_notice(path).text
-    year = args.year if args.year is not None else (
-        None if args.raw else context_year(parse_notice(text))
+    year = (
+        args.year
+        if args.year is not None
+        else (None if args.raw else context_year(parse_notice(text)))
     )
     out = sys.stdout
     for q in extract_quantities(text, context_year=year):
@@ -212,9 +240,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
         shown = df.head(args.max_rows) if args.max_rows else df
-        with pd.option_context("display.unicode.east_asian_width", True,
-                               "display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.unicode.east_asian_width",
+            True,
+            "display.max_columns",
+            None,
+            "display.width",
+            200,
+            "display.max_colwidth",
+            60,
+        ):
             print(shown.to_string(index=False) if len(shown.columns) else "(no columns)")
         print(f"({len(df)} row{'s' if len(df) != 1 else ''})", file=sys.stderr)
     return EXIT_OK
@@ -242,8 +277,19 @@ def dashboard_command(db: Path, port: int) -> tuple[list[str], dict[str, str]]:
 
         app = Path(dashboard.__file__).resolve().parent / "app.py"
     env = dict(os.environ, XUNCHA_DB=str(db.resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return cmd, env
 
 
@@ -307,8 +353,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ingest": cmd_ingest, "extract": cmd_extract, "sql": cmd_sql, "export": cmd_export,
-    "dashboard": cmd_dashboard, "migrate": cmd_migrate,
+    "ingest": cmd_ingest,
+    "extract": cmd_extract,
+    "sql": cmd_sql,
+    "export": cmd_export,
+    "dashboard": cmd_dashboard,
+    "migrate": cmd_migrate,
 }
 
 

@@ -195,8 +195,7 @@ class EvalReport:
             out: dict[str, Any] = {}
             for level in LEVELS:
                 c = self.counts(kind, level)
-                out[level] = {**asdict(c), "precision": c.precision, "recall": c.recall,
-                              "f1": c.f1}
+                out[level] = {**asdict(c), "precision": c.precision, "recall": c.recall, "f1": c.f1}
             out["approx_accuracy"] = self.approx_accuracy(kind)
             return out
 
@@ -270,17 +269,28 @@ def _row_from_json(raw: Any, where: str) -> GoldRow:
         if not isinstance(text, str) or not text.strip():
             raise GoldError(f"{where} (row {raw['id']}): 'text' must be a non-empty string")
         return GoldRow(
-            id=str(raw["id"]), file="", start=0, end=len(text), sha1=sentence_sha1(text),
-            covers=str(raw.get("covers", "")), quantities=tuple(quantities), source=where,
+            id=str(raw["id"]),
+            file="",
+            start=0,
+            end=len(text),
+            sha1=sentence_sha1(text),
+            covers=str(raw.get("covers", "")),
+            quantities=tuple(quantities),
+            source=where,
             text=text,
         )
     for key in ("start", "end"):
         if not isinstance(raw[key], int) or raw[key] < 0:
             raise GoldError(f"{where} (row {raw['id']}): '{key}' must be a non-negative integer")
     return GoldRow(
-        id=str(raw["id"]), file=str(raw["file"]), start=raw["start"], end=raw["end"],
-        sha1=str(raw["sha1"]), covers=str(raw.get("covers", "")),
-        quantities=tuple(quantities), source=where,
+        id=str(raw["id"]),
+        file=str(raw["file"]),
+        start=raw["start"],
+        end=raw["end"],
+        sha1=str(raw["sha1"]),
+        covers=str(raw.get("covers", "")),
+        quantities=tuple(quantities),
+        source=where,
     )
 
 
@@ -394,8 +404,13 @@ def _context(sentence: str, start: int, end: int, width: int = 18) -> str:
     left = max(0, start - width)
     right = min(len(sentence), end + width)
     return (
-        ("…" if left else "") + sentence[left:start] + "⟦" + sentence[start:end] + "⟧"
-        + sentence[end:right] + ("…" if right < len(sentence) else "")
+        ("…" if left else "")
+        + sentence[left:start]
+        + "⟦"
+        + sentence[start:end]
+        + "⟧"
+        + sentence[end:right]
+        + ("…" if right < len(sentence) else "")
     )
 
 
@@ -419,8 +434,9 @@ def score_sentence(
             report.detection[kind].fp += 1
             report.exact[kind].fp += 1
             start, end = _clamped(span, len(sentence))
-            report.errors.append(ErrorCase("false_positive", row.id,
-                                           _context(sentence, start, end), predicted=pred))
+            report.errors.append(
+                ErrorCase("false_positive", row.id, _context(sentence, start, end), predicted=pred)
+            )
             continue
         used.add(span)
         report.detection[gold.kind].tp += 1
@@ -431,20 +447,36 @@ def score_sentence(
         if bad:
             report.exact[gold.kind].fn += 1
             report.exact[kind].fp += 1
-            report.errors.append(ErrorCase("wrong", row.id, _context(sentence, *span),
-                                           gold=asdict(gold), predicted=pred, fields=bad))
+            report.errors.append(
+                ErrorCase(
+                    "wrong",
+                    row.id,
+                    _context(sentence, *span),
+                    gold=asdict(gold),
+                    predicted=pred,
+                    fields=bad,
+                )
+            )
         else:
             report.exact[gold.kind].tp += 1
             if bool(pred["approx"]) != gold.approx:
-                report.errors.append(ErrorCase("approx", row.id, _context(sentence, *span),
-                                               gold=asdict(gold), predicted=pred,
-                                               fields=["approx"]))
+                report.errors.append(
+                    ErrorCase(
+                        "approx",
+                        row.id,
+                        _context(sentence, *span),
+                        gold=asdict(gold),
+                        predicted=pred,
+                        fields=["approx"],
+                    )
+                )
     for q in row.quantities:
         if (q.start, q.end) not in used:
             report.detection[q.kind].fn += 1
             report.exact[q.kind].fn += 1
-            report.errors.append(ErrorCase("miss", row.id, _context(sentence, q.start, q.end),
-                                           gold=asdict(q)))
+            report.errors.append(
+                ErrorCase("miss", row.id, _context(sentence, q.start, q.end), gold=asdict(q))
+            )
 
 
 def _clamped(span: tuple[Any, Any], n: int) -> tuple[int, int]:
@@ -486,8 +518,14 @@ def evaluate(
         try:
             predictions = list(func(sentence))
         except Exception as exc:  # an extractor bug must not stop the scoring
-            report.errors.append(ErrorCase("crash", row.id, sentence[:60],
-                                           predicted={"error": f"{type(exc).__name__}: {exc}"}))
+            report.errors.append(
+                ErrorCase(
+                    "crash",
+                    row.id,
+                    sentence[:60],
+                    predicted={"error": f"{type(exc).__name__}: {exc}"},
+                )
+            )
             predictions = []
         score_sentence(report, row, sentence, predictions)
     return report
@@ -498,29 +536,44 @@ def evaluate(
 
 def format_table(report: EvalReport) -> str:
     """Plain-text table: one line per kind with gold or predicted items, then the overall."""
-    head = (f"{'kind':<9} {'gold':>5} {'pred':>5} | {'det P':>6} {'det R':>6} {'det F1':>6} | "
-            f"{'ex P':>6} {'ex R':>6} {'ex F1':>6} | {'approx':>6}")
+    head = (
+        f"{'kind':<9} {'gold':>5} {'pred':>5} | {'det P':>6} {'det R':>6} {'det F1':>6} | "
+        f"{'ex P':>6} {'ex R':>6} {'ex F1':>6} | {'approx':>6}"
+    )
     lines = [head, "-" * len(head)]
-    kinds = [k for k in dict.fromkeys([*KINDS, *report.predicted_per_kind])
-             if report.gold_per_kind.get(k, 0) or report.predicted_per_kind.get(k, 0)]
+    kinds = [
+        k
+        for k in dict.fromkeys([*KINDS, *report.predicted_per_kind])
+        if report.gold_per_kind.get(k, 0) or report.predicted_per_kind.get(k, 0)
+    ]
 
     def line(label: str, kind: str | None) -> str:
         d, e = report.counts(kind, "detection"), report.counts(kind, "exact")
-        gold = (sum(report.gold_per_kind.values()) if kind is None
-                else report.gold_per_kind.get(kind, 0))
-        pred = (sum(report.predicted_per_kind.values()) if kind is None
-                else report.predicted_per_kind.get(kind, 0))
+        gold = (
+            sum(report.gold_per_kind.values())
+            if kind is None
+            else report.gold_per_kind.get(kind, 0)
+        )
+        pred = (
+            sum(report.predicted_per_kind.values())
+            if kind is None
+            else report.predicted_per_kind.get(kind, 0)
+        )
         acc = report.approx_accuracy(kind)
         acc_s = f"{acc:6.3f}" if acc is not None else f"{'-':>6}"
-        return (f"{label:<9} {gold:>5} {pred:>5} | {d.precision:6.3f} {d.recall:6.3f} "
-                f"{d.f1:6.3f} | {e.precision:6.3f} {e.recall:6.3f} {e.f1:6.3f} | {acc_s}")
+        return (
+            f"{label:<9} {gold:>5} {pred:>5} | {d.precision:6.3f} {d.recall:6.3f} "
+            f"{d.f1:6.3f} | {e.precision:6.3f} {e.recall:6.3f} {e.f1:6.3f} | {acc_s}"
+        )
 
     lines += [line(k, k) for k in kinds]
     lines.append("-" * len(head))
     lines.append(line("overall", None))
-    lines.append(f"{report.rows} sentences ({report.rows_without_quantities} without quantities); "
-                 "det = exact span, ex = span+kind+value+value_high+unit, "
-                 "approx = flag agreement over matched spans")
+    lines.append(
+        f"{report.rows} sentences ({report.rows_without_quantities} without quantities); "
+        "det = exact span, ex = span+kind+value+value_high+unit, "
+        "approx = flag agreement over matched spans"
+    )
     crashes = sum(1 for e in report.errors if e.category == "crash")
     if crashes:
         lines.append(f"WARNING: the extractor raised on {crashes} sentence(s); see --show-errors")
@@ -562,13 +615,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m extract.evaluate",
         description="Score extract.extract_quantities against the hand-checked gold set.",
     )
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD_DIR,
-                   help=f"folder of gold *.jsonl files (default: {DEFAULT_GOLD_DIR})")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR,
-                   help=f"folder of the corpus notices (default: {DEFAULT_CORPUS_DIR})")
+    p.add_argument(
+        "--gold",
+        type=Path,
+        default=DEFAULT_GOLD_DIR,
+        help=f"folder of gold *.jsonl files (default: {DEFAULT_GOLD_DIR})",
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS_DIR,
+        help=f"folder of the corpus notices (default: {DEFAULT_CORPUS_DIR})",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--show-errors", type=int, default=0, metavar="N",
-                   help="list up to N misses, false positives and wrong values per category")
+    p.add_argument(
+        "--show-errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list up to N misses, false positives and wrong values per category",
+    )
     return p
 
 

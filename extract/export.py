@@ -27,16 +27,36 @@ class ExportSpec:
 
 
 EXPORTS: tuple[ExportSpec, ...] = (
-    ExportSpec("notices.csv", "v_notices", "inspected_unit, notice_id",
-               "one row per notice: metadata, counts, completion rate"),
-    ExportSpec("completion.csv", "v_completion", "inspected_unit, notice_id",
-               "completion figures, stated vs recomputed"),
-    ExportSpec("quantities.csv", "v_quantities", "notice_id, quantity_id",
-               "every quantity with its sentence and offsets"),
-    ExportSpec("metric_totals.csv", "v_metric_totals", "notice_id, kind, unit, metric",
-               "per notice, kind, unit and metric phrase: count and sum"),
-    ExportSpec("problems.csv", "v_problem_quantities", "notice_id, problem_id",
-               "per problem: status and quantity counts"),
+    ExportSpec(
+        "notices.csv",
+        "v_notices",
+        "inspected_unit, notice_id",
+        "one row per notice: metadata, counts, completion rate",
+    ),
+    ExportSpec(
+        "completion.csv",
+        "v_completion",
+        "inspected_unit, notice_id",
+        "completion figures, stated vs recomputed",
+    ),
+    ExportSpec(
+        "quantities.csv",
+        "v_quantities",
+        "notice_id, quantity_id",
+        "every quantity with its sentence and offsets",
+    ),
+    ExportSpec(
+        "metric_totals.csv",
+        "v_metric_totals",
+        "notice_id, kind, unit, metric",
+        "per notice, kind, unit and metric phrase: count and sum",
+    ),
+    ExportSpec(
+        "problems.csv",
+        "v_problem_quantities",
+        "notice_id, problem_id",
+        "per problem: status and quantity counts",
+    ),
 )
 
 

@@ -25,28 +25,129 @@ __all__ = ["HtmlArticle", "html_to_text", "load_content_hints"]
 _HINTS_PATH = Path(__file__).with_name("data") / "html_content_hints.txt"
 
 # Elements whose whole subtree is page chrome or code, never article text.
-_DROP_TAGS = frozenset({
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
-    "template", "svg", "object", "embed", "select", "button", "canvas", "head", "map", "audio",
-    "video",
-})
+_DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "iframe",
+        "template",
+        "svg",
+        "object",
+        "embed",
+        "select",
+        "button",
+        "canvas",
+        "head",
+        "map",
+        "audio",
+        "video",
+    }
+)
 # header/footer inside an <article> are the article's own title block, so keep them there.
 _KEEP_INSIDE_ARTICLE = frozenset({"header", "footer"})
-_VOID_TAGS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
-})
-_BLOCK_TAGS = frozenset({
-    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
-    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "html", "li", "main", "menu", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "header", "footer",
-})
+_VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+        "header",
+        "footer",
+    }
+)
 # Children that count as "direct text" of their parent when looking for the largest block.
-_INLINE_TEXT_TAGS = frozenset({
-    "p", "span", "font", "strong", "b", "em", "i", "u", "a", "br", "sub", "sup", "small", "big",
-    "h1", "h2", "h3", "h4", "h5", "h6", "center", "label", "s", "strike", "ins", "del", "o:p",
-})
+_INLINE_TEXT_TAGS = frozenset(
+    {
+        "p",
+        "span",
+        "font",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "a",
+        "br",
+        "sub",
+        "sup",
+        "small",
+        "big",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "center",
+        "label",
+        "s",
+        "strike",
+        "ins",
+        "del",
+        "o:p",
+    }
+)
 # Start tags that implicitly close an open element of the same family (HTML's optional end tags).
 _IMPLIED_CLOSE = {
     "p": ({"p"}, {"div", "td", "th", "li", "table", "body", "section", "article"}),
@@ -62,7 +163,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 # `.cls { display: none }` / `#id {…}` in the page's <style>: spam and tracking blocks hide
 # themselves this way, and a reader never sees them.
 _CSS_HIDDEN_RULE = re.compile(
-    r"([^{}]+)\{[^{}]*(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]*\}", re.IGNORECASE)
+    r"([^{}]+)\{[^{}]*(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]*\}", re.IGNORECASE
+)
 _CSS_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 # Marks collapsed whitespace that contained a line break; resolved once the text is joined,
@@ -199,8 +301,9 @@ def _walk(node: _Node) -> list[_Node]:
     while todo:
         current = todo.pop()
         found.append(current)
-        todo.extend(reversed([c for c in current.children
-                              if isinstance(c, _Node) and not _is_dropped(c)]))
+        todo.extend(
+            reversed([c for c in current.children if isinstance(c, _Node) and not _is_dropped(c)])
+        )
     return found
 
 
@@ -250,12 +353,19 @@ def _choose_container(body: _Node, hints: tuple[str, ...]) -> _Node:
     lengths = _text_lengths(body)
     body_len = lengths[id(body)]
     nodes = _walk(body)
-    candidates = [n for n in nodes if n is not body and _matches_hint(n, hints)
-                  and lengths[id(n)] >= _MIN_CANDIDATE_SHARE * body_len and lengths[id(n)] > 0]
+    candidates = [
+        n
+        for n in nodes
+        if n is not body
+        and _matches_hint(n, hints)
+        and lengths[id(n)] >= _MIN_CANDIDATE_SHARE * body_len
+        and lengths[id(n)] > 0
+    ]
     if candidates:
         biggest = max(lengths[id(n)] for n in candidates)
-        chosen = max((n for n in candidates if lengths[id(n)] >= _DEEPEST_SHARE * biggest),
-                     key=_depth)
+        chosen = max(
+            (n for n in candidates if lengths[id(n)] >= _DEEPEST_SHARE * biggest), key=_depth
+        )
     else:
         best = max(nodes, key=lambda n: _direct_text(n, lengths))
         if _direct_text(best, lengths) == 0:
@@ -314,8 +424,11 @@ def _rows(table: _Node) -> list[_Node]:
 
 def _render_table(table: _Node, out: list[str]) -> None:
     for row in _rows(table):
-        cells = [c for c in row.children
-                 if isinstance(c, _Node) and c.tag in {"td", "th"} and not _is_dropped(c)]
+        cells = [
+            c
+            for c in row.children
+            if isinstance(c, _Node) and c.tag in {"td", "th"} and not _is_dropped(c)
+        ]
         texts = []
         for cell in cells:
             pieces: list[str] = []

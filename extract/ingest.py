@@ -32,13 +32,41 @@ ProgressFn = Callable[[int, int, Path], None]
 EXTRACTOR_VERSION = f"xuncha-{__version__}"
 
 QUANTITY_COLUMNS = [
-    "notice_id", "quantity_id", "problem_id", "problem_path", "sentence_index", "sentence",
-    "sentence_start", "start_offset", "end_offset", "surface", "kind", "value", "value_high",
-    "date_value", "date_high", "unit", "approx", "qualifier", "year_inferred", "metric",
+    "notice_id",
+    "quantity_id",
+    "problem_id",
+    "problem_path",
+    "sentence_index",
+    "sentence",
+    "sentence_start",
+    "start_offset",
+    "end_offset",
+    "surface",
+    "kind",
+    "value",
+    "value_high",
+    "date_value",
+    "date_high",
+    "unit",
+    "approx",
+    "qualifier",
+    "year_inferred",
+    "metric",
 ]
 PROBLEM_COLUMNS = [
-    "notice_id", "problem_id", "path", "parent_path", "level", "label", "title", "rectification",
-    "status", "status_text", "start_offset", "end_offset", "is_problem",
+    "notice_id",
+    "problem_id",
+    "path",
+    "parent_path",
+    "level",
+    "label",
+    "title",
+    "rectification",
+    "status",
+    "status_text",
+    "start_offset",
+    "end_offset",
+    "is_problem",
 ]
 ANOMALY_COLUMNS = ["notice_id", "anomaly_id", "kind", "location", "detail", "start_offset"]
 # Column lists above are in table order: rows are appended positionally (see _insert_rows).
@@ -105,8 +133,14 @@ def notice_id_for(text: str) -> str:
 def context_year(parsed: ParsedNotice) -> int | None:
     """The year a date written without one most plausibly belongs to: the notice's own dates."""
     meta = parsed.meta
-    for d in (meta.feedback_date, meta.inspection_end, meta.inspection_start, meta.as_of_date,
-              meta.signed_date, meta.published_date):
+    for d in (
+        meta.feedback_date,
+        meta.inspection_end,
+        meta.inspection_start,
+        meta.as_of_date,
+        meta.signed_date,
+        meta.published_date,
+    ):
         if d is not None:
             return d.year
     return None
@@ -171,24 +205,50 @@ def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
         in_range = q.sentence_index < len(spans)
         s_start, s_end = spans[q.sentence_index] if in_range else (q.start, q.end)
         is_date = q.kind == "date"
-        rows.append((
-            rec.notice_id, i,
-            None if owner is None else owner + 1,
-            None if owner is None else problems[owner].path,
-            q.sentence_index, text[s_start:s_end], s_start, q.start, q.end, q.surface, q.kind,
-            None if is_date else float(q.value),
-            None if is_date or q.value_high is None else float(q.value_high),
-            str(q.value) if is_date else None,
-            None if not is_date or q.value_high is None else str(q.value_high),
-            q.unit, bool(q.approx), q.qualifier, bool(q.year_inferred), q.metric or "",
-        ))
+        rows.append(
+            (
+                rec.notice_id,
+                i,
+                None if owner is None else owner + 1,
+                None if owner is None else problems[owner].path,
+                q.sentence_index,
+                text[s_start:s_end],
+                s_start,
+                q.start,
+                q.end,
+                q.surface,
+                q.kind,
+                None if is_date else float(q.value),
+                None if is_date or q.value_high is None else float(q.value_high),
+                str(q.value) if is_date else None,
+                None if not is_date or q.value_high is None else str(q.value_high),
+                q.unit,
+                bool(q.approx),
+                q.qualifier,
+                bool(q.year_inferred),
+                q.metric or "",
+            )
+        )
     return rows
 
 
 def _problem_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     return [
-        (rec.notice_id, i, p.path, p.parent_path, p.level, p.label, p.title, p.rectification,
-         p.status, p.status_text, p.start, p.end, bool(p.is_problem))
+        (
+            rec.notice_id,
+            i,
+            p.path,
+            p.parent_path,
+            p.level,
+            p.label,
+            p.title,
+            p.rectification,
+            p.status,
+            p.status_text,
+            p.start,
+            p.end,
+            bool(p.is_problem),
+        )
         for i, p in enumerate(rec.parsed.problems, start=1)
     ]
 
@@ -212,8 +272,10 @@ def _insert_rows(
     if not rows:
         return
     schema = _arrow_schema(con, table)
-    arrays = [pa.array(values, type=schema.field(name).type)
-              for name, values in zip(columns, zip(*rows, strict=True), strict=True)]
+    arrays = [
+        pa.array(values, type=schema.field(name).type)
+        for name, values in zip(columns, zip(*rows, strict=True), strict=True)
+    ]
     con.from_arrow(pa.Table.from_arrays(arrays, names=columns)).insert_into(table)
 
 
@@ -233,17 +295,50 @@ def _arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
 
 
 NOTICE_COLUMNS = [
-    "notice_id", "source_path", "source_format", "encoding", "file_sha256", "title", "text",
-    "char_count", "ingested_at", "extractor_version", "issuer", "inspected_unit",
-    "inspection_body", "inspection_level", "inspection_kind", "inspection_group",
-    "inspection_round", "inspection_type", "inspection_start", "inspection_end", "feedback_date",
-    "as_of_date", "signed_date", "published_date", "region", "rectification_days",
+    "notice_id",
+    "source_path",
+    "source_format",
+    "encoding",
+    "file_sha256",
+    "title",
+    "text",
+    "char_count",
+    "ingested_at",
+    "extractor_version",
+    "issuer",
+    "inspected_unit",
+    "inspection_body",
+    "inspection_level",
+    "inspection_kind",
+    "inspection_group",
+    "inspection_round",
+    "inspection_type",
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "as_of_date",
+    "signed_date",
+    "published_date",
+    "region",
+    "rectification_days",
     "inferred_dates",
 ]
 COMPLETION_COLUMNS = [
-    "notice_id", "total", "completed", "basically_completed", "not_completed", "long_term",
-    "in_progress", "stated_rate", "computed_rate", "status_rate", "consistent", "issues",
-    "sentence", "start_offset", "end_offset",
+    "notice_id",
+    "total",
+    "completed",
+    "basically_completed",
+    "not_completed",
+    "long_term",
+    "in_progress",
+    "stated_rate",
+    "computed_rate",
+    "status_rate",
+    "consistent",
+    "issues",
+    "sentence",
+    "start_offset",
+    "end_offset",
 ]
 SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
 
@@ -262,13 +357,32 @@ def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
     meta = rec.parsed.meta
     loaded = rec.loaded
     return (
-        rec.notice_id, str(loaded.path), loaded.source_format, loaded.encoding,
-        loaded.file_sha256, meta.title or loaded.title_hint, loaded.text, len(loaded.text), now,
-        EXTRACTOR_VERSION, meta.issuer, meta.inspected_unit, meta.inspection_body,
-        meta.inspection_level, meta.inspection_kind, meta.inspection_group,
-        meta.inspection_round, meta.inspection_type, meta.inspection_start,
-        meta.inspection_end, meta.feedback_date, meta.as_of_date, meta.signed_date,
-        meta.published_date, meta.region, meta.rectification_days,
+        rec.notice_id,
+        str(loaded.path),
+        loaded.source_format,
+        loaded.encoding,
+        loaded.file_sha256,
+        meta.title or loaded.title_hint,
+        loaded.text,
+        len(loaded.text),
+        now,
+        EXTRACTOR_VERSION,
+        meta.issuer,
+        meta.inspected_unit,
+        meta.inspection_body,
+        meta.inspection_level,
+        meta.inspection_kind,
+        meta.inspection_group,
+        meta.inspection_round,
+        meta.inspection_type,
+        meta.inspection_start,
+        meta.inspection_end,
+        meta.feedback_date,
+        meta.as_of_date,
+        meta.signed_date,
+        meta.published_date,
+        meta.region,
+        meta.rectification_days,
         ",".join(meta.inferred_dates) or None,
     )
 
@@ -277,9 +391,25 @@ def _completion_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     c = rec.parsed.completion
     if c is None:
         return []
-    return [(rec.notice_id, c.total, c.completed, c.basically_completed, c.not_completed,
-             c.long_term, c.in_progress, c.stated_rate, c.computed_rate, c.status_rate,
-             c.consistent, "; ".join(c.issues) or None, c.sentence, c.start, c.end)]
+    return [
+        (
+            rec.notice_id,
+            c.total,
+            c.completed,
+            c.basically_completed,
+            c.not_completed,
+            c.long_term,
+            c.in_progress,
+            c.stated_rate,
+            c.computed_rate,
+            c.status_rate,
+            c.consistent,
+            "; ".join(c.issues) or None,
+            c.sentence,
+            c.start,
+            c.end,
+        )
+    ]
 
 
 @dataclass
@@ -313,13 +443,17 @@ def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _
             return FileResult(path, "unchanged", notice_id)
         return _Plan(FileResult(path, "unchanged", notice_id), loaded, None, False, previous_id)
     status = "updated" if existing or (previous_id and previous_id != notice_id) else "new"
-    return _Plan(FileResult(path, status, notice_id), loaded, None, bool(existing), previous_id,
-                 needs_analysis=True)
+    return _Plan(
+        FileResult(path, status, notice_id),
+        loaded,
+        None,
+        bool(existing),
+        previous_id,
+        needs_analysis=True,
+    )
 
 
-def _analyse_batch(
-    plans: list[_Plan], *, parse: bool, done: Callable[[Path], None]
-) -> list[_Plan]:
+def _analyse_batch(plans: list[_Plan], *, parse: bool, done: Callable[[Path], None]) -> list[_Plan]:
     """Analyse the batch stage by stage; return the plans that can be written.
 
     Why stages: running the parser over the whole batch, then the extractor, keeps each
@@ -363,24 +497,27 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
         if p.replace_existing and p.result.notice_id:
             _delete_notice(con, p.result.notice_id)
         if p.previous_id is not None:
-            con.execute("DELETE FROM notice_sources WHERE source_path = ?",
-                        [str(p.loaded.path)])
-    _insert_rows(con, "notice_sources", SOURCE_COLUMNS, [
-        (str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now) for p in plans
-    ])
+            con.execute("DELETE FROM notice_sources WHERE source_path = ?", [str(p.loaded.path)])
+    _insert_rows(
+        con,
+        "notice_sources",
+        SOURCE_COLUMNS,
+        [(str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now) for p in plans],
+    )
     for p in plans:  # a path that now holds other content: drop the old notice if orphaned
         if p.previous_id is not None and p.previous_id != p.result.notice_id:
-            used = con.execute("SELECT count(*) FROM notice_sources WHERE notice_id = ?",
-                               [p.previous_id]).fetchone()
+            used = con.execute(
+                "SELECT count(*) FROM notice_sources WHERE notice_id = ?", [p.previous_id]
+            ).fetchone()
             if not used or not used[0]:
                 _delete_notice(con, p.previous_id)
     recs = [p.rec for p in plans if p.rec is not None]
     _insert_rows(con, "notices", NOTICE_COLUMNS, [_notice_row(r, now) for r in recs])
     _insert_rows(con, "problems", PROBLEM_COLUMNS, [x for r in recs for x in _problem_rows(r)])
-    _insert_rows(con, "quantities", QUANTITY_COLUMNS,
-                 [x for r in recs for x in _quantity_rows(r)])
-    _insert_rows(con, "completion", COMPLETION_COLUMNS,
-                 [x for r in recs for x in _completion_rows(r)])
+    _insert_rows(con, "quantities", QUANTITY_COLUMNS, [x for r in recs for x in _quantity_rows(r)])
+    _insert_rows(
+        con, "completion", COMPLETION_COLUMNS, [x for r in recs for x in _completion_rows(r)]
+    )
     _insert_rows(con, "anomalies", ANOMALY_COLUMNS, [x for r in recs for x in _anomaly_rows(r)])
 
 
@@ -486,8 +623,17 @@ def ingest_paths(
         if wrote_any or not Path(db_path).exists():
             con.execute(
                 "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [uuid.uuid4().hex[:12], started, datetime.now(), len(files), summary.new,
-                 summary.updated, summary.unchanged, summary.failed, summary.quantities],
+                [
+                    uuid.uuid4().hex[:12],
+                    started,
+                    datetime.now(),
+                    len(files),
+                    summary.new,
+                    summary.updated,
+                    summary.unchanged,
+                    summary.failed,
+                    summary.quantities,
+                ],
             )
             writer.commit()
     return summary

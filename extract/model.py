@@ -14,7 +14,16 @@ QuantityKind = Literal[
     "count", "money", "area", "length", "volume", "mass", "percent", "duration", "rank", "date"
 ]
 KINDS: tuple[str, ...] = (
-    "count", "money", "area", "length", "volume", "mass", "percent", "duration", "rank", "date"
+    "count",
+    "money",
+    "area",
+    "length",
+    "volume",
+    "mass",
+    "percent",
+    "duration",
+    "rank",
+    "date",
 )
 
 # Fixed set every stated problem status is mapped to (see extract/notice/).
@@ -22,7 +31,11 @@ ProblemStatus = Literal[
     "completed", "basically_completed", "in_progress", "not_completed", "long_term"
 ]
 STATUSES: tuple[str, ...] = (
-    "completed", "basically_completed", "in_progress", "not_completed", "long_term"
+    "completed",
+    "basically_completed",
+    "in_progress",
+    "not_completed",
+    "long_term",
 )
 
 

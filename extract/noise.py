@@ -86,7 +86,8 @@ def load_noise_rules(path: Path = _RULES_PATH) -> NoiseRules:
     placeholders = {
         "spam_keywords": _alternation(strong, escape=True),
         "spam_any_keywords": _alternation(
-            strong + list(words.get("spam_weak_keywords", [])), escape=True),
+            strong + list(words.get("spam_weak_keywords", [])), escape=True
+        ),
         "spam_prefixes": _alternation(list(words.get("spam_prefixes", [])), escape=False),
         "site_suffixes": _alternation(list(words.get("site_suffixes", [])), escape=True),
         "toolbar": _alternation(list(words.get("toolbar", [])), escape=False),
@@ -156,8 +157,11 @@ def strip_noise(text: str, rules: NoiseRules | None = None) -> str:
             kept.append("")
             continue
         cleaned = _strip_inline(line, rules).strip()
-        if (_ONLY_SEPARATORS.fullmatch(cleaned) or _is_noise_line(line, rules)
-                or _is_noise_line(cleaned, rules)):
+        if (
+            _ONLY_SEPARATORS.fullmatch(cleaned)
+            or _is_noise_line(line, rules)
+            or _is_noise_line(cleaned, rules)
+        ):
             continue
         if before_title:
             if rules.crumb_max_chars and _is_crumb(cleaned, rules):

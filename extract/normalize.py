@@ -22,20 +22,22 @@ __all__ = ["normalize_text"]
 _FULLWIDTH_OFFSET = 0xFEE0
 
 # Characters that render as a space: ideographic space, NBSP and the U+2000 block spaces.
-_SPACE_CHARS = "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+_SPACE_CHARS = (
+    "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u202f\u205f\t"
+)
 # Invisible characters that web editors leave behind (zero-width, BOM, soft hyphen, bidi marks).
-_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c" \
+_INVISIBLE_CHARS = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c"
     "\u202d\u202e\u2061\u2062\u2063\u2064\u180e"
+)
 # Line-break characters Python's str.splitlines() honours; turning them into "\n" keeps
 # "line" meaning the same thing for every consumer of the canonical text.
 _LINE_BREAK_CHARS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _build_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {
-        cp: chr(cp - _FULLWIDTH_OFFSET) for cp in range(0xFF01, 0xFF5F)
-    }
+    table: dict[int, str | None] = {cp: chr(cp - _FULLWIDTH_OFFSET) for cp in range(0xFF01, 0xFF5F)}
     table.update({ord(c): " " for c in _SPACE_CHARS})
     table.update({ord(c): None for c in _INVISIBLE_CHARS})
     table.update({ord(c): "\n" for c in _LINE_BREAK_CHARS})

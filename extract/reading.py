@@ -39,7 +39,10 @@ __all__ = [
 
 SourceFormat = Literal["txt", "md", "html"]
 SUPPORTED_EXTENSIONS: dict[str, SourceFormat] = {
-    ".txt": "txt", ".md": "md", ".html": "html", ".htm": "html",
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
 }
 # Documentation that sits next to notices in a folder (data/README.md) is not a notice.
 _NOT_NOTICES = frozenset({"readme", "changelog", "license", "licence"})
@@ -73,8 +76,9 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
 )
-_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
+)
 # Control characters that never occur in text; a decoded file full of them is binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01
@@ -127,9 +131,11 @@ def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 for name in filenames:
                     candidate = Path(dirpath) / name
-                    if (candidate.suffix.lower() in SUPPORTED_EXTENSIONS
-                            and candidate.stem.lower() not in _NOT_NOTICES
-                            and not _is_hidden(candidate, path)):
+                    if (
+                        candidate.suffix.lower() in SUPPORTED_EXTENSIONS
+                        and candidate.stem.lower() not in _NOT_NOTICES
+                        and not _is_hidden(candidate, path)
+                    ):
                         found.append(candidate)
             candidates = sorted(found, key=lambda p: p.relative_to(path).parts)
         elif path.is_file():
@@ -150,8 +156,10 @@ def _format_of(path: Path) -> SourceFormat:
     if fmt is None:
         allowed = " ".join(SUPPORTED_EXTENSIONS)
         raise NoticeReadError(
-            path, f"unsupported extension {path.suffix or '(none)'!r}, expected one of "
-                  f"{allowed} / 不支持的文件类型")
+            path,
+            f"unsupported extension {path.suffix or '(none)'!r}, expected one of "
+            f"{allowed} / 不支持的文件类型",
+        )
     return fmt
 
 
@@ -216,8 +224,10 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     even_nuls = raw[0::2].count(0)
     odd_nuls = raw[1::2].count(0)
     half = len(raw) // 2
-    for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"),
-                                  (even_nuls, odd_nuls, "utf-16-be")):
+    for nuls, other, encoding in (
+        (odd_nuls, even_nuls, "utf-16-le"),
+        (even_nuls, odd_nuls, "utf-16-be"),
+    ):
         if nuls >= 0.05 * half and nuls >= 4 * other:
             text = _strict(raw, encoding)
             if text is not None and not _CONTROL.search(text):
@@ -234,15 +244,19 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            text = _strict(raw[len(bom):], encoding.removesuffix("-sig"))
+            text = _strict(raw[len(bom) :], encoding.removesuffix("-sig"))
             if text is None:
-                raise ValueError(f"could not decode as {encoding} despite its byte-order mark"
-                                 " / 按字节序标记解码失败")
+                raise ValueError(
+                    f"could not decode as {encoding} despite its byte-order mark"
+                    " / 按字节序标记解码失败"
+                )
             return text, encoding
     for signature, kind in _BINARY_SIGNATURES:
         if raw.startswith(signature):
-            raise ValueError(f"not a text file ({kind}); convert it to text or HTML first"
-                             " / 不是文本文件,请先转换为文本")
+            raise ValueError(
+                f"not a text file ({kind}); convert it to text or HTML first"
+                " / 不是文本文件,请先转换为文本"
+            )
     if b"\x00" in raw:
         utf16 = _utf16_without_bom(raw)
         if utf16 is None:
@@ -269,8 +283,9 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
 
     guess = from_bytes(raw).best()
     if guess is None:
-        raise ValueError("could not decode: not UTF-8, GB18030 or a known encoding"
-                         " / 无法识别文件编码")
+        raise ValueError(
+            "could not decode: not UTF-8, GB18030 or a known encoding / 无法识别文件编码"
+        )
     return str(guess), _canonical_name(guess.encoding)
 
 
@@ -280,8 +295,13 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<!--.*?-->", re.DOTALL), ""),
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rule
-    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?:\n|\Z)",
-                re.MULTILINE), ""),  # table separator row
+    (
+        re.compile(
+            r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?:\n|\Z)",
+            re.MULTILINE,
+        ),
+        "",
+    ),  # table separator row
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE), r"\1"),
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # blockquote
     (re.compile(r"^[ \t]*[-*+][ \t]+", re.MULTILINE), ""),  # bullet (numbering is content)
@@ -305,8 +325,7 @@ def _markdown_to_text(text: str) -> str:
     for pattern, replacement in _MD_RULES:
         text = pattern.sub(replacement, text)
     return "\n".join(
-        _MD_CELL_SEPARATOR.sub(" | ", line) if "|" in line else line
-        for line in text.split("\n")
+        _MD_CELL_SEPARATOR.sub(" | ", line) if "|" in line else line for line in text.split("\n")
     )
 
 
@@ -316,7 +335,8 @@ def _markdown_to_text(text: str) -> str:
 _SENTENCE_END = tuple("。;;,,::!!??")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.]|[((][一二三四五六七八九十百\d]+[))]|\d+[.、.]|"
-    r"[①-⑳]|[一二三四五六七八九十]+是)")
+    r"[①-⑳]|[一二三四五六七八九十]+是)"
+)
 _METADATA_LINE = re.compile(r"^(?:发布时间|发布日期|发文日期|来源|作者|日期|时间|信息来源)\s*[::]")
 _TITLE_MIN, _TITLE_MAX = 6, 100
 _LEADING_TAG = re.compile(r"^【[^】]{1,30}】")
@@ -336,7 +356,7 @@ def title_from_text(text: str) -> str | None:
         line = line.strip()
         tag = _LEADING_TAG.match(line)
         if tag:  # an editor's note or tag: its rest may be the title, else skip the line
-            rest = line[tag.end():].strip()
+            rest = line[tag.end() :].strip()
             if _is_title_like(rest):
                 return rest
             continue
@@ -350,8 +370,12 @@ def title_from_text(text: str) -> str | None:
 
 
 def _is_title_like(line: str) -> bool:
-    return (_TITLE_MIN <= len(line) <= _TITLE_MAX and not line.endswith(_SENTENCE_END)
-            and not _LIST_MARKER.match(line) and not _METADATA_LINE.match(line))
+    return (
+        _TITLE_MIN <= len(line) <= _TITLE_MAX
+        and not line.endswith(_SENTENCE_END)
+        and not _LIST_MARKER.match(line)
+        and not _METADATA_LINE.match(line)
+    )
 
 
 # --------------------------------------------------------------------------- loading
@@ -366,8 +390,10 @@ def _read_bytes(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise NoticeReadError(
-                path, f"file too large ({size // 1024 // 1024} MB > "
-                      f"{MAX_FILE_BYTES // 1024 // 1024} MB) / 文件过大")
+                path,
+                f"file too large ({size // 1024 // 1024} MB > "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB) / 文件过大",
+            )
         return path.read_bytes()
     except OSError as exc:
         raise NoticeReadError(path, f"cannot open ({exc.strerror or exc}) / 无法打开文件") from exc
@@ -381,8 +407,9 @@ def decode_file(path: str | Path) -> tuple[str, str]:
     path = Path(path)
     raw = _read_bytes(path)
     try:
-        return decode_bytes(raw, is_html=path.suffix.lower() in {".html", ".htm"}
-                            or _looks_like_html(raw))
+        return decode_bytes(
+            raw, is_html=path.suffix.lower() in {".html", ".htm"} or _looks_like_html(raw)
+        )
     except ValueError as exc:
         raise NoticeReadError(path, str(exc)) from exc
 
@@ -413,7 +440,8 @@ def load_notice(path: str | Path) -> LoadedNotice:
             article = html_to_text(decoded)
         except RecursionError as exc:
             raise NoticeReadError(
-                path, "HTML nested too deeply to read / 网页嵌套层级过深") from exc
+                path, "HTML nested too deeply to read / 网页嵌套层级过深"
+            ) from exc
         decoded, title = article.text, article.title
     elif fmt == "md":
         decoded = _markdown_to_text(decoded)

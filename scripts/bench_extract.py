@@ -62,10 +62,12 @@ def report(label: str, chars: int, nbytes: int, wall0: float, cpu0: float, found
     other processes share the machine)."""
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0
-    print(f"{label}: wall {wall:.2f} s = {chars / wall:,.0f} chars/s = "
-          f"{nbytes / 1e6 / wall:.2f} MB/s; cpu {cpu:.2f} s = {chars / cpu:,.0f} chars/s = "
-          f"{nbytes / 1e6 / cpu:.2f} MB/s"
-          f"  ({found:,} quantities)")
+    print(
+        f"{label}: wall {wall:.2f} s = {chars / wall:,.0f} chars/s = "
+        f"{nbytes / 1e6 / wall:.2f} MB/s; cpu {cpu:.2f} s = {chars / cpu:,.0f} chars/s = "
+        f"{nbytes / 1e6 / cpu:.2f} MB/s"
+        f"  ({found:,} quantities)"
+    )
 
 
 if __name__ == "__main__":

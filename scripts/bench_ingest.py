@@ -55,7 +55,7 @@ def main() -> None:
         ratios: list[float] = []
         for i in range(args.rounds):
             pair: dict[bool, float] = {}
-            for parse in ((False, True) if i % 2 == 0 else (True, False)):
+            for parse in (False, True) if i % 2 == 0 else (True, False):
                 db = Path(tmp) / f"bench_{parse}_{i}.duckdb"
                 wall, cpu = timed_ingest(inputs, db, parse=parse)
                 db.unlink()
@@ -68,13 +68,17 @@ def main() -> None:
     for parse in (False, True):
         label = "with parser   " if parse else "without parser"
         wall, cpu = best[parse]
-        print(f"{label}: best {wall:.2f} s for {n_notices} notices ({1000 * wall / n_notices:.1f} "
-              f"ms each, {chars / wall / 1e6:.2f} MB/s; CPU {cpu:.2f} s)")
+        print(
+            f"{label}: best {wall:.2f} s for {n_notices} notices ({1000 * wall / n_notices:.1f} "
+            f"ms each, {chars / wall / 1e6:.2f} MB/s; CPU {cpu:.2f} s)"
+        )
     paired = 100 * (statistics.median(ratios) - 1)
     best_pct = 100 * (best[True][0] / best[False][0] - 1)
     spread = ", ".join(f"{100 * (r - 1):+.0f}%" for r in ratios)
-    print(f"parser overhead: {paired:+.1f}% (median of {args.rounds} paired rounds: {spread}); "
-          f"{best_pct:+.1f}% best vs best (target ≤ +20%)")
+    print(
+        f"parser overhead: {paired:+.1f}% (median of {args.rounds} paired rounds: {spread}); "
+        f"{best_pct:+.1f}% best vs best (target ≤ +20%)"
+    )
 
 
 if __name__ == "__main__":

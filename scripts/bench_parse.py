@@ -32,8 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="passes over the corpus")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of .txt")
-    parser.add_argument("--compare-quantities", action="store_true",
-                        help="also time extract_quantities on the same texts")
+    parser.add_argument(
+        "--compare-quantities",
+        action="store_true",
+        help="also time extract_quantities on the same texts",
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"error: corpus folder not found: {args.corpus}", file=sys.stderr)
@@ -57,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         best = min(best, time.process_time() - t0)
     print(f"notices: {len(texts)}  chars/pass: {chars}  passes: {args.repeat}")
     print(f"first parse (incl. loading data files): {cold * 1000:.1f} ms")
-    print(f"best pass: {best * 1000:.1f} ms CPU = {chars / best:,.0f} chars/s "
-          f"({chars * 3 / best / 1e6:.1f} MB/s as UTF-8, ~3 bytes per Chinese character)")
+    print(
+        f"best pass: {best * 1000:.1f} ms CPU = {chars / best:,.0f} chars/s "
+        f"({chars * 3 / best / 1e6:.1f} MB/s as UTF-8, ~3 bytes per Chinese character)"
+    )
     if args.compare_quantities:
         from extract import extract_quantities
 
@@ -69,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             for t in texts:
                 extract_quantities(t)
             q_best = min(q_best, time.process_time() - t0)
-        print(f"quantity extractor best pass: {q_best * 1000:.1f} ms CPU; "
-              f"parser adds {best / q_best:.0%} of its time")
+        print(
+            f"quantity extractor best pass: {q_best * 1000:.1f} ms CPU; "
+            f"parser adds {best / q_best:.0%} of its time"
+        )
     return 0
 
 

@@ -77,55 +77,106 @@ NOTICES: list[N] = [
         notice_id="a1a1a1a1a1a1a1a1",
         unit="示例县农业农村局",
         body="县委第一巡察组",
-        dates={"inspection_start": date(2023, 4, 12), "inspection_end": date(2023, 6, 13),
-               "feedback_date": date(2023, 8, 29), "as_of_date": date(2023, 11, 30),
-               "signed_date": date(2023, 12, 20)},
-        problems=[("一", "理论学习不够深入", "completed"),
-                  ("一/(一)", "学习制度落实不到位", "completed"),
-                  ("二", "项目资金管理不规范", "basically_completed")],
-        sentences=[
-            S("截至2023年11月30日,反馈的10个问题已完成9个。", None, [
-                Q("2023年11月30日", "date", None, "日", date_value="2023-11-30"),
-                Q("10个", "count", 10, "个", "问题"),
-                Q("9个", "count", 9, "个", "已完成"),
-            ]),
-            S("组织专题学习17次,覆盖干部300余人。", "一/(一)", [
-                Q("17次", "count", 17, "次", "专题学习"),
-                Q("300余人", "count", 300, "人", "覆盖干部", approx=True),
-            ]),
-            S("追回资金2000万元,完成率95.2%。", "二", [
-                Q("2000万元", "money", 20_000_000, "元", "追回资金"),
-                Q("95.2%", "percent", 95.2, "%", "完成率"),
-            ]),
-            S("整治撂荒土地1000亩<含试点>。", "二", [
-                Q("1000亩", "area", 1000, "亩", "整治撂荒土地"),
-            ]),
+        dates={
+            "inspection_start": date(2023, 4, 12),
+            "inspection_end": date(2023, 6, 13),
+            "feedback_date": date(2023, 8, 29),
+            "as_of_date": date(2023, 11, 30),
+            "signed_date": date(2023, 12, 20),
+        },
+        problems=[
+            ("一", "理论学习不够深入", "completed"),
+            ("一/(一)", "学习制度落实不到位", "completed"),
+            ("二", "项目资金管理不规范", "basically_completed"),
         ],
-        completion={"total": 10, "completed": 9, "basically_completed": 1, "not_completed": 0,
-                    "long_term": 0, "stated_rate": 100.0, "computed_rate": 90.0,
-                    "consistent": False, "issues": "stated 100% but 9/10 completed"},
+        sentences=[
+            S(
+                "截至2023年11月30日,反馈的10个问题已完成9个。",
+                None,
+                [
+                    Q("2023年11月30日", "date", None, "日", date_value="2023-11-30"),
+                    Q("10个", "count", 10, "个", "问题"),
+                    Q("9个", "count", 9, "个", "已完成"),
+                ],
+            ),
+            S(
+                "组织专题学习17次,覆盖干部300余人。",
+                "一/(一)",
+                [
+                    Q("17次", "count", 17, "次", "专题学习"),
+                    Q("300余人", "count", 300, "人", "覆盖干部", approx=True),
+                ],
+            ),
+            S(
+                "追回资金2000万元,完成率95.2%。",
+                "二",
+                [
+                    Q("2000万元", "money", 20_000_000, "元", "追回资金"),
+                    Q("95.2%", "percent", 95.2, "%", "完成率"),
+                ],
+            ),
+            S(
+                "整治撂荒土地1000亩<含试点>。",
+                "二",
+                [
+                    Q("1000亩", "area", 1000, "亩", "整治撂荒土地"),
+                ],
+            ),
+        ],
+        completion={
+            "total": 10,
+            "completed": 9,
+            "basically_completed": 1,
+            "not_completed": 0,
+            "long_term": 0,
+            "stated_rate": 100.0,
+            "computed_rate": 90.0,
+            "consistent": False,
+            "issues": "stated 100% but 9/10 completed",
+        },
         anomalies=[("skipped_number", "二/(二)", "编号从(一)跳到(三)")],
     ),
     N(
         notice_id="b2b2b2b2b2b2b2b2",
         unit="示例市财政局",
         body="市委第三巡察组",
-        dates={"feedback_date": date(2024, 3, 1), "as_of_date": date(2024, 6, 30),
-               "signed_date": date(2024, 7, 10)},
-        problems=[("一", "学习贯彻不够到位", "completed"),
-                  ("二", "专项资金使用效益不高", "long_term")],
+        dates={
+            "feedback_date": date(2024, 3, 1),
+            "as_of_date": date(2024, 6, 30),
+            "signed_date": date(2024, 7, 10),
+        },
+        problems=[
+            ("一", "学习贯彻不够到位", "completed"),
+            ("二", "专项资金使用效益不高", "long_term"),
+        ],
         sentences=[
             S("开展集中学习12次。", "一", [Q("12次", "count", 12, "次", "集中学习")]),
-            S("统筹专项资金1.5亿元用于民生项目。", "二", [
-                Q("1.5亿元", "money", 150_000_000, "元", "专项资金"),
-            ]),
-            S("新建道路2-3公里。", "二", [
-                Q("2-3公里", "length", 2, "公里", "新建道路", value_high=3),
-            ]),
+            S(
+                "统筹专项资金1.5亿元用于民生项目。",
+                "二",
+                [
+                    Q("1.5亿元", "money", 150_000_000, "元", "专项资金"),
+                ],
+            ),
+            S(
+                "新建道路2-3公里。",
+                "二",
+                [
+                    Q("2-3公里", "length", 2, "公里", "新建道路", value_high=3),
+                ],
+            ),
         ],
-        completion={"total": 20, "completed": 18, "basically_completed": 1,
-                    "not_completed": 0, "long_term": 1, "stated_rate": 90.0,
-                    "computed_rate": 90.0, "consistent": True, "issues": ""},
+        completion={
+            "total": 20,
+            "completed": 18,
+            "basically_completed": 1,
+            "not_completed": 0,
+            "long_term": 1,
+            "stated_rate": 90.0,
+            "computed_rate": 90.0,
+            "consistent": True,
+            "issues": "",
+        },
     ),
     N(
         notice_id="c3c3c3c3c3c3c3c3",
@@ -134,9 +185,15 @@ NOTICES: list[N] = [
         dates={},
         rectification_days=None,
         problems=[],
-        sentences=[S("=HYPERLINK(\"x\")共排查隐患45处。", None, [
-            Q("45处", "count", 45, "处", "排查隐患"),
-        ])],
+        sentences=[
+            S(
+                '=HYPERLINK("x")共排查隐患45处。',
+                None,
+                [
+                    Q("45处", "count", 45, "处", "排查隐患"),
+                ],
+            )
+        ],
     ),
 ]
 
@@ -150,44 +207,65 @@ def _rows(notice: N) -> tuple[dict, list[dict], list[dict]]:
     for index, sentence in enumerate(notice.sentences):
         for q in sentence.quantities:
             local = sentence.text.index(q.surface)
-            quantities.append({
-                "notice_id": notice.notice_id,
-                "quantity_id": len(quantities) + 1,
-                "problem_id": paths.index(sentence.problem) + 1 if sentence.problem else None,
-                "problem_path": sentence.problem,
-                "sentence_index": index,
-                "sentence": sentence.text,
-                "sentence_start": offset,
-                "start_offset": offset + local,
-                "end_offset": offset + local + len(q.surface),
-                "surface": q.surface,
-                "kind": q.kind,
-                "value": q.value,
-                "value_high": q.value_high,
-                "date_value": q.date_value,
-                "date_high": None,
-                "unit": q.unit,
-                "approx": q.approx,
-                "qualifier": "blur+" if q.approx else "accurate",
-                "year_inferred": False,
-                "metric": q.metric,
-            })
+            quantities.append(
+                {
+                    "notice_id": notice.notice_id,
+                    "quantity_id": len(quantities) + 1,
+                    "problem_id": paths.index(sentence.problem) + 1 if sentence.problem else None,
+                    "problem_path": sentence.problem,
+                    "sentence_index": index,
+                    "sentence": sentence.text,
+                    "sentence_start": offset,
+                    "start_offset": offset + local,
+                    "end_offset": offset + local + len(q.surface),
+                    "surface": q.surface,
+                    "kind": q.kind,
+                    "value": q.value,
+                    "value_high": q.value_high,
+                    "date_value": q.date_value,
+                    "date_high": None,
+                    "unit": q.unit,
+                    "approx": q.approx,
+                    "qualifier": "blur+" if q.approx else "accurate",
+                    "year_inferred": False,
+                    "metric": q.metric,
+                }
+            )
         offset += len(sentence.text)
     problems = [
-        {"notice_id": notice.notice_id, "problem_id": i + 1, "path": path,
-         "parent_path": path.rsplit("/", 1)[0] if "/" in path else None,
-         "level": path.count("/") + 1, "label": path.rsplit("/", 1)[-1] + "、", "title": title_,
-         "rectification": "", "status": status, "status_text": status, "start_offset": 0,
-         "end_offset": len(text), "is_problem": True}
+        {
+            "notice_id": notice.notice_id,
+            "problem_id": i + 1,
+            "path": path,
+            "parent_path": path.rsplit("/", 1)[0] if "/" in path else None,
+            "level": path.count("/") + 1,
+            "label": path.rsplit("/", 1)[-1] + "、",
+            "title": title_,
+            "rectification": "",
+            "status": status,
+            "status_text": status,
+            "start_offset": 0,
+            "end_offset": len(text),
+            "is_problem": True,
+        }
         for i, (path, title_, status) in enumerate(notice.problems)
     ]
     meta = {
-        "notice_id": notice.notice_id, "source_path": f"fixtures/{notice.notice_id}.txt",
-        "source_format": "txt", "encoding": "utf-8", "file_sha256": notice.notice_id * 4,
-        "title": title, "text": text, "char_count": len(text),
-        "ingested_at": datetime(2024, 8, 1, 12, 0), "extractor_version": "fixture",
-        "issuer": f"中共{notice.unit}委员会", "inspected_unit": notice.unit,
-        "inspection_body": notice.body, "inspection_level": "县区", "inspection_kind": "巡察",
+        "notice_id": notice.notice_id,
+        "source_path": f"fixtures/{notice.notice_id}.txt",
+        "source_format": "txt",
+        "encoding": "utf-8",
+        "file_sha256": notice.notice_id * 4,
+        "title": title,
+        "text": text,
+        "char_count": len(text),
+        "ingested_at": datetime(2024, 8, 1, 12, 0),
+        "extractor_version": "fixture",
+        "issuer": f"中共{notice.unit}委员会",
+        "inspected_unit": notice.unit,
+        "inspection_body": notice.body,
+        "inspection_level": "县区",
+        "inspection_kind": "巡察",
         "rectification_days": notice.rectification_days,
         **notice.dates,
     }
@@ -215,9 +293,17 @@ def build_fixture_db(path: Path, notices: list[N] | None = None) -> Path:
             if notice.completion is not None:
                 _insert(con, "completion", {"notice_id": notice.notice_id, **notice.completion})
             for i, (kind, location, detail) in enumerate(notice.anomalies, start=1):
-                _insert(con, "anomalies", {"notice_id": notice.notice_id, "anomaly_id": i,
-                                           "kind": kind, "location": location,
-                                           "detail": detail})
+                _insert(
+                    con,
+                    "anomalies",
+                    {
+                        "notice_id": notice.notice_id,
+                        "anomaly_id": i,
+                        "kind": kind,
+                        "location": location,
+                        "detail": detail,
+                    },
+                )
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -268,5 +354,6 @@ def build_ingested_db(path: Path, sources: list[Path]) -> Path:
 
 def sample_notice_files() -> list[Path]:
     """The sample notices shipped in ``data/`` (txt, md, html)."""
-    return sorted(p for p in SAMPLES.glob("*") if p.suffix.lower() in {".txt", ".md", ".html",
-                                                                     ".htm"})
+    return sorted(
+        p for p in SAMPLES.glob("*") if p.suffix.lower() in {".txt", ".md", ".html", ".htm"}
+    )

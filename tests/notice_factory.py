@@ -19,11 +19,29 @@ TEMPLATE = """【虚构示例,仅供测试】中共青禾市{unit}工作委员�
 """
 
 
-def notice_text(unit: str = "云岭开发区", *, group: str = "三", study: int = 17,
-                money: int = 2000, day: int = 20) -> str:
+def notice_text(
+    unit: str = "云岭开发区",
+    *,
+    group: str = "三",
+    study: int = 17,
+    money: int = 2000,
+    day: int = 20,
+) -> str:
     """A fictional notice; vary the figures to get different content (and notice ids)."""
-    return TEMPLATE.format(unit=unit, group=group, total=31, done=22, basic=7, left=2,
-                           study=study, money=money, area=1000, road=12, rate=95.2, day=day)
+    return TEMPLATE.format(
+        unit=unit,
+        group=group,
+        total=31,
+        done=22,
+        basic=7,
+        left=2,
+        study=study,
+        money=money,
+        area=1000,
+        road=12,
+        rate=95.2,
+        day=day,
+    )
 
 
 def write_notice(folder: Path, name: str, **kwargs: object) -> Path:

@@ -30,12 +30,12 @@ def db(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("argv", "code"),
     [
-        ([], 2),                                  # no command: help on stderr, usage error
-        (["frobnicate"], 2),                      # unknown command
-        (["ingest"], 2),                          # missing PATH
-        (["export"], 2),                          # missing --out
+        ([], 2),  # no command: help on stderr, usage error
+        (["frobnicate"], 2),  # unknown command
+        (["ingest"], 2),  # missing PATH
+        (["export"], 2),  # missing --out
         (["export", "--out", "x", "--since", "yesterday"], 2),  # bad date
-        (["sql", "--csv", "--json", "SELECT 1"], 2),            # exclusive flags
+        (["sql", "--csv", "--json", "SELECT 1"], 2),  # exclusive flags
     ],
 )
 def test_usage_errors_exit_2(argv: list[str], code: int) -> None:
@@ -101,13 +101,14 @@ def test_sql_from_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
-        ("SELEC nonsense", "syntax"),                       # a typo: readable error, exit 1
-        ("DELETE FROM notices", "read-only"),               # the CLI never writes
+        ("SELEC nonsense", "syntax"),  # a typo: readable error, exit 1
+        ("DELETE FROM notices", "read-only"),  # the CLI never writes
         ("SELECT * FROM no_such_table", "no_such_table"),
     ],
 )
-def test_sql_errors_exit_1(db: Path, query: str, needle: str,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_sql_errors_exit_1(
+    db: Path, query: str, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["sql", query, "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert needle.lower() in err.lower() and "Traceback" not in err
@@ -118,8 +119,9 @@ def test_sql_without_database_exit_1(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "xuncha ingest" in capsys.readouterr().err
 
 
-def test_db_from_environment(db: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_from_environment(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("XUNCHA_DB", str(db))
     assert main(["sql", "SELECT count(*) AS n FROM notices", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"n": 2}]
@@ -132,26 +134,50 @@ def test_extract_json_lines_trace_to_the_stored_text(
     assert main(["extract", str(path)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines
-    fields = {"surface", "start", "end", "kind", "value", "value_high", "unit", "approx",
-              "year_inferred", "metric", "sentence_index"}
+    fields = {
+        "surface",
+        "start",
+        "end",
+        "kind",
+        "value",
+        "value_high",
+        "unit",
+        "approx",
+        "year_inferred",
+        "metric",
+        "sentence_index",
+    }
     assert all(fields <= set(obj) for obj in lines)
-    assert main(["sql", "SELECT text FROM notices WHERE source_path LIKE '%a.txt'", "--json",
-                 "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "SELECT text FROM notices WHERE source_path LIKE '%a.txt'",
+                "--json",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     text = json.loads(capsys.readouterr().out)[0]["text"]
     for obj in lines:
-        assert text[obj["start"]:obj["end"]] == obj["surface"]
+        assert text[obj["start"] : obj["end"]] == obj["surface"]
     assert any(o["surface"] == "17次" and o["value"] == 17 for o in lines)
 
 
-def test_extract_stdin_raw(monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_stdin_raw(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = "设立2000万元技术改造专项扶持资金,开展学习17次。"
     monkeypatch.setattr(sys, "stdin", io.StringIO(text))
     assert main(["extract", "-", "--raw"]) == 0
     got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(o["surface"], o["value"], o["unit"]) for o in got] == [
-        ("2000万元", 20000000.0, "元"), ("17次", 17.0, "次")]
-    assert all(text[o["start"]:o["end"]] == o["surface"] for o in got)
+        ("2000万元", 20000000.0, "元"),
+        ("17次", 17.0, "次"),
+    ]
+    assert all(text[o["start"] : o["end"]] == o["surface"] for o in got)
 
 
 def test_extract_missing_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,8 +189,14 @@ def test_export_bom_roundtrip_and_since(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports"
     assert main(["export", "--out", str(out), "--db", str(db)]) == 0
     names = {p.name for p in out.iterdir()}
-    assert {"notices.csv", "completion.csv", "quantities.csv", "metric_totals.csv",
-            "problems.csv", "manifest.json"} <= names
+    assert {
+        "notices.csv",
+        "completion.csv",
+        "quantities.csv",
+        "metric_totals.csv",
+        "problems.csv",
+        "manifest.json",
+    } <= names
     for name in names - {"manifest.json"}:
         raw = (out / name).read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), name
@@ -214,9 +246,19 @@ def test_dashboard_command_serves_the_app(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     exe = Path(sys.executable).with_name("xuncha")
-    proc = subprocess.Popen([str(exe), "dashboard", "--headless", "--port", str(port),
-                             "--db", str(tmp_path / "x.duckdb")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "dashboard",
+            "--headless",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "x.duckdb"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         seen = []
         for _ in range(200):  # streamlit logs too; ours is printed once the server is healthy

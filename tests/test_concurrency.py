@@ -62,8 +62,12 @@ WRITER = textwrap.dedent("""
 
 
 def _spawn(code: str, *args: object) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.slow

@@ -26,8 +26,14 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_fixture_db(tmp_path_factory.mktemp("app") / "fixture.duckdb")
 
 
-def open_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, *,
-              lang: str | None = None, query: dict[str, object] | None = None) -> AppTest:
+def open_page(
+    page: str,
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    lang: str | None = None,
+    query: dict[str, object] | None = None,
+) -> AppTest:
     """Run the app on ``page`` (a key of PAGES) against ``db``; fail on any exception."""
     monkeypatch.setenv("XUNCHA_DB", str(db))
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
@@ -45,8 +51,18 @@ def open_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, *,
 def texts(at: AppTest) -> str:
     """All visible text of the page, joined, for "is it shown" assertions."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "code",
+    ):
         parts += [str(el.value) for el in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
@@ -60,8 +76,12 @@ def frames_text(at: AppTest) -> str:
 @pytest.mark.parametrize(
     ("page", "title", "shown"),
     [
-        pytest.param("overview", "总览", ["示例县农业农村局", "反馈问题 5", "数量 12"],
-                     id="overview-kpis-and-table"),
+        pytest.param(
+            "overview",
+            "总览",
+            ["示例县农业农村局", "反馈问题 5", "数量 12"],
+            id="overview-kpis-and-table",
+        ),
         pytest.param("compare", "对比", ["示例市财政局"], id="compare-default-notices"),
         pytest.param("explorer", "数据明细", ["2000万元", "1.5亿元"], id="explorer-all-rows"),
         pytest.param("detail", "示例市财政局", ["市委第三巡察组"], id="detail-newest-notice"),
@@ -69,20 +89,21 @@ def frames_text(at: AppTest) -> str:
         pytest.param("import", "导入通报", ["xuncha ingest"], id="import-page"),
     ],
 )
-def test_page_renders_with_data(page: str, title: str, shown: list[str], fixture_db: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_renders_with_data(
+    page: str, title: str, shown: list[str], fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page(page, fixture_db, monkeypatch)
     assert any(title in el.value for el in at.title)
-    visible = texts(at) + frames_text(at) + "\n".join(
-        str(e.label) for e in at.expander)
+    visible = texts(at) + frames_text(at) + "\n".join(str(e.label) for e in at.expander)
     for item in shown:
         assert item in visible, item
 
 
 @pytest.mark.parametrize("page", ["overview", "compare", "explorer", "detail", "sql"])
 @pytest.mark.parametrize("state", ["missing", "empty"])
-def test_first_run_page_instead_of_an_error(page: str, state: str, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_run_page_instead_of_an_error(
+    page: str, state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "x.duckdb"
     if state == "empty":
         build_empty_db(db)
@@ -93,15 +114,17 @@ def test_first_run_page_instead_of_an_error(page: str, state: str, tmp_path: Pat
     assert not at.error
 
 
-def test_import_page_works_without_a_database(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_page_works_without_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("import", tmp_path / "none.duckdb", monkeypatch)
     assert at.title[0].value == "导入通报"
     assert at.button(key="import_run").disabled
 
 
-def test_corrupt_file_gives_a_readable_message(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_file_gives_a_readable_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"this is not a duckdb file" * 100)
     at = open_page("overview", bad, monkeypatch)
@@ -109,8 +132,9 @@ def test_corrupt_file_gives_a_readable_message(tmp_path: Path,
 
 
 # --------------------------------------------------------------------------- overview
-def test_overview_table_chart_and_mismatch(fixture_db: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overview_table_chart_and_mismatch(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("overview", fixture_db, monkeypatch)
     table = at.dataframe[0].value
     assert len(table) == 3
@@ -131,8 +155,7 @@ def test_english_toggle(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 # ---------------------------------------------------------------------------- compare
-def test_compare_preset_and_notice_pick(fixture_db: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compare_preset_and_notice_pick(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
     at.button_group(key="cmp_preset").set_value("资金 · 元").run()
     assert not at.exception
@@ -146,21 +169,26 @@ def test_compare_preset_and_notice_pick(fixture_db: Path,
     assert not at.exception
     assert list(at.dataframe[0].value["通报"]) == ["示例县农业农村局"]
     assert "合计(元) 2000万元" in texts(at)
-    assert at.query_params["n"] == ["a1a1a1a1a1a1a1a1"] or at.query_params["n"] == \
-        "a1a1a1a1a1a1a1a1"
+    assert (
+        at.query_params["n"] == ["a1a1a1a1a1a1a1a1"] or at.query_params["n"] == "a1a1a1a1a1a1a1a1"
+    )
 
 
-def test_compare_reads_filters_from_the_url(fixture_db: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_page("compare", fixture_db, monkeypatch,
-                   query={"kind": "area", "n": ["a1a1a1a1a1a1a1a1", "no-such-id"]})
+def test_compare_reads_filters_from_the_url(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page(
+        "compare",
+        fixture_db,
+        monkeypatch,
+        query={"kind": "area", "n": ["a1a1a1a1a1a1a1a1", "no-such-id"]},
+    )
     assert at.multiselect(key="cmp_notices").value == ["a1a1a1a1a1a1a1a1"]
     assert at.selectbox(key="cmp_kind").value == "area"
     assert "合计(亩) 1000亩" in texts(at)
 
 
-def test_compare_with_nothing_matching(fixture_db: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compare_with_nothing_matching(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
     at.text_input(key="cmp_metric").set_value("不存在的指标").run()
     assert not at.exception
@@ -168,8 +196,9 @@ def test_compare_with_nothing_matching(fixture_db: Path,
 
 
 # --------------------------------------------------------------------------- explorer
-def test_explorer_filter_and_row_selection(fixture_db: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explorer_filter_and_row_selection(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("explorer", fixture_db, monkeypatch)
     at.multiselect(key="qx_kinds").set_value(["area"]).run()
     assert not at.exception
@@ -185,8 +214,9 @@ def test_explorer_filter_and_row_selection(fixture_db: Path,
     assert "项目资金管理不规范" in texts(at), "the problem it belongs to is shown"
 
 
-def test_explorer_problem_filter_and_bad_range(fixture_db: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explorer_problem_filter_and_bad_range(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("explorer", fixture_db, monkeypatch)
     at.multiselect(key="qx_notices").set_value(["a1a1a1a1a1a1a1a1"]).run()
     at.selectbox(key="qx_problem").set_value("一").run()
@@ -199,7 +229,8 @@ def test_explorer_problem_filter_and_bad_range(fixture_db: Path,
 
 # ----------------------------------------------------------------------------- detail
 def test_detail_shows_tree_anomalies_and_completion_check(
-        fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("detail", fixture_db, monkeypatch)
     at.selectbox(key="nd_notice").set_value("a1a1a1a1a1a1a1a1").run()
     assert not at.exception
@@ -212,16 +243,16 @@ def test_detail_shows_tree_anomalies_and_completion_check(
     assert at.get("plotly_chart"), "timeline drawn"
 
 
-def test_detail_opened_from_a_shared_link(fixture_db: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detail_opened_from_a_shared_link(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("detail", fixture_db, monkeypatch, query={"id": "c3c3c3c3c3c3c3c3"})
     assert "示例区教育局" in at.title[0].value
     assert "通报中未找到日期。" in texts(at)
 
 
 # -------------------------------------------------------------------------------- SQL
-def test_sql_example_runs_in_one_click(fixture_db: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sql_example_runs_in_one_click(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("sql", fixture_db, monkeypatch)
     at.button(key="sql_example_1").click().run()
     assert not at.exception
@@ -239,8 +270,9 @@ def test_sql_example_runs_in_one_click(fixture_db: Path,
         pytest.param("SELECT * FROM noticez", "查询出错", id="typo"),
     ],
 )
-def test_sql_refusals_are_readable(sql: str, message: str, fixture_db: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sql_refusals_are_readable(
+    sql: str, message: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("sql", fixture_db, monkeypatch)
     at.text_area(key="sql_text").set_value(sql)
     at.button(key="sql_run").click().run()
@@ -258,17 +290,20 @@ def test_sql_truncation_notice(fixture_db: Path, monkeypatch: pytest.MonkeyPatch
 
 
 # ------------------------------------------------------- real ingest: upload and samples
-def test_import_upload_then_overview_shows_it(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_upload_then_overview_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_ingest()
     from tests.notice_factory import notice_text
 
     db = tmp_path / "live.duckdb"
     at = open_page("import", db, monkeypatch)
-    at.file_uploader(key="import_files").set_value([
-        ("青禾.txt", notice_text("测试开发区").encode("utf-8"), "text/plain"),
-        ("空.txt", b"", "text/plain"),
-    ]).run()
+    at.file_uploader(key="import_files").set_value(
+        [
+            ("青禾.txt", notice_text("测试开发区").encode("utf-8"), "text/plain"),
+            ("空.txt", b"", "text/plain"),
+        ]
+    ).run()
     at.button(key="import_run").click().run()
     assert not at.exception
     assert any("新增 1" in s.value for s in at.success)
@@ -279,8 +314,9 @@ def test_import_upload_then_overview_shows_it(tmp_path: Path,
 
 
 @pytest.mark.parametrize("page", ["overview", "compare", "explorer", "detail"])
-def test_pages_on_the_ingested_sample_notices(page: str, tmp_path_factory: pytest.TempPathFactory,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_on_the_ingested_sample_notices(
+    page: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path_factory.getbasetemp() / "samples.duckdb"
     if not db.exists():
         build_ingested_db(db, sample_notice_files())
@@ -288,8 +324,9 @@ def test_pages_on_the_ingested_sample_notices(page: str, tmp_path_factory: pytes
     assert at.title and at.title[0].value != "欢迎使用 xuncha"
 
 
-def test_app_reopens_after_the_file_is_swapped(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_app_reopens_after_the_file_is_swapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ingest replaces the live file (os.replace); the next run must read the new file."""
     import os
 
@@ -303,8 +340,9 @@ def test_app_reopens_after_the_file_is_swapped(tmp_path: Path,
     assert "通报 3" in texts(at)
 
 
-def test_cursors_per_query_survive_parallel_sessions(fixture_db: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cursors_per_query_survive_parallel_sessions(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Cached connection shared by threads: each query takes its own cursor (notes §2)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -325,15 +363,18 @@ def test_cursors_per_query_survive_parallel_sessions(fixture_db: Path,
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_no_untranslated_label_keys_shown(page: str, lang: str, fixture_db: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_untranslated_label_keys_shown(
+    page: str, lang: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A missing label falls back to its key (e.g. ``col.xyz``); none may reach the screen."""
     import re
 
     at = open_page(page, fixture_db, monkeypatch, lang=lang)
-    shown = texts(at) + "\n".join(
-        ",".join(map(str, df.value.columns)) for df in at.dataframe)
+    shown = texts(at) + "\n".join(",".join(map(str, df.value.columns)) for df in at.dataframe)
     shown += "\n".join(str(getattr(w, "label", "")) for w in at.get("button"))
-    leaks = re.findall(r"\b(?:col|nav|field|status|kind|chart|compare|explorer|detail|sql|"
-                       r"import|overview|first_run|kpi|table|timeline)\.[a-z_.]+\b", shown)
+    leaks = re.findall(
+        r"\b(?:col|nav|field|status|kind|chart|compare|explorer|detail|sql|"
+        r"import|overview|first_run|kpi|table|timeline)\.[a-z_.]+\b",
+        shown,
+    )
     assert not leaks

@@ -29,8 +29,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 STARTUP_TIMEOUT_S = 60
@@ -50,10 +55,14 @@ def _has_cjk_font() -> bool:
 
 def _apt_install(packages: list[str]) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True,
-                   timeout=900)
-    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *packages],
-                   check=False, env=env, capture_output=True, timeout=1800)
+    subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True, timeout=900)
+    subprocess.run(
+        ["apt-get", "install", "-y", "--no-install-recommends", *packages],
+        check=False,
+        env=env,
+        capture_output=True,
+        timeout=1800,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -106,11 +115,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "XUNCHA_DB": str(db)}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO / "dashboard" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -193,8 +218,9 @@ def test_sql_in_chromium(page, server: str) -> None:  # type: ignore[no-untyped-
     page.get_by_text("返回 1 行").wait_for()
     _settle(page)
     # The grid draws on a canvas; its accessible table mirrors the cells.
-    page.locator("[data-testid='stDataFrame'] table", has_text="示例区教育局·结果").first \
-        .wait_for(state="attached")
+    page.locator("[data-testid='stDataFrame'] table", has_text="示例区教育局·结果").first.wait_for(
+        state="attached"
+    )
     _shot(page, "sql")
 
     box.fill("DELETE FROM notices")

@@ -109,14 +109,30 @@ def test_choose_scale(unit: str, max_abs: float | None, expected: tuple[float, s
 @pytest.mark.parametrize(
     ("sentence", "surface", "start", "expected"),
     [
-        pytest.param("组织专题学习17次。", "17次", 6, "组织专题学习<mark>17次</mark>。",
-                     id="offset-trusted"),
-        pytest.param("追回资金2000万元。", "2000万元", 0, "追回资金<mark>2000万元</mark>。",
-                     id="wrong-offset-falls-back-to-search"),
-        pytest.param("整治<b>1000亩</b>", "1000亩", 4,
-                     "整治&lt;b&gt;<mark>1000亩</mark>&lt;/b&gt;", id="html-escaped"),
-        pytest.param("<script>x</script>", "无", None, "&lt;script&gt;x&lt;/script&gt;",
-                     id="surface-absent-only-escaped"),
+        pytest.param(
+            "组织专题学习17次。", "17次", 6, "组织专题学习<mark>17次</mark>。", id="offset-trusted"
+        ),
+        pytest.param(
+            "追回资金2000万元。",
+            "2000万元",
+            0,
+            "追回资金<mark>2000万元</mark>。",
+            id="wrong-offset-falls-back-to-search",
+        ),
+        pytest.param(
+            "整治<b>1000亩</b>",
+            "1000亩",
+            4,
+            "整治&lt;b&gt;<mark>1000亩</mark>&lt;/b&gt;",
+            id="html-escaped",
+        ),
+        pytest.param(
+            "<script>x</script>",
+            "无",
+            None,
+            "&lt;script&gt;x&lt;/script&gt;",
+            id="surface-absent-only-escaped",
+        ),
     ],
 )
 def test_highlight_html(sentence: str, surface: str, start: int | None, expected: str) -> None:
@@ -190,10 +206,20 @@ def test_notices_table_counts_and_ratio(con) -> None:
 @pytest.mark.parametrize(
     ("kind", "unit", "metric", "expected"),
     [
-        pytest.param("count", "次", "学习", {"a1a1a1a1a1a1a1a1": 17, "b2b2b2b2b2b2b2b2": 12},
-                     id="study-times"),
-        pytest.param("money", "元", "资金", {"a1a1a1a1a1a1a1a1": 2e7, "b2b2b2b2b2b2b2b2": 1.5e8},
-                     id="funds-yuan"),
+        pytest.param(
+            "count",
+            "次",
+            "学习",
+            {"a1a1a1a1a1a1a1a1": 17, "b2b2b2b2b2b2b2b2": 12},
+            id="study-times",
+        ),
+        pytest.param(
+            "money",
+            "元",
+            "资金",
+            {"a1a1a1a1a1a1a1a1": 2e7, "b2b2b2b2b2b2b2b2": 1.5e8},
+            id="funds-yuan",
+        ),
         pytest.param("area", None, None, {"a1a1a1a1a1a1a1a1": 1000}, id="area-any-unit"),
         pytest.param(None, None, "不存在的词", {}, id="no-match"),
     ],
@@ -207,19 +233,25 @@ def test_compare_totals(con, kind, unit, metric, expected) -> None:
 @pytest.mark.parametrize(
     ("flt", "surfaces"),
     [
-        pytest.param(data.QuantityFilter(kinds=("money",)), {"2000万元", "1.5亿元"},
-                     id="by-kind"),
-        pytest.param(data.QuantityFilter(notice_ids=("a1a1a1a1a1a1a1a1",), problem_path="一"),
-                     {"17次", "300余人"}, id="problem-includes-children"),
+        pytest.param(data.QuantityFilter(kinds=("money",)), {"2000万元", "1.5亿元"}, id="by-kind"),
+        pytest.param(
+            data.QuantityFilter(notice_ids=("a1a1a1a1a1a1a1a1",), problem_path="一"),
+            {"17次", "300余人"},
+            id="problem-includes-children",
+        ),
         pytest.param(data.QuantityFilter(text="撂荒"), {"1000亩"}, id="text-in-sentence"),
-        pytest.param(data.QuantityFilter(text="学习制度"), {"17次", "300余人"},
-                     id="text-in-problem-title"),
-        pytest.param(data.QuantityFilter(units=("次",), value_min=13), {"17次"},
-                     id="unit-and-min"),
-        pytest.param(data.QuantityFilter(value_min=1e8, value_max=2e8), {"1.5亿元"},
-                     id="value-range"),
-        pytest.param(data.QuantityFilter(text="'; DROP TABLE notices; --"), set(),
-                     id="sql-in-text-is-just-text"),
+        pytest.param(
+            data.QuantityFilter(text="学习制度"), {"17次", "300余人"}, id="text-in-problem-title"
+        ),
+        pytest.param(data.QuantityFilter(units=("次",), value_min=13), {"17次"}, id="unit-and-min"),
+        pytest.param(
+            data.QuantityFilter(value_min=1e8, value_max=2e8), {"1.5亿元"}, id="value-range"
+        ),
+        pytest.param(
+            data.QuantityFilter(text="'; DROP TABLE notices; --"),
+            set(),
+            id="sql-in-text-is-just-text",
+        ),
     ],
 )
 def test_quantity_filters(con, flt: data.QuantityFilter, surfaces: set[str]) -> None:
@@ -236,8 +268,9 @@ def test_quantity_offsets_point_into_the_sentence(con) -> None:
 
 
 def test_unique_labels_disambiguate_repeated_units() -> None:
-    out = data.unique_labels(pd.Series(["甲局", "甲局", None]),
-                             pd.Series(["abcdef12", "99887766", "ffff0000"]))
+    out = data.unique_labels(
+        pd.Series(["甲局", "甲局", None]), pd.Series(["abcdef12", "99887766", "ffff0000"])
+    )
     assert out.tolist() == ["甲局 · abcdef", "甲局 · 998877", "ffff0000"]
 
 
@@ -284,7 +317,10 @@ def test_ingest_uploads_reports_each_file(tmp_path: Path) -> None:
     ]
     result = ingest_uploads(uploads, db_path)
     assert result.set_index("file")["status"].to_dict() == {
-        "甲.txt": "new", "乙.txt": "new", "图片.png": "refused"}
+        "甲.txt": "new",
+        "乙.txt": "new",
+        "图片.png": "refused",
+    }
     again = ingest_uploads(uploads[:1], db_path)
     assert again["status"].tolist() == ["unchanged"]
     ids = result.set_index("file")["notice_id"]

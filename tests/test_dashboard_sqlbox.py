@@ -31,8 +31,9 @@ def box(tmp_path: Path):
     ("sql", "code"),
     [
         pytest.param("DELETE FROM notices", "not_select", id="delete"),
-        pytest.param("COPY (SELECT * FROM notices) TO '/tmp/xuncha_leak.csv'", "not_select",
-                     id="copy-to"),
+        pytest.param(
+            "COPY (SELECT * FROM notices) TO '/tmp/xuncha_leak.csv'", "not_select", id="copy-to"
+        ),
         pytest.param("ATTACH '/tmp/other.duckdb' AS o", "not_select", id="attach"),
         pytest.param("INSTALL httpfs", "not_select", id="install-httpfs"),
         pytest.param("LOAD httpfs", "not_select", id="load-httpfs"),
@@ -62,8 +63,9 @@ def test_non_select_text_is_refused_before_running(box: SqlBox, sql: str, code: 
         pytest.param("SELECT * FROM read_blob('/etc/passwd')", id="read_blob"),
         pytest.param("SELECT * FROM glob('/etc/*')", id="glob"),
         pytest.param("SELECT * FROM '/etc/passwd'", id="replacement-scan-of-a-path"),
-        pytest.param("SELECT * FROM read_parquet('https://example.com/x.parquet')",
-                     id="remote-file"),
+        pytest.param(
+            "SELECT * FROM read_parquet('https://example.com/x.parquet')", id="remote-file"
+        ),
     ],
 )
 def test_file_access_inside_a_select_fails(box: SqlBox, sql: str) -> None:
@@ -98,8 +100,11 @@ def test_locked_instance_refuses_even_without_the_select_check(box: SqlBox, sql:
         pytest.param("SELECT count(*) AS n FROM notices", [(3,)], id="plain-select"),
         pytest.param("WITH t AS (SELECT 1 AS x) SELECT x FROM t", [(1,)], id="with-select"),
         pytest.param("FROM (SELECT 2 AS y)", [(2,)], id="from-first"),
-        pytest.param("SELECT kind, count(*) FROM v_quantities WHERE kind = 'money' GROUP BY 1",
-                     [("money", 2)], id="view"),
+        pytest.param(
+            "SELECT kind, count(*) FROM v_quantities WHERE kind = 'money' GROUP BY 1",
+            [("money", 2)],
+            id="view",
+        ),
         pytest.param("select '学习' AS 词 -- 注释", [("学习",)], id="chinese-and-comment"),
     ],
 )

@@ -46,7 +46,6 @@ def test_export_columns_documented_in_order(spec: object, tmp_path: Path) -> Non
         cols = [r[0] for r in con.execute(f"DESCRIBE {spec.view}").fetchall()]  # type: ignore[attr-defined]
     finally:
         con.close()
-    row = next(line for line in README.splitlines()
-               if line.startswith(f"| `{spec.filename}`"))  # type: ignore[attr-defined]
+    row = next(line for line in README.splitlines() if line.startswith(f"| `{spec.filename}`"))  # type: ignore[attr-defined]
     documented = row.rsplit("|", 2)[1].strip().strip("`").split(", ")
     assert documented == cols

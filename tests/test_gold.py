@@ -86,8 +86,9 @@ def test_row_points_at_the_annotated_sentence(row: dict[str, Any]) -> None:
     assert after in SENTENCE_DELIMITERS + EDGE_SPACE, f"sentence ends mid-sentence: {after!r}"
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r["quantities"]],
-                         ids=[r["id"] for r in ROWS if r["quantities"]])
+@pytest.mark.parametrize(
+    "row", [r for r in ROWS if r["quantities"]], ids=[r["id"] for r in ROWS if r["quantities"]]
+)
 def test_row_quantities_follow_the_spec(row: dict[str, Any]) -> None:
     """Surfaces equal their slices; kinds, units, value types and approx are consistent."""
     sentence = _corpus_text(row["file"])[row["start"] : row["end"]]
@@ -151,21 +152,41 @@ def _synthetic_gold(tmp_path: Path) -> tuple[Path, Path]:
 
     def row(n: int, sentence: str, quantities: list[tuple[str, str, Any, str]]) -> dict[str, Any]:
         start = SYNTHETIC.index(sentence)
-        qs = [{"surface": s, "start": sentence.index(s), "end": sentence.index(s) + len(s),
-               "kind": k, "value": v, "value_high": None, "unit": u, "approx": False}
-              for s, k, v, u in quantities]
-        return {"id": f"900-{n:03d}", "file": "900_synthetic.txt", "start": start,
-                "end": start + len(sentence), "sha1": ev.sentence_sha1(sentence),
-                "covers": "synthetic", "quantities": qs}
+        qs = [
+            {
+                "surface": s,
+                "start": sentence.index(s),
+                "end": sentence.index(s) + len(s),
+                "kind": k,
+                "value": v,
+                "value_high": None,
+                "unit": u,
+                "approx": False,
+            }
+            for s, k, v, u in quantities
+        ]
+        return {
+            "id": f"900-{n:03d}",
+            "file": "900_synthetic.txt",
+            "start": start,
+            "end": start + len(sentence),
+            "sha1": ev.sentence_sha1(sentence),
+            "covers": "synthetic",
+            "quantities": qs,
+        }
 
     rows = [
-        row(1, "共检查企业3家，投入资金2万元", [("3家", "count", 3, "家"),
-                                              ("2万元", "money", 20000, "元")]),
+        row(
+            1,
+            "共检查企业3家，投入资金2万元",
+            [("3家", "count", 3, "家"), ("2万元", "money", 20000, "元")],
+        ),
         row(2, "截至6月底完成", [("6月底", "date", "XXXX-06", "月")]),
         row(3, "第三巡察组进驻", []),
     ]
     (gold / "900.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return gold, corpus
 
 
@@ -197,7 +218,10 @@ def test_evaluator_counts_with_a_fake_extractor(tmp_path: Path) -> None:
     assert (exact.tp, exact.fp, exact.fn) == (2, 2, 1)
     assert report.f1() == pytest.approx(4 / 7)
     assert (report.exact["money"].tp, report.exact["money"].fp, report.exact["money"].fn) == (
-        0, 1, 1)
+        0,
+        1,
+        1,
+    )
     assert report.exact["count"].fp == 1  # the false positive 三 is charged to "count"
     assert report.f1("date") == 1.0
     assert report.approx_accuracy() == pytest.approx(2 / 3)
@@ -207,8 +231,9 @@ def test_evaluator_counts_with_a_fake_extractor(tmp_path: Path) -> None:
     assert wrong.fields == ["value"] and "⟦2万元⟧" in wrong.context
 
 
-def test_evaluator_uses_the_package_entry_point(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_evaluator_uses_the_package_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without an explicit extractor it calls ``extract.extract_quantities`` at run time."""
     gold, corpus = _synthetic_gold(tmp_path)
     monkeypatch.setattr(extract, "extract_quantities", _fake_extractor)
@@ -242,9 +267,13 @@ def test_sha1_mismatch_names_the_row(tmp_path: Path) -> None:
         (["--show-errors", "-1"], "--show-errors must be 0 or more"),
     ],
 )
-def test_cli_user_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch, argv: list[str],
-                                   message: str) -> None:
+def test_cli_user_errors_are_clear(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    message: str,
+) -> None:
     """User mistakes give exit code 2 and one line on stderr, no traceback."""
     gold, corpus = _synthetic_gold(tmp_path)
     monkeypatch.setattr(extract, "extract_quantities", _fake_extractor)
@@ -255,8 +284,9 @@ def test_cli_user_errors_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture
     assert message in err and "Traceback" not in err
 
 
-def test_cli_prints_table_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_prints_table_json_and_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     gold, corpus = _synthetic_gold(tmp_path)
     monkeypatch.setattr(extract, "extract_quantities", _fake_extractor)
     base = ["--gold", str(gold), "--corpus", str(corpus)]

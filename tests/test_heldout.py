@@ -43,8 +43,16 @@ GOLD_DIR = Path(__file__).resolve().parent / "gold"
 # positives); per kind count 0.991, money 0.983, percent 0.980, rank 0.889, the rest 1.000.
 HELDOUT_FLOOR = 0.96
 HELDOUT_KIND_FLOOR: dict[str, float] = {
-    "count": 0.94, "money": 0.93, "area": 0.95, "length": 0.95, "volume": 0.95, "mass": 0.95,
-    "percent": 0.92, "duration": 0.95, "rank": 0.83, "date": 0.95,
+    "count": 0.94,
+    "money": 0.93,
+    "area": 0.95,
+    "length": 0.95,
+    "volume": 0.95,
+    "mass": 0.95,
+    "percent": 0.92,
+    "duration": 0.95,
+    "rank": 0.83,
+    "date": 0.95,
 }
 MIN_KIND_QUANTITIES_FOR_FLOOR = 10
 
@@ -70,8 +78,9 @@ ANY_NUMERAL = re.compile(NUMERAL.pattern[:-1] + "\u2460-\u2473]")  # also ①..�
 
 def _rows() -> list[dict[str, Any]]:
     path = HELDOUT_DIR / "sentences.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 ROWS = _rows()
@@ -94,8 +103,9 @@ def test_row_is_one_trimmed_sentence(row: dict[str, Any]) -> None:
     assert ANY_NUMERAL.search(text), "every held-out sentence has a numeral (quantity or trap)"
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r["quantities"]],
-                         ids=[r["id"] for r in ROWS if r["quantities"]])
+@pytest.mark.parametrize(
+    "row", [r for r in ROWS if r["quantities"]], ids=[r["id"] for r in ROWS if r["quantities"]]
+)
 def test_row_quantities_follow_the_spec(row: dict[str, Any]) -> None:
     """Surfaces equal their slices, in order, without overlap; kinds, units, values consistent."""
     text = row["text"]
@@ -147,7 +157,8 @@ def test_heldout_folder_loads_with_the_evaluator() -> None:
 def _write_rows(folder: Path, rows: list[dict[str, Any]]) -> Path:
     folder.mkdir()
     (folder / "rows.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return folder
 
 
@@ -165,12 +176,29 @@ def _fake_extractor(sentence: str) -> list[Quantity]:
 
 def test_text_rows_need_no_corpus(tmp_path: Path) -> None:
     """Rows carrying ``text`` are scored even when the corpus folder does not exist."""
-    gold = _write_rows(tmp_path / "gold", [
-        {"id": "t-1", "text": "召开专题会议3次", "covers": "count",
-         "quantities": [{"surface": "3次", "start": 6, "end": 8, "kind": "count", "value": 3,
-                         "value_high": None, "unit": "次", "approx": False}]},
-        {"id": "t-2", "text": "第二轮巡察", "covers": "ordinal", "quantities": []},
-    ])
+    gold = _write_rows(
+        tmp_path / "gold",
+        [
+            {
+                "id": "t-1",
+                "text": "召开专题会议3次",
+                "covers": "count",
+                "quantities": [
+                    {
+                        "surface": "3次",
+                        "start": 6,
+                        "end": 8,
+                        "kind": "count",
+                        "value": 3,
+                        "value_high": None,
+                        "unit": "次",
+                        "approx": False,
+                    }
+                ],
+            },
+            {"id": "t-2", "text": "第二轮巡察", "covers": "ordinal", "quantities": []},
+        ],
+    )
     report = ev.evaluate(gold, tmp_path / "no-corpus", extractor=_fake_extractor)
     assert report.rows == 2 and report.rows_without_quantities == 1
     exact = report.counts()
@@ -180,11 +208,20 @@ def test_text_rows_need_no_corpus(tmp_path: Path) -> None:
 
 def test_mixed_rows_still_need_the_corpus(tmp_path: Path) -> None:
     """A folder mixing text rows and corpus rows still reports a missing corpus clearly."""
-    gold = _write_rows(tmp_path / "gold", [
-        {"id": "t-1", "text": "召开专题会议3次", "quantities": []},
-        {"id": "900-001", "file": "900_x.txt", "start": 0, "end": 3, "sha1": "0" * 12,
-         "quantities": []},
-    ])
+    gold = _write_rows(
+        tmp_path / "gold",
+        [
+            {"id": "t-1", "text": "召开专题会议3次", "quantities": []},
+            {
+                "id": "900-001",
+                "file": "900_x.txt",
+                "start": 0,
+                "end": 3,
+                "sha1": "0" * 12,
+                "quantities": [],
+            },
+        ],
+    )
     with pytest.raises(ev.GoldError, match="corpus folder not found"):
         ev.evaluate(gold, tmp_path / "no-corpus", extractor=_fake_extractor)
 
@@ -197,23 +234,41 @@ def test_mixed_rows_still_need_the_corpus(tmp_path: Path) -> None:
         ({"id": "t-1", "text": "3次"}, "row lacks quantities"),  # text row without quantities
     ],
 )
-def test_malformed_text_rows_give_clear_errors(tmp_path: Path, row: dict[str, Any],
-                                               message: str) -> None:
+def test_malformed_text_rows_give_clear_errors(
+    tmp_path: Path, row: dict[str, Any], message: str
+) -> None:
     gold = _write_rows(tmp_path / "gold", [row])
     with pytest.raises(ev.GoldError, match=re.escape(message)):
         ev.load_gold(gold)
 
 
-def test_cli_scores_a_text_only_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_scores_a_text_only_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``--gold DIR`` with text rows works without ``--corpus``, and the table prints."""
     import extract
 
-    gold = _write_rows(tmp_path / "gold", [
-        {"id": "t-1", "text": "召开专题会议3次", "quantities": [
-            {"surface": "3次", "start": 6, "end": 8, "kind": "count", "value": 3,
-             "value_high": None, "unit": "次", "approx": False}]},
-    ])
+    gold = _write_rows(
+        tmp_path / "gold",
+        [
+            {
+                "id": "t-1",
+                "text": "召开专题会议3次",
+                "quantities": [
+                    {
+                        "surface": "3次",
+                        "start": 6,
+                        "end": 8,
+                        "kind": "count",
+                        "value": 3,
+                        "value_high": None,
+                        "unit": "次",
+                        "approx": False,
+                    }
+                ],
+            },
+        ],
+    )
     monkeypatch.setattr(extract, "extract_quantities", _fake_extractor)
     assert ev.main(["--gold", str(gold), "--corpus", str(tmp_path / "none")]) == 0
     out = capsys.readouterr().out

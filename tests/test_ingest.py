@@ -242,8 +242,9 @@ def test_notice_metadata_and_completion_are_stored(tmp_path: Path) -> None:
             "SELECT inspection_body, feedback_date::VARCHAR, signed_date::VARCHAR, "
             "rectification_days FROM notices"
         ).fetchone()
-        comp = con.execute("SELECT total, completed, basically_completed, not_completed "
-                           "FROM completion").fetchone()
+        comp = con.execute(
+            "SELECT total, completed, basically_completed, not_completed FROM completion"
+        ).fetchone()
     finally:
         con.close()
     assert row == ("市委第三巡察组", "2023-08-29", "2023-12-20", 113)

@@ -11,26 +11,39 @@ from extract.model import Problem
 
 
 def P(path: str, start: int, end: int) -> Problem:
-    return Problem(path=path, parent_path=None, level=path.count("/") + 1, label=path,
-                   title=path, start=start, end=end)
+    return Problem(
+        path=path,
+        parent_path=None,
+        level=path.count("/") + 1,
+        label=path,
+        title=path,
+        start=start,
+        end=end,
+    )
 
 
-TREE = [P("一", 0, 100), P("一/(一)", 10, 40), P("一/(一)/1", 12, 20), P("一/(二)", 40, 90),
-        P("二", 100, 200), P("附件", 210, 260)]
+TREE = [
+    P("一", 0, 100),
+    P("一/(一)", 10, 40),
+    P("一/(一)/1", 12, 20),
+    P("一/(二)", 40, 90),
+    P("二", 100, 200),
+    P("附件", 210, 260),
+]
 
 
 @pytest.mark.parametrize(
     ("offset", "expected"),
     [
-        (0, "一"),            # parent's own heading text
-        (11, "一/(一)"),      # inside a child, before its grandchild
-        (15, "一/(一)/1"),    # deepest wins
-        (20, "一/(一)"),      # end is exclusive
+        (0, "一"),  # parent's own heading text
+        (11, "一/(一)"),  # inside a child, before its grandchild
+        (15, "一/(一)/1"),  # deepest wins
+        (20, "一/(一)"),  # end is exclusive
         (39, "一/(一)"),
-        (40, "一/(二)"),      # siblings that touch
-        (95, "一"),           # after the last child, still in the parent
+        (40, "一/(二)"),  # siblings that touch
+        (95, "一"),  # after the last child, still in the parent
         (150, "二"),
-        (205, None),          # between the tree and the attachment
+        (205, None),  # between the tree and the attachment
         (230, "附件"),
         (999, None),
     ],

@@ -36,15 +36,17 @@ def test_every_rule_has_examples() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize(("rule", "line"), LINE_DROPS,
-                         ids=[f"{n}:{d[:12]}" for n, d in LINE_DROPS])
+@pytest.mark.parametrize(("rule", "line"), LINE_DROPS, ids=[f"{n}:{d[:12]}" for n, d in LINE_DROPS])
 def test_line_rule_examples_are_dropped(rule: str, line: str) -> None:
     text = f"正文第一段,有标点。\n{line}\n正文第二段。"
     assert strip_noise(text) == "正文第一段,有标点。\n正文第二段。"
 
 
-@pytest.mark.parametrize(("rule", "text", "expected"), INLINE_EXAMPLES,
-                         ids=[f"{n}:{t[:12]}" for n, t, _ in INLINE_EXAMPLES])
+@pytest.mark.parametrize(
+    ("rule", "text", "expected"),
+    INLINE_EXAMPLES,
+    ids=[f"{n}:{t[:12]}" for n, t, _ in INLINE_EXAMPLES],
+)
 def test_inline_rule_examples(rule: str, text: str, expected: str) -> None:
     assert strip_noise(f"正文第一段,有标点。\n{text}") == f"正文第一段,有标点。\n{expected}"
 
@@ -84,28 +86,42 @@ def test_noise_line_dropped(line: str) -> None:
 
 INLINE_ROWS = [
     # (id, line, expected line) — only the spam fragment goes, the real content stays
-    ("spam_source_and_author_fields",
-     "发布时间:2024-04-15 06:25:24 来源:mgm美高梅79906 作者:MGM高梅美线路官网",
-     "发布时间:2024-04-15 06:25:24"),
-    ("spam_site_title_replacing_place_name",
-     "参照《英国威廉希尔公司_威廉希尔中文网站@:市级机关工作餐管理办法》执行。",
-     "参照《市级机关工作餐管理办法》执行。"),
-    ("spam_site_title_in_address",
-     "通信地址:英国威廉希尔公司_威廉希尔中文网站@:新滩邻里中心,邮编000000。",
-     "通信地址:新滩邻里中心,邮编000000。"),
-    ("spam_site_name_without_at",
-     "参照澳门新葡京娱乐城_官方网站有关办法执行。", "参照有关办法执行。"),
-    ("counter_field_on_metadata_line",
-     "来源:市委巡察办 发布时间:2021-07-28 09:13:53 阅读量:2965",
-     "来源:市委巡察办 发布时间:2021-07-28 09:13:53"),
-    ("bracketed_toolbar_on_metadata_line",
-     "发布时间:2024-03-20 来源:市委巡察办 【字体:大 中 小】 【打印】",
-     "发布时间:2024-03-20 来源:市委巡察办"),
+    (
+        "spam_source_and_author_fields",
+        "发布时间:2024-04-15 06:25:24 来源:mgm美高梅79906 作者:MGM高梅美线路官网",
+        "发布时间:2024-04-15 06:25:24",
+    ),
+    (
+        "spam_site_title_replacing_place_name",
+        "参照《英国威廉希尔公司_威廉希尔中文网站@:市级机关工作餐管理办法》执行。",
+        "参照《市级机关工作餐管理办法》执行。",
+    ),
+    (
+        "spam_site_title_in_address",
+        "通信地址:英国威廉希尔公司_威廉希尔中文网站@:新滩邻里中心,邮编000000。",
+        "通信地址:新滩邻里中心,邮编000000。",
+    ),
+    (
+        "spam_site_name_without_at",
+        "参照澳门新葡京娱乐城_官方网站有关办法执行。",
+        "参照有关办法执行。",
+    ),
+    (
+        "counter_field_on_metadata_line",
+        "来源:市委巡察办 发布时间:2021-07-28 09:13:53 阅读量:2965",
+        "来源:市委巡察办 发布时间:2021-07-28 09:13:53",
+    ),
+    (
+        "bracketed_toolbar_on_metadata_line",
+        "发布时间:2024-03-20 来源:市委巡察办 【字体:大 中 小】 【打印】",
+        "发布时间:2024-03-20 来源:市委巡察办",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("line", "expected"), [c[1:] for c in INLINE_ROWS],
-                         ids=[c[0] for c in INLINE_ROWS])
+@pytest.mark.parametrize(
+    ("line", "expected"), [c[1:] for c in INLINE_ROWS], ids=[c[0] for c in INLINE_ROWS]
+)
 def test_inline_spam_removed(line: str, expected: str) -> None:
     assert strip_noise(f"{BODY}\n{line}") == f"{BODY}\n{expected}"
 
@@ -135,17 +151,27 @@ def test_content_line_kept(line: str) -> None:
 
 LEADING_CRUMBS = [
     # (id, text, expected) — short crumbs above the title go; the title and below stay
-    ("nav_words_above_title", "EN\n高端装备\n某某开发区关于巡察整改进展情况的通报\n" + BODY,
-     "某某开发区关于巡察整改进展情况的通报\n" + BODY),
-    ("short_line_below_title_kept", "某某开发区关于巡察整改进展情况的通报\n附件\n" + BODY,
-     "某某开发区关于巡察整改进展情况的通报\n附件\n" + BODY),
-    ("short_line_with_punctuation_kept", "通报:\n某某开发区关于巡察整改进展情况的通报",
-     "通报:\n某某开发区关于巡察整改进展情况的通报"),
+    (
+        "nav_words_above_title",
+        "EN\n高端装备\n某某开发区关于巡察整改进展情况的通报\n" + BODY,
+        "某某开发区关于巡察整改进展情况的通报\n" + BODY,
+    ),
+    (
+        "short_line_below_title_kept",
+        "某某开发区关于巡察整改进展情况的通报\n附件\n" + BODY,
+        "某某开发区关于巡察整改进展情况的通报\n附件\n" + BODY,
+    ),
+    (
+        "short_line_with_punctuation_kept",
+        "通报:\n某某开发区关于巡察整改进展情况的通报",
+        "通报:\n某某开发区关于巡察整改进展情况的通报",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in LEADING_CRUMBS],
-                         ids=[c[0] for c in LEADING_CRUMBS])
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in LEADING_CRUMBS], ids=[c[0] for c in LEADING_CRUMBS]
+)
 def test_leading_crumbs(text: str, expected: str) -> None:
     assert strip_noise(text) == expected
 
@@ -176,8 +202,9 @@ NOISE_MARKERS = [
 
 @needs_corpus
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.stem[:3] for p in CORPUS_FILES])
-@pytest.mark.parametrize(("marker",), [(m[1],) for m in NOISE_MARKERS],
-                         ids=[m[0] for m in NOISE_MARKERS])
+@pytest.mark.parametrize(
+    ("marker",), [(m[1],) for m in NOISE_MARKERS], ids=[m[0] for m in NOISE_MARKERS]
+)
 def test_corpus_noise_removed(path: Path, marker: str) -> None:
     assert re.search(marker, strip_noise(path.read_text(encoding="utf-8"))) is None
 
@@ -203,8 +230,11 @@ def _signature_pairs() -> list[tuple[Path, str, str]]:
     pairs = []
     for path in CORPUS_FILES:
         lines = _lines(path.read_text(encoding="utf-8"))
-        pairs += [(path, a, b) for a, b in itertools.pairwise(lines)
-                  if _DATE_LINE.fullmatch(b) and a.startswith("中共") and len(a) < 60]
+        pairs += [
+            (path, a, b)
+            for a, b in itertools.pairwise(lines)
+            if _DATE_LINE.fullmatch(b) and a.startswith("中共") and len(a) < 60
+        ]
     return pairs
 
 
@@ -216,8 +246,9 @@ def test_corpus_has_signatures() -> None:
     assert len({p for p, _, _ in SIGNATURES}) >= 3
 
 
-@pytest.mark.parametrize(("path", "org", "date"), SIGNATURES,
-                         ids=[f"{p.stem[:3]}:{d}" for p, _, d in SIGNATURES])
+@pytest.mark.parametrize(
+    ("path", "org", "date"), SIGNATURES, ids=[f"{p.stem[:3]}:{d}" for p, _, d in SIGNATURES]
+)
 def test_corpus_signature_survives(path: Path, org: str, date: str) -> None:
     """A signature block (organisation line, then date line) is kept, in order."""
     cleaned = _lines(strip_noise(path.read_text(encoding="utf-8")))
@@ -245,18 +276,44 @@ def test_corpus_removes_little(path: Path) -> None:
     kept = [k for k in after.split("\n") if k]
     for line in before.split("\n"):
         if len(line) > 120 and line not in kept:
-            assert any(0 < len(line) - len(k) <= 60
-                       and (k[:10] == line[:10] or k[-10:] == line[-10:])
-                       for k in kept), line[:40]
+            assert any(
+                0 < len(line) - len(k) <= 60 and (k[:10] == line[:10] or k[-10:] == line[-10:])
+                for k in kept
+            ), line[:40]
 
 
 # ----------------------------------------------------------------- properties
 
-_PIECES = st.sampled_from([
-    "EN", "首页", "分享到:", "上一篇:某文", "©", "版权所有", "冀ICP备1号", "来源:", "作者:",
-    "美高梅", "mgm", "威廉希尔", "_", "@:", "官网", "【打印】", "阅读量:12", "发布时间:2024-01-01",
-    "根据市委统一部署,", "已完成22个。", "整改情况:", "\n", "\n\n", " ", "\u3000", "高端装备",
-])
+_PIECES = st.sampled_from(
+    [
+        "EN",
+        "首页",
+        "分享到:",
+        "上一篇:某文",
+        "©",
+        "版权所有",
+        "冀ICP备1号",
+        "来源:",
+        "作者:",
+        "美高梅",
+        "mgm",
+        "威廉希尔",
+        "_",
+        "@:",
+        "官网",
+        "【打印】",
+        "阅读量:12",
+        "发布时间:2024-01-01",
+        "根据市委统一部署,",
+        "已完成22个。",
+        "整改情况:",
+        "\n",
+        "\n\n",
+        " ",
+        "\u3000",
+        "高端装备",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

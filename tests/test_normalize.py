@@ -14,22 +14,31 @@ CASES = [
     ("fullwidth_punct_and_letters", "完成率９５.２％,ＩＣＰ(试行)", "完成率95.2%,ICP(试行)"),
     ("fullwidth_plus_minus", "党建＋服务 电话００００－３４５", "党建+服务 电话0000-345"),
     ("ideographic_space_indent", "\u3000\u3000根据市委统一部署", "根据市委统一部署"),
-    ("nbsp_between_fields", "发布时间:2024-03-20\xa0\xa0来源:市委巡察办",
-     "发布时间:2024-03-20 来源:市委巡察办"),
+    (
+        "nbsp_between_fields",
+        "发布时间:2024-03-20\xa0\xa0来源:市委巡察办",
+        "发布时间:2024-03-20 来源:市委巡察办",
+    ),
     ("zero_width_removed", "整\u200b改\u200d完\ufeff成", "整改完成"),
     ("soft_hyphen_and_bidi_removed", "整改\u00ad完成\u200e", "整改完成"),
     ("crlf_and_cr", "一、总体情况\r\n二、问题\r三、打算", "一、总体情况\n二、问题\n三、打算"),
     ("unicode_line_separators", "第一行\u2028第二行\x0c第三行", "第一行\n第二行\n第三行"),
     ("trailing_spaces", "整改情况:已完成。   \n下一行\t", "整改情况:已完成。\n下一行"),
-    ("inner_space_runs", "来源:市委巡察办   发布时间:2021-07-28\t\t阅读",
-     "来源:市委巡察办 发布时间:2021-07-28 阅读"),
+    (
+        "inner_space_runs",
+        "来源:市委巡察办   发布时间:2021-07-28\t\t阅读",
+        "来源:市委巡察办 发布时间:2021-07-28 阅读",
+    ),
     ("blank_line_runs", "标题\n\n\n\n正文\n \n\u3000\n结尾", "标题\n\n正文\n\n结尾"),
     ("leading_trailing_blank_lines", "\n\n  \n标题\n正文\n\n\n", "标题\n正文"),
     ("control_chars_dropped", "整改\x00完成\x07", "整改完成"),
     # What must NOT change: NFKC would rewrite these.
     ("keeps_square_metre_sign", "改造面积4.2万㎡", "改造面积4.2万㎡"),
-    ("keeps_chinese_punctuation", "已完成22个、基本完成4个。“两个维护”",
-     "已完成22个、基本完成4个。“两个维护”"),
+    (
+        "keeps_chinese_punctuation",
+        "已完成22个、基本完成4个。“两个维护”",
+        "已完成22个、基本完成4个。“两个维护”",
+    ),
     ("keeps_circled_numbers", "①修订制度②清退资金", "①修订制度②清退资金"),
     ("keeps_traditional_characters", "關於巡察整改進展情況的通報", "關於巡察整改進展情況的通報"),
     ("keeps_cjk_compat_and_degree", "温度30℃,面积1000m³", "温度30℃,面积1000m³"),
@@ -49,9 +58,28 @@ def test_normalize_rows_are_fixed_points(text: str, expected: str) -> None:
 
 
 _ALPHABET = st.sampled_from(
-    [*"整改完成率一二、。,:;“”()【】㎡①0123456789abcXYZ %-+.",
-     "\u3000", "\xa0", "\u200b", "\ufeff", "\t", " ", "\n", "\r", "\r\n", "\u2028", "\x0c",
-     "\x85", "\x00", "２", "％", "：", "（", "\u00ad", "\u202f"]
+    [
+        *"整改完成率一二、。,:;“”()【】㎡①0123456789abcXYZ %-+.",
+        "\u3000",
+        "\xa0",
+        "\u200b",
+        "\ufeff",
+        "\t",
+        " ",
+        "\n",
+        "\r",
+        "\r\n",
+        "\u2028",
+        "\x0c",
+        "\x85",
+        "\x00",
+        "２",
+        "％",
+        "：",
+        "（",
+        "\u00ad",
+        "\u202f",
+    ]
 )
 
 

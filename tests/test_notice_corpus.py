@@ -63,41 +63,156 @@ def _counts(parsed: ParsedNotice) -> tuple[int, int, int]:
 #  days, inferred, body, level, kind, group, round, type, unit, issuer, region)
 META = [
     pytest.param(
-        "000", date(2022, 6, 21), date(2022, 9, 30), date(2022, 12, 9), None, date(2023, 5, 10),
-        None, 152, [], "市委第三巡察组", "市", "巡察", 3, None, "专项,常规",
-        "东营港经济开发区党工委", "中共东营市委东营港经济开发区工作委员会", "东营市",
-        id="000-title-org-two-types-attachment"),
+        "000",
+        date(2022, 6, 21),
+        date(2022, 9, 30),
+        date(2022, 12, 9),
+        None,
+        date(2023, 5, 10),
+        None,
+        152,
+        [],
+        "市委第三巡察组",
+        "市",
+        "巡察",
+        3,
+        None,
+        "专项,常规",
+        "东营港经济开发区党工委",
+        "中共东营市委东营港经济开发区工作委员会",
+        "东营市",
+        id="000-title-org-two-types-attachment",
+    ),
     pytest.param(
-        "001", date(2022, 11, 14), date(2023, 1, 13), date(2023, 3, 23), None, date(2023, 9, 26),
-        None, 187, [], "省委第六巡视组", "省", "巡视", 6, 2, "常规",
-        "东昌府区", "中共聊城市东昌府区委", "聊城市东昌府区",
-        id="001-provincial-round-from-十二届省委第二轮"),
+        "001",
+        date(2022, 11, 14),
+        date(2023, 1, 13),
+        date(2023, 3, 23),
+        None,
+        date(2023, 9, 26),
+        None,
+        187,
+        [],
+        "省委第六巡视组",
+        "省",
+        "巡视",
+        6,
+        2,
+        "常规",
+        "东昌府区",
+        "中共聊城市东昌府区委",
+        "聊城市东昌府区",
+        id="001-provincial-round-from-十二届省委第二轮",
+    ),
     pytest.param(
-        "002", date(2023, 4, 12), date(2023, 6, 13), date(2023, 8, 29), date(2023, 11, 30), None,
-        date(2024, 4, 15), 93, ["feedback_date"], "市委第七巡察组", "市", "巡察", 7, 3, None,
-        "山东商河经济开发区党工委", "山东商河经济开发区工作委员会", "山东商河",
-        id="002-yearless-feedback-truncated-no-signature"),
+        "002",
+        date(2023, 4, 12),
+        date(2023, 6, 13),
+        date(2023, 8, 29),
+        date(2023, 11, 30),
+        None,
+        date(2024, 4, 15),
+        93,
+        ["feedback_date"],
+        "市委第七巡察组",
+        "市",
+        "巡察",
+        7,
+        3,
+        None,
+        "山东商河经济开发区党工委",
+        "山东商河经济开发区工作委员会",
+        "山东商河",
+        id="002-yearless-feedback-truncated-no-signature",
+    ),
     pytest.param(
-        "003", date(2020, 10, 22), date(2020, 12, 15), date(2021, 3, 18), None, date(2021, 7, 23),
-        date(2021, 7, 28), 127, [], "市委第五巡察组", "市", "巡察", 5, None, "常规",
-        "中共秦皇岛经济技术开发区工作委员会", "中共秦皇岛经济技术开发区工作委员会", "秦皇岛",
-        id="003-于…至…进行了-unit-falls-back-to-issuer"),
+        "003",
+        date(2020, 10, 22),
+        date(2020, 12, 15),
+        date(2021, 3, 18),
+        None,
+        date(2021, 7, 23),
+        date(2021, 7, 28),
+        127,
+        [],
+        "市委第五巡察组",
+        "市",
+        "巡察",
+        5,
+        None,
+        "常规",
+        "中共秦皇岛经济技术开发区工作委员会",
+        "中共秦皇岛经济技术开发区工作委员会",
+        "秦皇岛",
+        id="003-于…至…进行了-unit-falls-back-to-issuer",
+    ),
     pytest.param(
-        "004", date(2023, 11, 29), date(2024, 1, 31), date(2024, 4, 9), None, date(2024, 12, 26),
-        None, 261, [], "市委第五巡察组", "市", "巡察", 5, 5, None,
-        "滨海港工业园区管理办公室党委", "中共盐城经济技术开发区滨海港工业园区管理办公室委员会",
-        "盐城", id="004-截至目前-no-as-of-round-in-body"),
+        "004",
+        date(2023, 11, 29),
+        date(2024, 1, 31),
+        date(2024, 4, 9),
+        None,
+        date(2024, 12, 26),
+        None,
+        261,
+        [],
+        "市委第五巡察组",
+        "市",
+        "巡察",
+        5,
+        5,
+        None,
+        "滨海港工业园区管理办公室党委",
+        "中共盐城经济技术开发区滨海港工业园区管理办公室委员会",
+        "盐城",
+        id="004-截至目前-no-as-of-round-in-body",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("prefix", "start", "end", "feedback", "as_of", "signed", "published", "days", "inferred",
-     "body", "level", "kind", "group", "round_", "type_", "unit", "issuer", "region"), META)
-def test_corpus_metadata(prefix: str, start: date, end: date, feedback: date, as_of: date | None,
-                         signed: date | None, published: date | None, days: int,
-                         inferred: list[str], body: str, level: str, kind: str, group: int,
-                         round_: int | None, type_: str | None, unit: str, issuer: str,
-                         region: str) -> None:
+    (
+        "prefix",
+        "start",
+        "end",
+        "feedback",
+        "as_of",
+        "signed",
+        "published",
+        "days",
+        "inferred",
+        "body",
+        "level",
+        "kind",
+        "group",
+        "round_",
+        "type_",
+        "unit",
+        "issuer",
+        "region",
+    ),
+    META,
+)
+def test_corpus_metadata(
+    prefix: str,
+    start: date,
+    end: date,
+    feedback: date,
+    as_of: date | None,
+    signed: date | None,
+    published: date | None,
+    days: int,
+    inferred: list[str],
+    body: str,
+    level: str,
+    kind: str,
+    group: int,
+    round_: int | None,
+    type_: str | None,
+    unit: str,
+    issuer: str,
+    region: str,
+) -> None:
     _, parsed = _parse(prefix)
     m = parsed.meta
     assert (m.inspection_start, m.inspection_end, m.feedback_date) == (start, end, feedback)
@@ -109,13 +224,23 @@ def test_corpus_metadata(prefix: str, start: date, end: date, feedback: date, as
     assert (m.inspected_unit, m.issuer, m.region) == (unit, issuer, region)
 
 
-@pytest.mark.parametrize(("prefix", "title"), [
-    pytest.param("000", "中共东营市委东营港经济开发区工作委员会关于市委第三巡察组"
-                 "反馈意见集中整改进展情况的通报", id="000-full-title-line"),
-    pytest.param("001", "", id="001-no-title-in-scrape"),
-    pytest.param("002", "山东商河经济开发区工作委员会关于市委第三轮巡察集中",
-                 id="002-truncated-title-after-noise-lines"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "title"),
+    [
+        pytest.param(
+            "000",
+            "中共东营市委东营港经济开发区工作委员会关于市委第三巡察组"
+            "反馈意见集中整改进展情况的通报",
+            id="000-full-title-line",
+        ),
+        pytest.param("001", "", id="001-no-title-in-scrape"),
+        pytest.param(
+            "002",
+            "山东商河经济开发区工作委员会关于市委第三轮巡察集中",
+            id="002-truncated-title-after-noise-lines",
+        ),
+    ],
+)
 def test_corpus_title(prefix: str, title: str) -> None:
     assert _parse(prefix)[1].meta.title == title
 
@@ -125,17 +250,24 @@ TREES = [
     pytest.param("000", 4, 42, 33, {}, id="000-一是-subproblems-and-attachment"),
     pytest.param("001", 3, 43, 43, {}, id="001-inline-measures-are-not-problems"),
     pytest.param("002", 1, 13, 12, {}, id="002-反馈问题-heading-and-(n)"),
-    pytest.param("003", 3, 39, 27,
-                 {"completed": 21, "basically_completed": 5, "not_completed": 1},
-                 id="003-(n)-numbered-across-categories-with-status-marks"),
-    pytest.param("004", 3, 28, 28, {"completed": 23, "in_progress": 5},
-                 id="004-status-from-section-headings"),
+    pytest.param(
+        "003",
+        3,
+        39,
+        27,
+        {"completed": 21, "basically_completed": 5, "not_completed": 1},
+        id="003-(n)-numbered-across-categories-with-status-marks",
+    ),
+    pytest.param(
+        "004", 3, 28, 28, {"completed": 23, "in_progress": 5}, id="004-status-from-section-headings"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("prefix", "tops", "problems", "leaves", "statuses"), TREES)
-def test_corpus_tree(prefix: str, tops: int, problems: int, leaves: int,
-                     statuses: dict[str, int]) -> None:
+def test_corpus_tree(
+    prefix: str, tops: int, problems: int, leaves: int, statuses: dict[str, int]
+) -> None:
     _, parsed = _parse(prefix)
     assert _counts(parsed) == (tops, problems, leaves)
     found: dict[str, int] = {}
@@ -152,17 +284,37 @@ NODES = [
     pytest.param("000", "附件/二/5", "激发企业自主创新措施不够", True, id="000-attachment-branch"),
     pytest.param("000", "三/(一)", "关于聚焦党中央", False, id="000-category-方面"),
     pytest.param("001", "二/(一)/30", "关于巩固强化文化阵地", True, id="001-after-skip"),
-    pytest.param("001", "二/(三)/2", "执行干部选拔任用制度不严", True,
-                 id="001-problem-by-siblings-without-问题-word"),
+    pytest.param(
+        "001",
+        "二/(三)/2",
+        "执行干部选拔任用制度不严",
+        True,
+        id="001-problem-by-siblings-without-问题-word",
+    ),
     pytest.param("001", "二/(一)/1/一是", "制定并印发", False, id="001-measure-line"),
     pytest.param("001", "二/(五)", "关于巡视移交问题线索", False, id="001-信访-section"),
     pytest.param("002", "(一)/(2)/三是", "制定了", False, id="002-inline-measure-in-整改情况"),
-    pytest.param("003", "二/(一)/1/(4)", "针对市委巡察组指出的“落实全国", True,
-                 id="003-status-mark-stripped-from-title"),
-    pytest.param("003", "二/(一)/2/(5)", "针对市委巡察组指出的“落实民主生活会", True,
-                 id="003-(5)-continues-numbering-under-2."),
-    pytest.param("004", "二/(二)/5", "关于“队伍建设与职能调整不相适应”问题的整改", True,
-                 id="004-second-problem-list"),
+    pytest.param(
+        "003",
+        "二/(一)/1/(4)",
+        "针对市委巡察组指出的“落实全国",
+        True,
+        id="003-status-mark-stripped-from-title",
+    ),
+    pytest.param(
+        "003",
+        "二/(一)/2/(5)",
+        "针对市委巡察组指出的“落实民主生活会",
+        True,
+        id="003-(5)-continues-numbering-under-2.",
+    ),
+    pytest.param(
+        "004",
+        "二/(二)/5",
+        "关于“队伍建设与职能调整不相适应”问题的整改",
+        True,
+        id="004-second-problem-list",
+    ),
     pytest.param("004", "一/四是", "严格督查督办", False, id="004-work-section-一是"),
 ]
 
@@ -179,23 +331,58 @@ def test_corpus_nodes(prefix: str, path: str, title: str, is_problem: bool) -> N
 # (file, total, completed, basically, not_completed, long_term, stated, computed, status_rate,
 #  consistent)
 COMPLETIONS = [
-    pytest.param("000", None, None, None, None, None, None, None, None, None,
-                 id="000-no-summary-and-投资完成率-ignored"),
-    pytest.param("002", 42, 40, None, None, 2, 95.2, 95.2, None, True,
-                 id="002-total-42-not-12-or-39"),
-    pytest.param("003", 31, 22, 7, 2, None, None, 71.0, 77.8, True,
-                 id="003-three-parts-sum-to-total"),
-    pytest.param("004", None, None, None, None, None, None, None, 82.1, None,
-                 id="004-status-rate-only"),
+    pytest.param(
+        "000",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        id="000-no-summary-and-投资完成率-ignored",
+    ),
+    pytest.param(
+        "002", 42, 40, None, None, 2, 95.2, 95.2, None, True, id="002-total-42-not-12-or-39"
+    ),
+    pytest.param(
+        "003", 31, 22, 7, 2, None, None, 71.0, 77.8, True, id="003-three-parts-sum-to-total"
+    ),
+    pytest.param(
+        "004", None, None, None, None, None, None, None, 82.1, None, id="004-status-rate-only"
+    ),
 ]
 
 
-@pytest.mark.parametrize(("prefix", "total", "completed", "basic", "not_completed", "long_term",
-                          "stated", "computed", "status_rate", "consistent"), COMPLETIONS)
-def test_corpus_completion(prefix: str, total: int | None, completed: int | None,
-                           basic: int | None, not_completed: int | None, long_term: int | None,
-                           stated: float | None, computed: float | None,
-                           status_rate: float | None, consistent: bool | None) -> None:
+@pytest.mark.parametrize(
+    (
+        "prefix",
+        "total",
+        "completed",
+        "basic",
+        "not_completed",
+        "long_term",
+        "stated",
+        "computed",
+        "status_rate",
+        "consistent",
+    ),
+    COMPLETIONS,
+)
+def test_corpus_completion(
+    prefix: str,
+    total: int | None,
+    completed: int | None,
+    basic: int | None,
+    not_completed: int | None,
+    long_term: int | None,
+    stated: float | None,
+    computed: float | None,
+    status_rate: float | None,
+    consistent: bool | None,
+) -> None:
     text, parsed = _parse(prefix)
     c = parsed.completion
     if total is None and status_rate is None:
@@ -207,7 +394,7 @@ def test_corpus_completion(prefix: str, total: int | None, completed: int | None
     assert (c.stated_rate, c.computed_rate, c.status_rate) == (stated, computed, status_rate)
     assert c.consistent is consistent
     if c.sentence:
-        assert text[c.start:c.end] == c.sentence
+        assert text[c.start : c.end] == c.sentence
 
 
 # (file, anomaly kind, location)
@@ -217,8 +404,9 @@ ANOMALIES = [
     pytest.param("002", "skipped_number", "(一)/(12)", id="002-11-skipped"),
     pytest.param("002", "duplicate_rectification", "(一)/(10)", id="002-整改情况-repeated"),
     pytest.param("002", "missing_signature", "notice end", id="002-truncated"),
-    pytest.param("000", "duplicate_rectification", "附件/二/1",
-                 id="000-attachment-repeats-body-text"),
+    pytest.param(
+        "000", "duplicate_rectification", "附件/二/1", id="000-attachment-repeats-body-text"
+    ),
     pytest.param("003", "problem_count_mismatch", "notice", id="003-31-stated-27-listed"),
 ]
 
@@ -226,8 +414,9 @@ ANOMALIES = [
 @pytest.mark.parametrize(("prefix", "kind", "location"), ANOMALIES)
 def test_corpus_anomalies(prefix: str, kind: str, location: str) -> None:
     _, parsed = _parse(prefix)
-    assert any(a.kind == kind and a.location == location for a in parsed.anomalies), \
+    assert any(a.kind == kind and a.location == location for a in parsed.anomalies), (
         parsed.anomalies
+    )
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
@@ -238,7 +427,7 @@ def test_corpus_spans_and_paths_are_consistent(prefix: str) -> None:
     assert len(by_path) == len(parsed.problems)
     for p in parsed.problems:
         assert 0 <= p.start < p.end <= len(text)
-        assert text[p.start:].startswith(p.label)
+        assert text[p.start :].startswith(p.label)
         assert p.status is None or p.status in STATUSES
         if p.parent_path is not None:
             parent = by_path[p.parent_path]
@@ -264,9 +453,13 @@ def test_fixture_circled_statuses_attachment() -> None:
     parsed = parse_notice(text)
     body = [(p.path, p.status) for p in parsed.problems if p.is_problem]
     assert body == [
-        ("二/①", "completed"), ("二/②", "completed"), ("二/④", "in_progress"),
-        ("二/⑤", "long_term"), ("二/⑥", "completed"),
-        ("附件/1", "completed"), ("附件/2", "completed"),
+        ("二/①", "completed"),
+        ("二/②", "completed"),
+        ("二/④", "in_progress"),
+        ("二/⑤", "long_term"),
+        ("二/⑥", "completed"),
+        ("附件/1", "completed"),
+        ("附件/2", "completed"),
     ]
     kinds = {(a.kind, a.location) for a in parsed.anomalies}
     assert ("skipped_number", "二/④") in kinds
@@ -289,8 +482,7 @@ def test_fixture_circled_statuses_attachment() -> None:
 def test_fixture_table_layout() -> None:
     text = (FIXTURES / "table_layout.txt").read_text("utf-8")
     parsed = parse_notice(text)
-    rows = [(p.path, p.title, p.rectification, p.status)
-            for p in parsed.problems if p.is_problem]
+    rows = [(p.path, p.title, p.rectification, p.status) for p in parsed.problems if p.is_problem]
     assert rows == [
         ("二/1", "理论学习不深入", "制定学习计划,开展集中学习8次", "completed"),
         ("二/2", "招商引资成效不明显", "新签约项目5个", "basically_completed"),
@@ -307,4 +499,4 @@ def test_fixture_table_layout() -> None:
     assert (m.feedback_date, m.signed_date) == (date(2022, 7, 8), date(2022, 12, 20))
     assert (m.inspection_type, m.inspection_level, m.region) == ("回头看", "省", "虚构区")
     plans = next(p for p in parsed.problems if p.path == "三")
-    assert "中共虚构区委" not in text[plans.start:plans.end]  # the signature ends the body
+    assert "中共虚构区委" not in text[plans.start : plans.end]  # the signature ends the body

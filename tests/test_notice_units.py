@@ -67,10 +67,13 @@ def test_not_markers(line: str) -> None:
     assert match_line_marker(fold_for_matching(line)) is None
 
 
-@pytest.mark.parametrize(("line", "offset"), [
-    pytest.param("(3)问题", 0, id="whole-line"),
-    pytest.param("前文。\n  (3)问题", 4, id="inside-text-relative-offsets"),
-])
+@pytest.mark.parametrize(
+    ("line", "offset"),
+    [
+        pytest.param("(3)问题", 0, id="whole-line"),
+        pytest.param("前文。\n  (3)问题", 4, id="inside-text-relative-offsets"),
+    ],
+)
 def test_line_marker_within_bounds(line: str, offset: int) -> None:
     """Matching inside a text with bounds gives the same marker as matching the slice."""
     alone = match_line_marker(line[offset:])
@@ -95,47 +98,66 @@ def _inline_shi_reference(folded: str, s: int, e: int) -> list[tuple[int, int, s
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("一二三四十两〇是 \t。;:,\n统学")), max_size=16),
-       st.integers(0, 16), st.integers(0, 16))
+@given(
+    st.text(alphabet=st.sampled_from(list("一二三四十两〇是 \t。;:,\n统学")), max_size=16),
+    st.integers(0, 16),
+    st.integers(0, 16),
+)
 def test_inline_shi_matches_its_reference_regex(text: str, a: int, b: int) -> None:
     s, e = sorted((min(a, len(text)), min(b, len(text))))
     assert [tuple(m) for m in inline_shi(text, s, e)] == _inline_shi_reference(text, s, e)
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    pytest.param("（１）学习态度不够端正", ("num_paren", 1), id="full-width-(1)"),
-    pytest.param("１．问题", ("num_dot", 1), id="full-width-1."),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("（１）学习态度不够端正", ("num_paren", 1), id="full-width-(1)"),
+        pytest.param("１．问题", ("num_dot", 1), id="full-width-1."),
+    ],
+)
 def test_full_width_markers_fold(line: str, expected: tuple[str, int]) -> None:
     m = match_line_marker(fold_for_matching(line))
     assert m is not None and (m.style, m.number) == expected
 
 
-@pytest.mark.parametrize(("marker", "key"), [
-    pytest.param("1、", "1", id="1、->1"), pytest.param("(一)", "(一)", id="(一)-kept"),
-    pytest.param("一、", "一", id="一、->一"), pytest.param("第二,", "第二", id="第二,->第二"),
-])
+@pytest.mark.parametrize(
+    ("marker", "key"),
+    [
+        pytest.param("1、", "1", id="1、->1"),
+        pytest.param("(一)", "(一)", id="(一)-kept"),
+        pytest.param("一、", "一", id="一、->一"),
+        pytest.param("第二,", "第二", id="第二,->第二"),
+    ],
+)
 def test_path_keys(marker: str, key: str) -> None:
     assert path_key(marker) == key
 
 
-@pytest.mark.parametrize(("line", "number"), [
-    pytest.param("附件", None, id="bare-附件"),
-    pytest.param("附件:整改任务清单", None, id="附件:title"),
-    pytest.param("附件2:问题清单", 2, id="附件2:"),
-    pytest.param("附件一 关于…", 1, id="附件一-space"),
-])
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        pytest.param("附件", None, id="bare-附件"),
+        pytest.param("附件:整改任务清单", None, id="附件:title"),
+        pytest.param("附件2:问题清单", 2, id="附件2:"),
+        pytest.param("附件一 关于…", 1, id="附件一-space"),
+    ],
+)
 def test_attachment_headings(line: str, number: int | None) -> None:
     hit = match_attachment(line)
     assert hit is not None and hit[0] == number
 
 
-@pytest.mark.parametrize(("token", "value"), [
-    pytest.param("十二", 12, id="十二"), pytest.param("两", 2, id="两"),
-    pytest.param("二〇二三", 2023, id="二〇二三-digitwise"), pytest.param("１２", 12,
-                 id="full-width"),
-    pytest.param("㉑", 21, id="circled-21"), pytest.param("abc", None, id="not-a-number"),
-])
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        pytest.param("十二", 12, id="十二"),
+        pytest.param("两", 2, id="两"),
+        pytest.param("二〇二三", 2023, id="二〇二三-digitwise"),
+        pytest.param("１２", 12, id="full-width"),
+        pytest.param("㉑", 21, id="circled-21"),
+        pytest.param("abc", None, id="not-a-number"),
+    ],
+)
 def test_numerals(token: str, value: int | None) -> None:
     assert to_int(token) == value
 
@@ -172,28 +194,69 @@ def test_status_data_integrity() -> None:
 
 # (problem line, lines after it, status, status_text); each builds "二、问题\n(1)…".
 STATUS_LAYOUTS = [
-    pytest.param("(1)资金拨付滞后。(已完成)", "整改情况:已拨付。", "completed", "(已完成)",
-                 id="(已完成)-after-heading"),
-    pytest.param("(1)资金拨付滞后【基本完成】", "整改情况:已拨付。", "basically_completed",
-                 "【基本完成】", id="【基本完成】-bracket"),
-    pytest.param("(1)资金拨付滞后。", "整改情况:制定办法。\n完成情况:未完成", "not_completed",
-                 "未完成", id="完成情况:-label-line"),
-    pytest.param("(1)资金拨付滞后。", "整改情况:制定办法。目前已整改完成。", "completed",
-                 "已整改完成", id="closing-status-sentence"),
-    pytest.param("(1)资金拨付滞后。", "整改情況:制定辦法。(長期整改)", "long_term",
-                 "長期整改", id="status-closing-the-rectification-traditional"),
-    pytest.param("(1)资金拨付滞后。", "整改情况:一是制定办法(已完成)。二是建立台账。", None,
-                 None, id="mark-on-a-measure-is-not-the-problem-status"),
-    pytest.param("(1)資金撥付滯後。(長期整改)", "整改情況:制定辦法。", "long_term",
-                 "(長期整改)", id="traditional-characters"),
-    pytest.param("(1)资金拨付滞后。", "整改情况:截至目前,4个村已全部整改完成。", None, None,
-                 id="narrow-completion-sentence-is-not-a-status"),
+    pytest.param(
+        "(1)资金拨付滞后。(已完成)",
+        "整改情况:已拨付。",
+        "completed",
+        "(已完成)",
+        id="(已完成)-after-heading",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后【基本完成】",
+        "整改情况:已拨付。",
+        "basically_completed",
+        "【基本完成】",
+        id="【基本完成】-bracket",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后。",
+        "整改情况:制定办法。\n完成情况:未完成",
+        "not_completed",
+        "未完成",
+        id="完成情况:-label-line",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后。",
+        "整改情况:制定办法。目前已整改完成。",
+        "completed",
+        "已整改完成",
+        id="closing-status-sentence",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后。",
+        "整改情況:制定辦法。(長期整改)",
+        "long_term",
+        "長期整改",
+        id="status-closing-the-rectification-traditional",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后。",
+        "整改情况:一是制定办法(已完成)。二是建立台账。",
+        None,
+        None,
+        id="mark-on-a-measure-is-not-the-problem-status",
+    ),
+    pytest.param(
+        "(1)資金撥付滯後。(長期整改)",
+        "整改情況:制定辦法。",
+        "long_term",
+        "(長期整改)",
+        id="traditional-characters",
+    ),
+    pytest.param(
+        "(1)资金拨付滞后。",
+        "整改情况:截至目前,4个村已全部整改完成。",
+        None,
+        None,
+        id="narrow-completion-sentence-is-not-a-status",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("heading", "body", "status", "status_text"), STATUS_LAYOUTS)
-def test_problem_status(heading: str, body: str, status: str | None,
-                        status_text: str | None) -> None:
+def test_problem_status(
+    heading: str, body: str, status: str | None, status_text: str | None
+) -> None:
     text = f"二、问题\n{heading}\n{body}\n"
     problem = next(p for p in parse_notice(text).problems if p.path == "二/(1)")
     assert problem.is_problem
@@ -203,20 +266,37 @@ def test_problem_status(heading: str, body: str, status: str | None,
 # ---- completion sentences -------------------------------------------------------------------
 
 COMPLETION_SENTENCES = [
-    pytest.param("反馈的31个具体问题,目前已完成22个、基本完成7个、未完成2个",
-                 (31, 22, 7, 2, None, None, None, 71.0, True), id="three-parts"),
-    pytest.param("细化为4个方面、12大项、39项整改任务,共计42项具体问题。已整改完成40项,"
-                 "完成率95.2%;长期整改2项,占4.8%",
-                 (42, 40, None, None, 2, None, 95.2, 95.2, True), id="total-that-parts-sum-to"),
-    pytest.param("反馈的20个问题中,已完成18个,正在整改2个,整改完成率为80%",
-                 (20, 18, None, None, None, 2, 80.0, 90.0, False), id="stated-rate-disagrees"),
-    pytest.param("共性问题10个,其中8个已整改完成",
-                 (10, 8, None, None, None, None, None, 80.0, False), id="number-first-part"),
-    pytest.param("梳理出15项问题,已完成十二项、长期坚持三项",
-                 (15, 12, None, None, 3, None, None, 80.0, True), id="chinese-numeral-counts"),
-    pytest.param("已完成整改任务12项,完成率100%",
-                 (None, 12, None, None, None, None, 100.0, None, None),
-                              id="no-total-nothing-to-check"),
+    pytest.param(
+        "反馈的31个具体问题,目前已完成22个、基本完成7个、未完成2个",
+        (31, 22, 7, 2, None, None, None, 71.0, True),
+        id="three-parts",
+    ),
+    pytest.param(
+        "细化为4个方面、12大项、39项整改任务,共计42项具体问题。已整改完成40项,"
+        "完成率95.2%;长期整改2项,占4.8%",
+        (42, 40, None, None, 2, None, 95.2, 95.2, True),
+        id="total-that-parts-sum-to",
+    ),
+    pytest.param(
+        "反馈的20个问题中,已完成18个,正在整改2个,整改完成率为80%",
+        (20, 18, None, None, None, 2, 80.0, 90.0, False),
+        id="stated-rate-disagrees",
+    ),
+    pytest.param(
+        "共性问题10个,其中8个已整改完成",
+        (10, 8, None, None, None, None, None, 80.0, False),
+        id="number-first-part",
+    ),
+    pytest.param(
+        "梳理出15项问题,已完成十二项、长期坚持三项",
+        (15, 12, None, None, 3, None, None, 80.0, True),
+        id="chinese-numeral-counts",
+    ),
+    pytest.param(
+        "已完成整改任务12项,完成率100%",
+        (None, 12, None, None, None, None, 100.0, None, None),
+        id="no-total-nothing-to-check",
+    ),
 ]
 
 
@@ -224,94 +304,145 @@ COMPLETION_SENTENCES = [
 def test_completion_sentences(sentence: str, expected: tuple[object, ...]) -> None:
     c = parse_completion_sentence(sentence)
     assert c is not None
-    got = (c.total, c.completed, c.basically_completed, c.not_completed, c.long_term,
-           c.in_progress, c.stated_rate, c.computed_rate, c.consistent)
+    got = (
+        c.total,
+        c.completed,
+        c.basically_completed,
+        c.not_completed,
+        c.long_term,
+        c.in_progress,
+        c.stated_rate,
+        c.computed_rate,
+        c.consistent,
+    )
     assert got == expected
 
 
-@pytest.mark.parametrize("sentence", [
-    pytest.param("今年以来已完成投资22.64亿元,投资完成率32.3%", id="investment-not-completion"),
-    pytest.param("已完成137亩土地指标报批", id="area-unit-not-a-count"),
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("今年以来已完成投资22.64亿元,投资完成率32.3%", id="investment-not-completion"),
+        pytest.param("已完成137亩土地指标报批", id="area-unit-not-a-count"),
+    ],
+)
 def test_not_completion_sentences(sentence: str) -> None:
     c = parse_completion_sentence(sentence)
     assert c is None or (c.total is None and c.completed is None)
 
 
 def test_status_rate_and_issues_recomputed() -> None:
-    c = recompute(Completion(total=4, completed=2, basically_completed=1, not_completed=2),
-                  ["completed", "completed", "in_progress"])
+    c = recompute(
+        Completion(total=4, completed=2, basically_completed=1, not_completed=2),
+        ["completed", "completed", "in_progress"],
+    )
     assert c.status_rate == 66.7
     assert c.issues == ["parts sum to 5, not the total 4"] and c.consistent is False
 
 
 # ---- dates -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "first", "second"), [
-    pytest.param("2022年6月21日至9月30日", (2022, 6, 21), (2022, 9, 30), id="end-inherits-year"),
-    pytest.param("2023年11月29日至2024年1月31日", (2023, 11, 29), (2024, 1, 31), id="across-years"),
-    pytest.param("5月9日至11日", (None, 5, 9), (None, 5, 11), id="day-only-end"),
-    pytest.param("二〇二二年三月一日至五月十日", (2022, 3, 1), (2022, 5, 10),
-                 id="chinese-numerals"),
-])
-def test_date_ranges(text: str, first: tuple[int | None, int, int],
-                     second: tuple[int | None, int, int]) -> None:
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        pytest.param(
+            "2022年6月21日至9月30日", (2022, 6, 21), (2022, 9, 30), id="end-inherits-year"
+        ),
+        pytest.param(
+            "2023年11月29日至2024年1月31日", (2023, 11, 29), (2024, 1, 31), id="across-years"
+        ),
+        pytest.param("5月9日至11日", (None, 5, 9), (None, 5, 11), id="day-only-end"),
+        pytest.param(
+            "二〇二二年三月一日至五月十日", (2022, 3, 1), (2022, 5, 10), id="chinese-numerals"
+        ),
+    ],
+)
+def test_date_ranges(
+    text: str, first: tuple[int | None, int, int], second: tuple[int | None, int, int]
+) -> None:
     r = find_ranges(text)[0]
     assert (r.first.year, r.first.month, r.first.day) == first
     assert (r.second.year, r.second.month, r.second.day) == second
 
 
-@pytest.mark.parametrize(("text", "ymd"), [
-    pytest.param("发布时间:2024-04-15 06:25:24", (2024, 4, 15), id="iso"),
-    pytest.param("2023年5月份", (2023, 5, None), id="month-only"),
-    pytest.param("二〇二三年五月十日", (2023, 5, 10), id="chinese-date-line"),
-])
+@pytest.mark.parametrize(
+    ("text", "ymd"),
+    [
+        pytest.param("发布时间:2024-04-15 06:25:24", (2024, 4, 15), id="iso"),
+        pytest.param("2023年5月份", (2023, 5, None), id="month-only"),
+        pytest.param("二〇二三年五月十日", (2023, 5, 10), id="chinese-date-line"),
+    ],
+)
 def test_single_dates(text: str, ymd: tuple[int, int, int | None]) -> None:
     d = find_dates(text)[0]
     assert (d.year, d.month, d.day) == ymd
 
 
-@pytest.mark.parametrize(("month", "anchor", "year"), [
-    pytest.param(8, date(2023, 6, 13), 2023, id="after-inspection-same-year"),
-    pytest.param(3, date(2020, 12, 15), 2021, id="rolls-over"),
-])
+@pytest.mark.parametrize(
+    ("month", "anchor", "year"),
+    [
+        pytest.param(8, date(2023, 6, 13), 2023, id="after-inspection-same-year"),
+        pytest.param(3, date(2020, 12, 15), 2021, id="rolls-over"),
+    ],
+)
 def test_infer_year(month: int, anchor: date, year: int) -> None:
     assert infer_year(month, anchor) == year
 
 
 # ---- metadata pieces ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "region"), [
-    pytest.param("中共聊城市东昌府区委", "聊城市东昌府区", id="city-district-chain"),
-    pytest.param("中共东营市委东营港经济开发区工作委员会", "东营市", id="stops-at-市委"),
-    pytest.param("中共秦皇岛经济技术开发区工作委员会", "秦皇岛", id="zone-name"),
-    pytest.param("山东商河经济开发区工作委员会", "山东商河", id="province-plus-zone"),
-    pytest.param("中共河北省委", "河北省", id="province-with-suffix"),
-    pytest.param("中共某某县水务局党组", "某某县", id="county"),
-    pytest.param("中共中央办公厅", None, id="no-place"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        pytest.param("中共聊城市东昌府区委", "聊城市东昌府区", id="city-district-chain"),
+        pytest.param("中共东营市委东营港经济开发区工作委员会", "东营市", id="stops-at-市委"),
+        pytest.param("中共秦皇岛经济技术开发区工作委员会", "秦皇岛", id="zone-name"),
+        pytest.param("山东商河经济开发区工作委员会", "山东商河", id="province-plus-zone"),
+        pytest.param("中共河北省委", "河北省", id="province-with-suffix"),
+        pytest.param("中共某某县水务局党组", "某某县", id="county"),
+        pytest.param("中共中央办公厅", None, id="no-place"),
+    ],
+)
 def test_region_chain(name: str, region: str | None) -> None:
     found = _place_chain(name)
     assert (found[1] if found else None) == region
 
 
 OPENINGS = [
-    pytest.param("根据中央统一部署,2021年5月10日至7月10日,中央第一巡视组对某省开展了常规巡视。",
-                 ("中央第一巡视组", "中央", "巡视", 1, "常规"), id="central"),
-    pytest.param("按照区委部署,区委第二巡察组于2022年3月1日至4月30日对某街道党工委开展了机动巡察。",
-                 ("区委第二巡察组", "县区", "巡察", 2, "专项"), id="district-机动-as-专项"),
-    pytest.param("根据旗委统一部署,旗委第四巡察组对某苏木党委进行了巡察“回头看”。",
-                 ("旗委第四巡察组", "县区", "巡察", 4, "回头看"), id="banner-回头看"),
-    pytest.param("根据十二届省委第二轮巡视工作统一部署,省委第十二巡视组对某市进行了巡视。",
-                 ("省委第十二巡视组", "省", "巡视", 12, None), id="group-12-round-2"),
+    pytest.param(
+        "根据中央统一部署,2021年5月10日至7月10日,中央第一巡视组对某省开展了常规巡视。",
+        ("中央第一巡视组", "中央", "巡视", 1, "常规"),
+        id="central",
+    ),
+    pytest.param(
+        "按照区委部署,区委第二巡察组于2022年3月1日至4月30日对某街道党工委开展了机动巡察。",
+        ("区委第二巡察组", "县区", "巡察", 2, "专项"),
+        id="district-机动-as-专项",
+    ),
+    pytest.param(
+        "根据旗委统一部署,旗委第四巡察组对某苏木党委进行了巡察“回头看”。",
+        ("旗委第四巡察组", "县区", "巡察", 4, "回头看"),
+        id="banner-回头看",
+    ),
+    pytest.param(
+        "根据十二届省委第二轮巡视工作统一部署,省委第十二巡视组对某市进行了巡视。",
+        ("省委第十二巡视组", "省", "巡视", 12, None),
+        id="group-12-round-2",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("opening", "expected"), OPENINGS)
 def test_openings(opening: str, expected: tuple[object, ...]) -> None:
     m = parse_notice(opening + "\n一、整改情况\n内容。\n").meta
-    got = (m.inspection_body, m.inspection_level, m.inspection_kind, m.inspection_group,
-           m.inspection_type)
+    got = (
+        m.inspection_body,
+        m.inspection_level,
+        m.inspection_kind,
+        m.inspection_group,
+        m.inspection_type,
+    )
     assert got == expected
 
 
@@ -323,16 +454,27 @@ def test_round_from_opening() -> None:
 # ---- tree --------------------------------------------------------------------------------------
 
 TREE_CASES = [
-    pytest.param("一、甲\n(一)乙\n1.问题丙。\n整改情况:做了。\n(二)丁\n1.问题戊。\n整改情况:做了。\n",
-                 ["一", "一/(一)", "一/(一)/1", "一/(二)", "一/(二)/1"], id="nested-styles"),
-    pytest.param("(一)乙\n(1)问题。\n整改情况:一是甲。二是乙。\n(2)问题。\n整改情况:做了。\n",
-                 ["(一)", "(一)/(1)", "(一)/(1)/一是", "(一)/(1)/二是", "(一)/(2)"],
-                 id="inline-一是-children"),
-    pytest.param("一、甲\n一是问题甲。二是问题乙。\n二、乙\n",
-                 ["一", "一/一是", "一/二是", "二"], id="line-一是-continues-inline"),
+    pytest.param(
+        "一、甲\n(一)乙\n1.问题丙。\n整改情况:做了。\n(二)丁\n1.问题戊。\n整改情况:做了。\n",
+        ["一", "一/(一)", "一/(一)/1", "一/(二)", "一/(二)/1"],
+        id="nested-styles",
+    ),
+    pytest.param(
+        "(一)乙\n(1)问题。\n整改情况:一是甲。二是乙。\n(2)问题。\n整改情况:做了。\n",
+        ["(一)", "(一)/(1)", "(一)/(1)/一是", "(一)/(1)/二是", "(一)/(2)"],
+        id="inline-一是-children",
+    ),
+    pytest.param(
+        "一、甲\n一是问题甲。二是问题乙。\n二、乙\n",
+        ["一", "一/一是", "一/二是", "二"],
+        id="line-一是-continues-inline",
+    ),
     pytest.param("第一,加强学习。\n第二,完善制度。\n", ["第一", "第二"], id="第一-style"),
-    pytest.param("1.问题。\n整改情况:做了。\n附件1:清单\n1.任务\n", ["1", "附件1", "附件1/1"],
-                 id="attachment-branch"),
+    pytest.param(
+        "1.问题。\n整改情况:做了。\n附件1:清单\n1.任务\n",
+        ["1", "附件1", "附件1/1"],
+        id="attachment-branch",
+    ),
 ]
 
 
@@ -347,14 +489,14 @@ def test_only_problems_carry_rectification_text() -> None:
     A section's body is the notice itself and a measure's text is part of its problem's
     rectification: storing them again tripled the problems table for no new fact.
     """
-    text = ("一、整改情况\n(1)学习不深入的问题。\n整改情况:一是制定计划;二是开展学习8次。\n")
+    text = "一、整改情况\n(1)学习不深入的问题。\n整改情况:一是制定计划;二是开展学习8次。\n"
     by_path = {p.path: p for p in parse_notice(text).problems}
     assert by_path["一/(1)"].is_problem
     assert by_path["一/(1)"].rectification == "一是制定计划;二是开展学习8次。"
     assert by_path["一"].rectification == "" and not by_path["一"].is_problem
     measure = by_path["一/(1)/二是"]
     assert not measure.is_problem and measure.rectification == ""
-    assert text[measure.start:measure.end] == "二是开展学习8次。"
+    assert text[measure.start : measure.end] == "二是开展学习8次。"
 
 
 def test_level_follows_first_appearance() -> None:
@@ -366,20 +508,30 @@ def test_level_follows_first_appearance() -> None:
 
 
 def test_tab_separated_table() -> None:
-    text = "二、清单\n序号\t反馈问题\t整改措施\t完成情况\n1\t学习不深入\t制定计划\t已完成\n" \
-           "2\t管理不规范\t修订制度\t长期坚持\n"
-    rows = [(p.path, p.title, p.rectification, p.status)
-            for p in parse_notice(text).problems if p.is_problem]
-    assert rows == [("二/1", "学习不深入", "制定计划", "completed"),
-                    ("二/2", "管理不规范", "修订制度", "long_term")]
+    text = (
+        "二、清单\n序号\t反馈问题\t整改措施\t完成情况\n1\t学习不深入\t制定计划\t已完成\n"
+        "2\t管理不规范\t修订制度\t长期坚持\n"
+    )
+    rows = [
+        (p.path, p.title, p.rectification, p.status)
+        for p in parse_notice(text).problems
+        if p.is_problem
+    ]
+    assert rows == [
+        ("二/1", "学习不深入", "制定计划", "completed"),
+        ("二/2", "管理不规范", "修订制度", "long_term"),
+    ]
 
 
-@pytest.mark.parametrize(("numbers", "kind", "location"), [
-    pytest.param("124", "skipped_number", "(4)", id="skipped-3"),
-    pytest.param("1223", "duplicate_number", "(2)~2", id="duplicate-2"),
-    pytest.param("132", "number_out_of_order", "(2)", id="out-of-order"),
-    pytest.param("23", "skipped_number", "(2)", id="list-starts-at-2"),
-])
+@pytest.mark.parametrize(
+    ("numbers", "kind", "location"),
+    [
+        pytest.param("124", "skipped_number", "(4)", id="skipped-3"),
+        pytest.param("1223", "duplicate_number", "(2)~2", id="duplicate-2"),
+        pytest.param("132", "number_out_of_order", "(2)", id="out-of-order"),
+        pytest.param("23", "skipped_number", "(2)", id="list-starts-at-2"),
+    ],
+)
 def test_numbering_anomalies(numbers: str, kind: str, location: str) -> None:
     text = "".join(f"({n})问题{i}。\n整改情况:做了第{i}项。\n" for i, n in enumerate(numbers))
     anomalies = [(a.kind, a.location) for a in parse_notice(text).anomalies]
@@ -401,21 +553,30 @@ def test_noise_lines_end_the_body() -> None:
 
 # ---- bad input and robustness ---------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", [
-    pytest.param(b"\xe4\xb8\x80", id="bytes"), pytest.param(None, id="None"),
-    pytest.param(123, id="int"),
-])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(b"\xe4\xb8\x80", id="bytes"),
+        pytest.param(None, id="None"),
+        pytest.param(123, id="int"),
+    ],
+)
 def test_bad_input_is_a_clear_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="expects the notice text as str"):
         parse_notice(bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param("", id="empty"), pytest.param("\n\n  \n", id="blank"),
-    pytest.param("只有一段文字,没有编号。", id="no-structure"),
-    pytest.param("附件", id="lone-attachment"), pytest.param("序号|反馈问题|整改措施\n",
-                 id="header-only"),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("\n\n  \n", id="blank"),
+        pytest.param("只有一段文字,没有编号。", id="no-structure"),
+        pytest.param("附件", id="lone-attachment"),
+        pytest.param("序号|反馈问题|整改措施\n", id="header-only"),
+    ],
+)
 def test_degenerate_text_gives_empty_result(text: str) -> None:
     parsed = parse_notice(text)
     assert all(p.start <= p.end <= len(text) for p in parsed.problems)
@@ -437,10 +598,18 @@ def test_never_crashes_and_offsets_hold(text: str) -> None:
 
 # ---- docstring examples stay true ----------------------------------------------------------
 
-@pytest.mark.parametrize("module", [
-    "extract.notice.numerals", "extract.notice.dates", "extract.notice.fold",
-    "extract.notice.markers", "extract.notice.completion", "extract.notice.rectification",
-])
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "extract.notice.numerals",
+        "extract.notice.dates",
+        "extract.notice.fold",
+        "extract.notice.markers",
+        "extract.notice.completion",
+        "extract.notice.rectification",
+    ],
+)
 def test_doctests(module: str) -> None:
     import doctest
     import importlib

@@ -31,8 +31,11 @@ CASES_NUMBERS: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("token", "expected"), [(t, e) for _, t, e in CASES_NUMBERS],
-                         ids=[i for i, _, _ in CASES_NUMBERS])
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [(t, e) for _, t, e in CASES_NUMBERS],
+    ids=[i for i, _, _ in CASES_NUMBERS],
+)
 def test_parse_number(token: str, expected: str) -> None:
     assert parse_number(token) == Decimal(expected)
 
@@ -46,16 +49,28 @@ CASES_RANGES: list[tuple[str, str, tuple[int, int] | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("token", "expected"), [(t, e) for _, t, e in CASES_RANGES],
-                         ids=[i for i, _, _ in CASES_RANGES])
+@pytest.mark.parametrize(
+    ("token", "expected"), [(t, e) for _, t, e in CASES_RANGES], ids=[i for i, _, _ in CASES_RANGES]
+)
 def test_parse_range(token: str, expected: tuple[int, int] | None) -> None:
     got = parse_range(token)
     assert got == (None if expected is None else (Decimal(expected[0]), Decimal(expected[1])))
 
 
-@pytest.mark.parametrize("token", ["十四五", "百", "千", "万", "", "两三四", "abc", "1.2.3"],
-                         ids=["十四五-plan-name", "bare-百", "bare-千", "bare-万", "empty",
-                              "digit-run", "letters", "two-points"])
+@pytest.mark.parametrize(
+    "token",
+    ["十四五", "百", "千", "万", "", "两三四", "abc", "1.2.3"],
+    ids=[
+        "十四五-plan-name",
+        "bare-百",
+        "bare-千",
+        "bare-万",
+        "empty",
+        "digit-run",
+        "letters",
+        "two-points",
+    ],
+)
 def test_not_a_numeral_raises_numeral_error(token: str) -> None:
     with pytest.raises(NumeralError):
         parse_number(token)
@@ -75,11 +90,15 @@ def test_chinese_parser_is_cached() -> None:
     assert parse_chinese.cache_info().hits >= 1
 
 
-@pytest.mark.parametrize(("text", "surface", "value"), [
-    ("16.4亿元", "16.4亿元", 1_640_000_000.0),
-    ("两三个", "两三个", 2.0),
-    ("十万零一千元。", "十万零一千元", 101_000.0),
-], ids=["16.4亿元", "两三个", "十万零一千元"])
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("16.4亿元", "16.4亿元", 1_640_000_000.0),
+        ("两三个", "两三个", 2.0),
+        ("十万零一千元。", "十万零一千元", 101_000.0),
+    ],
+    ids=["16.4亿元", "两三个", "十万零一千元"],
+)
 def test_issue_cases_through_the_extractor(text: str, surface: str, value: float) -> None:
     from extract.quantities.extractor import extract_quantities
 

@@ -43,21 +43,26 @@ def test_no_duplicate_surface() -> None:
     assert [s for s, n in counts.items() if n > 1] == []
 
 
-@pytest.mark.parametrize(("surface", "kind", "canonical", "factor"), [
-    ("万元", None, None, None),  # scale words are folded by the number parser, not listed
-    ("元", "money", "元", 1),
-    ("㎡", "area", "平方米", 1),
-    ("千米", "length", "公里", 1),
-    ("m³", "volume", "立方米", 1),
-    ("千克", "mass", "公斤", 1),
-    ("成", "percent", "%", 10),
-    ("个百分点", "percent", "个百分点", 1),
-    ("日", "duration", "天", 1),
-    ("人次", "count", "人次", 1),
-    ("大项", "count", "大项", 1),
-], ids=lambda v: str(v))
-def test_canonical_units_follow_the_conventions(surface: str, kind: str | None,
-                                                canonical: str | None, factor: int | None) -> None:
+@pytest.mark.parametrize(
+    ("surface", "kind", "canonical", "factor"),
+    [
+        ("万元", None, None, None),  # scale words are folded by the number parser, not listed
+        ("元", "money", "元", 1),
+        ("㎡", "area", "平方米", 1),
+        ("千米", "length", "公里", 1),
+        ("m³", "volume", "立方米", 1),
+        ("千克", "mass", "公斤", 1),
+        ("成", "percent", "%", 10),
+        ("个百分点", "percent", "个百分点", 1),
+        ("日", "duration", "天", 1),
+        ("人次", "count", "人次", 1),
+        ("大项", "count", "大项", 1),
+    ],
+    ids=lambda v: str(v),
+)
+def test_canonical_units_follow_the_conventions(
+    surface: str, kind: str | None, canonical: str | None, factor: int | None
+) -> None:
     by_surface = {u.surface: u for u in UNITS}
     if kind is None:
         assert surface not in by_surface
@@ -114,10 +119,26 @@ def test_quantity_words_toml_parses_and_has_sections() -> None:
     for section in ("prefix", "infix", "suffix"):
         assert set(words["approx"][section].values()) <= qualifiers
     # every spec approximation word is present somewhere
-    every = set(words["approx"]["prefix"]) | set(words["approx"]["infix"]) | set(
-        words["approx"]["suffix"])
-    assert every >= {"余", "多", "近", "约", "超过", "以上", "左右", "逾", "不少于", "不到", "将近",
-                     "以下", "及以上"}
+    every = (
+        set(words["approx"]["prefix"])
+        | set(words["approx"]["infix"])
+        | set(words["approx"]["suffix"])
+    )
+    assert every >= {
+        "余",
+        "多",
+        "近",
+        "约",
+        "超过",
+        "以上",
+        "左右",
+        "逾",
+        "不少于",
+        "不到",
+        "将近",
+        "以下",
+        "及以上",
+    }
     tomllib.loads(data_path("quantity_words.toml").read_text(encoding="utf-8"))
 
 

@@ -29,8 +29,9 @@ def test_every_sample_is_listed() -> None:
 @pytest.mark.parametrize(("name", "encoding", "fmt"), SAMPLES, ids=[s[0] for s in SAMPLES])
 def test_sample_loads_and_is_marked_fictional(name: str, encoding: str, fmt: str) -> None:
     path = DATA / name
-    first_raw_line = path.read_bytes().split(b"\n", 1)[0].decode(encoding.replace("-sig", ""),
-                                                                  errors="replace")
+    first_raw_line = (
+        path.read_bytes().split(b"\n", 1)[0].decode(encoding.replace("-sig", ""), errors="replace")
+    )
     assert "虚构示例" in first_raw_line  # the file itself says so on line 1
     loaded = load_notice(path)
     assert (loaded.encoding, loaded.source_format) == (encoding, fmt)

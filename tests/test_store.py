@@ -17,8 +17,16 @@ from extract.store import (
 )
 from extract.store.migrate import latest_version
 
-TABLES = {"notices", "notice_sources", "problems", "quantities", "completion", "anomalies",
-          "ingest_runs", "schema_version"}
+TABLES = {
+    "notices",
+    "notice_sources",
+    "problems",
+    "quantities",
+    "completion",
+    "anomalies",
+    "ingest_runs",
+    "schema_version",
+}
 VIEWS = {"v_notices", "v_completion", "v_quantities", "v_metric_totals", "v_problem_quantities"}
 
 
@@ -27,12 +35,18 @@ def test_create_database_has_schema_and_views(tmp_path: Path) -> None:
     create_database(db)
     con = open_readonly(db)
     try:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type='BASE TABLE'"
-        ).fetchall()}
-        views = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type='VIEW'"
-        ).fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type='BASE TABLE'"
+            ).fetchall()
+        }
+        views = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type='VIEW'"
+            ).fetchall()
+        }
         version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
     finally:
         con.close()
@@ -48,16 +62,39 @@ def test_completion_and_notice_columns_named_as_issue_4_says(tmp_path: Path) -> 
     create_database(db)
     con = open_readonly(db)
     try:
-        cols = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
-                for t in ("notices", "completion")}
+        cols = {
+            t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
+            for t in ("notices", "completion")
+        }
     finally:
         con.close()
-    for c in ("issuer", "inspected_unit", "inspection_body", "inspection_level",
-              "inspection_kind", "inspection_start", "inspection_end", "feedback_date",
-              "as_of_date", "signed_date", "published_date", "region", "rectification_days"):
+    for c in (
+        "issuer",
+        "inspected_unit",
+        "inspection_body",
+        "inspection_level",
+        "inspection_kind",
+        "inspection_start",
+        "inspection_end",
+        "feedback_date",
+        "as_of_date",
+        "signed_date",
+        "published_date",
+        "region",
+        "rectification_days",
+    ):
         assert c in cols["notices"]
-    for c in ("notice_id", "total", "completed", "basically_completed", "not_completed",
-              "long_term", "stated_rate", "computed_rate", "consistent"):
+    for c in (
+        "notice_id",
+        "total",
+        "completed",
+        "basically_completed",
+        "not_completed",
+        "long_term",
+        "stated_rate",
+        "computed_rate",
+        "consistent",
+    ):
         assert c in cols["completion"]
 
 
@@ -132,8 +169,11 @@ def test_ingest_column_lists_match_table_order(tmp_path: Path) -> None:
     create_database(db)
     con = open_readonly(db)
     try:
-        for table, cols in (("problems", PROBLEM_COLUMNS), ("quantities", QUANTITY_COLUMNS),
-                            ("anomalies", ANOMALY_COLUMNS)):
+        for table, cols in (
+            ("problems", PROBLEM_COLUMNS),
+            ("quantities", QUANTITY_COLUMNS),
+            ("anomalies", ANOMALY_COLUMNS),
+        ):
             assert [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()] == cols
     finally:
         con.close()

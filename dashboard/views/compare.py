@@ -68,7 +68,10 @@ st.pills(
 )
 
 chosen = st.multiselect(
-    t("compare.notices"), list(options["notice_id"]), format_func=labels.get, key="cmp_notices",
+    t("compare.notices"),
+    list(options["notice_id"]),
+    format_func=labels.get,
+    key="cmp_notices",
     placeholder=t("compare.notices_placeholder"),
 )
 available = db.query("kind_units", tuple(chosen))
@@ -77,18 +80,26 @@ c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
 kinds = ["", *sorted(available["kind"].unique())]
 if st.session_state.get("cmp_kind", "") not in kinds:
     kinds.append(st.session_state["cmp_kind"])
-kind = c1.selectbox(t("compare.kind"), kinds, key="cmp_kind",
-                    format_func=lambda k: code_label("kind", k) if k else t("any"))
+kind = c1.selectbox(
+    t("compare.kind"),
+    kinds,
+    key="cmp_kind",
+    format_func=lambda k: code_label("kind", k) if k else t("any"),
+)
 units_for_kind = available if not kind else available[available["kind"] == kind]
 units = ["", *units_for_kind["unit"].unique()]
 if st.session_state.get("cmp_unit", "") not in units:
     units.append(st.session_state["cmp_unit"])
-unit = c2.selectbox(t("compare.unit"), units, key="cmp_unit",
-                    format_func=lambda u: u or t("any"))
-metric = c3.text_input(t("compare.metric"), key="cmp_metric",
-                       placeholder=t("compare.metric_placeholder")).strip()
-measure = c4.radio(t("compare.measure_label"), ["value_sum", "quantity_count"], key="cmp_measure",
-                   format_func=lambda m: t(f"compare.measure.{m}"))
+unit = c2.selectbox(t("compare.unit"), units, key="cmp_unit", format_func=lambda u: u or t("any"))
+metric = c3.text_input(
+    t("compare.metric"), key="cmp_metric", placeholder=t("compare.metric_placeholder")
+).strip()
+measure = c4.radio(
+    t("compare.measure_label"),
+    ["value_sum", "quantity_count"],
+    key="cmp_measure",
+    format_func=lambda m: t(f"compare.measure.{m}"),
+)
 
 set_query_param("n", chosen)
 set_query_param("kind", kind)
@@ -107,10 +118,15 @@ if totals.empty:
 st.plotly_chart(compare_figure(totals, measure, lang()), key="compare_chart")
 
 # Totals per unit across the chosen notices, each in its own display unit.
-by_unit = totals.groupby("unit", sort=False).agg(
-    quantity_count=("quantity_count", "sum"), value_sum=("value_sum", "sum"),
-    notices=("notice_id", "nunique"),
-).reset_index()
+by_unit = (
+    totals.groupby("unit", sort=False)
+    .agg(
+        quantity_count=("quantity_count", "sum"),
+        value_sum=("value_sum", "sum"),
+        notices=("notice_id", "nunique"),
+    )
+    .reset_index()
+)
 cols = st.columns(min(len(by_unit), 4))
 for col, row in zip(cols, by_unit.itertuples(), strict=False):
     col.metric(
@@ -126,14 +142,27 @@ for unit_name, part in table.groupby("unit"):
     table.loc[part.index, "display_unit"] = shown_unit
     table.loc[part.index, "display_sum"] = part["value_sum"] / divisor
 table["kind"] = table["kind"].map(lambda k: code_label("kind", k))
-shown = table[["label", "kind", "unit", "quantity_count", "display_sum", "display_unit",
-               "value_sum", "value_min", "value_max", "any_approx", "notice_id"]]
+shown = table[
+    [
+        "label",
+        "kind",
+        "unit",
+        "quantity_count",
+        "display_sum",
+        "display_unit",
+        "value_sum",
+        "value_min",
+        "value_max",
+        "any_approx",
+        "notice_id",
+    ]
+]
 st.dataframe(
     headers(shown),
-    hide_index=True, placeholder="—",
+    hide_index=True,
+    placeholder="—",
     column_config={t("col.display_sum"): st.column_config.NumberColumn(format="%.2f")},
 )
-download(headers(shown.drop(columns=["display_sum", "display_unit"])), "compare",
-         key="dl_compare")
+download(headers(shown.drop(columns=["display_sum", "display_unit"])), "compare", key="dl_compare")
 if bool(pd.Series(totals["any_approx"]).fillna(False).any()):
     st.caption(t("compare.approx_note"))

@@ -10,11 +10,30 @@ from dashboard.charts import timeline_figure
 from dashboard.ui import code_label, download, headers, lang, require_data, set_query_param, t
 
 META_FIELDS: tuple[str, ...] = (
-    "issuer", "inspected_unit", "inspection_body", "inspection_level", "inspection_kind",
-    "inspection_group", "inspection_round", "inspection_type", "region", "inspection_start",
-    "inspection_end", "feedback_date", "as_of_date", "signed_date", "published_date",
-    "rectification_days", "inferred_dates", "source_path", "source_format", "encoding",
-    "char_count", "ingested_at", "extractor_version", "notice_id",
+    "issuer",
+    "inspected_unit",
+    "inspection_body",
+    "inspection_level",
+    "inspection_kind",
+    "inspection_group",
+    "inspection_round",
+    "inspection_type",
+    "region",
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "as_of_date",
+    "signed_date",
+    "published_date",
+    "rectification_days",
+    "inferred_dates",
+    "source_path",
+    "source_format",
+    "encoding",
+    "char_count",
+    "ingested_at",
+    "extractor_version",
+    "notice_id",
 )
 
 
@@ -49,8 +68,14 @@ c2.metric(t("col.inspection_body"), _text(meta["inspection_body"]))
 c3.metric(t("col.as_of_date"), _text(meta["as_of_date"]))
 c4.metric(t("col.rectification_days"), _text(meta["rectification_days"]))
 if meta["inferred_dates"]:
-    st.caption(t("detail.inferred", fields=", ".join(
-        t(f"field.{f.strip()}") for f in str(meta["inferred_dates"]).split(",") if f.strip())))
+    st.caption(
+        t(
+            "detail.inferred",
+            fields=", ".join(
+                t(f"field.{f.strip()}") for f in str(meta["inferred_dates"]).split(",") if f.strip()
+            ),
+        )
+    )
 
 timeline = timeline_figure(meta, lang())
 if timeline.data:
@@ -60,15 +85,25 @@ else:
 
 with st.expander(t("detail.metadata")):
     meta_table = pd.DataFrame(
-        {"field": [t(f"col.{f}") for f in META_FIELDS],
-         "value": [_text(meta[f]) for f in META_FIELDS]}
+        {
+            "field": [t(f"col.{f}") for f in META_FIELDS],
+            "value": [_text(meta[f]) for f in META_FIELDS],
+        }
     )
-    st.dataframe(meta_table, hide_index=True, placeholder="—",
-                 column_config={"field": t("detail.field"), "value": t("detail.value")})
+    st.dataframe(
+        meta_table,
+        hide_index=True,
+        placeholder="—",
+        column_config={"field": t("detail.field"), "value": t("detail.value")},
+    )
     download(meta_table, f"notice_{notice_id}", key="dl_meta")
 
-st.page_link("views/explorer.py", label=t("detail.to_explorer"),
-             icon=":material/table_rows:", query_params={"n": notice_id})
+st.page_link(
+    "views/explorer.py",
+    label=t("detail.to_explorer"),
+    icon=":material/table_rows:",
+    query_params={"n": notice_id},
+)
 
 st.subheader(t("detail.completion"))
 comp = db.query("completion_of", notice_id)
@@ -79,13 +114,19 @@ else:
     k1, k2, k3, k4 = st.columns(4)
     k1.metric(t("col.total"), _text(row["total"]))
     k2.metric(t("col.completed"), _text(row["completed"]))
-    k3.metric(t("col.stated_rate"),
-              "—" if pd.isna(row["stated_rate"]) else f"{row['stated_rate']:.1f}%")
-    gap = (None if pd.isna(row["stated_rate"]) or pd.isna(row["computed_rate"])
-           else round(float(row["computed_rate"]) - float(row["stated_rate"]), 1))
-    k4.metric(t("col.computed_rate"),
-              "—" if pd.isna(row["computed_rate"]) else f"{row['computed_rate']:.1f}%",
-              delta=None if not gap else f"{gap:+.1f}")
+    k3.metric(
+        t("col.stated_rate"), "—" if pd.isna(row["stated_rate"]) else f"{row['stated_rate']:.1f}%"
+    )
+    gap = (
+        None
+        if pd.isna(row["stated_rate"]) or pd.isna(row["computed_rate"])
+        else round(float(row["computed_rate"]) - float(row["stated_rate"]), 1)
+    )
+    k4.metric(
+        t("col.computed_rate"),
+        "—" if pd.isna(row["computed_rate"]) else f"{row['computed_rate']:.1f}%",
+        delta=None if not gap else f"{gap:+.1f}",
+    )
     consistent = row["consistent"]
     if consistent is None or pd.isna(consistent):
         st.caption(t("detail.unchecked"))
@@ -111,7 +152,8 @@ else:
     st.caption(" · ".join(f"{code_label('status', s)} {n}" for s, n in counts.items()))
     st.dataframe(
         tree[["path", "display_title", "status_label", "quantity_count", "is_problem"]],
-        hide_index=True, placeholder="—",
+        hide_index=True,
+        placeholder="—",
         column_config={
             "path": t("col.problem_path"),
             "display_title": st.column_config.TextColumn(t("col.problem_title"), width="large"),
@@ -120,9 +162,13 @@ else:
             "is_problem": st.column_config.CheckboxColumn(t("col.is_problem")),
         },
     )
-    download(headers(tree.drop(columns=["display_title", "status_label"])
-                     .rename(columns={"label": "marker"})),
-             f"problems_{notice_id}", key="dl_tree")
+    download(
+        headers(
+            tree.drop(columns=["display_title", "status_label"]).rename(columns={"label": "marker"})
+        ),
+        f"problems_{notice_id}",
+        key="dl_tree",
+    )
 
 st.subheader(t("detail.anomalies"))
 anomalies = db.query("anomalies", notice_id)

@@ -43,34 +43,50 @@ if "qx_notices" not in st.session_state:
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 1, 1])
-    chosen = c1.multiselect(t("explorer.notices"), list(options["notice_id"]),
-                            format_func=labels.get, key="qx_notices",
-                            placeholder=t("explorer.all_notices"))
-    kinds = c2.multiselect(t("explorer.kinds"), list(KINDS_ORDER), key="qx_kinds",
-                           format_func=lambda k: code_label("kind", k),
-                           placeholder=t("any"))
+    chosen = c1.multiselect(
+        t("explorer.notices"),
+        list(options["notice_id"]),
+        format_func=labels.get,
+        key="qx_notices",
+        placeholder=t("explorer.all_notices"),
+    )
+    kinds = c2.multiselect(
+        t("explorer.kinds"),
+        list(KINDS_ORDER),
+        key="qx_kinds",
+        format_func=lambda k: code_label("kind", k),
+        placeholder=t("any"),
+    )
     units_available = db.query("kind_units", tuple(chosen))
     if kinds:
         units_available = units_available[units_available["kind"].isin(kinds)]
-    units = c3.multiselect(t("explorer.units"), sorted(units_available["unit"].unique()),
-                           key="qx_units", placeholder=t("any"))
+    units = c3.multiselect(
+        t("explorer.units"),
+        sorted(units_available["unit"].unique()),
+        key="qx_units",
+        placeholder=t("any"),
+    )
     c4, c5, c6, c7 = st.columns([2, 2, 1, 1])
     problem = None
     if len(chosen) == 1:
         problems = db.query("problem_paths", tuple(chosen))
         titles = dict(zip(problems["path"], problems["title"].fillna(""), strict=True))
-        problem = c4.selectbox(
-            t("explorer.problem"), ["", *problems["path"]], key="qx_problem",
-            format_func=lambda p: f"{p} {titles.get(p, '')[:30]}" if p else t("any"),
-        ) or None
+        problem = (
+            c4.selectbox(
+                t("explorer.problem"),
+                ["", *problems["path"]],
+                key="qx_problem",
+                format_func=lambda p: f"{p} {titles.get(p, '')[:30]}" if p else t("any"),
+            )
+            or None
+        )
     else:
         c4.caption(t("explorer.problem_hint"))
-    text = c5.text_input(t("explorer.text"), key="qx_text",
-                         placeholder=t("explorer.text_placeholder"))
-    vmin = c6.number_input(t("explorer.value_min"), value=None, key="qx_min",
-                           format="%g")
-    vmax = c7.number_input(t("explorer.value_max"), value=None, key="qx_max",
-                           format="%g")
+    text = c5.text_input(
+        t("explorer.text"), key="qx_text", placeholder=t("explorer.text_placeholder")
+    )
+    vmin = c6.number_input(t("explorer.value_min"), value=None, key="qx_min", format="%g")
+    vmax = c7.number_input(t("explorer.value_max"), value=None, key="qx_max", format="%g")
 
 set_query_param("n", chosen)
 set_query_param("kind", kinds)
@@ -81,8 +97,13 @@ if vmin is not None and vmax is not None and vmin > vmax:
     st.stop()
 
 flt = QuantityFilter(
-    notice_ids=tuple(chosen), kinds=tuple(kinds), units=tuple(units), problem_path=problem,
-    text=text.strip(), value_min=vmin, value_max=vmax,
+    notice_ids=tuple(chosen),
+    kinds=tuple(kinds),
+    units=tuple(units),
+    problem_path=problem,
+    text=text.strip(),
+    value_min=vmin,
+    value_max=vmax,
 )
 total = db.query("quantity_count", flt)
 rows = db.query("quantities", flt, TABLE_ROW_CAP)
@@ -95,11 +116,24 @@ rows = rows.copy()
 rows["label"] = rows["notice_id"].map(labels).fillna(rows["inspected_unit"])
 rows["shown_value"] = rows.apply(_shown_value, axis=1)
 rows["kind_label"] = rows["kind"].map(lambda k: code_label("kind", k))
-table = rows[["label", "surface", "shown_value", "kind_label", "metric", "problem_path",
-              "approx", "value", "unit", "quantity_id"]]
+table = rows[
+    [
+        "label",
+        "surface",
+        "shown_value",
+        "kind_label",
+        "metric",
+        "problem_path",
+        "approx",
+        "value",
+        "unit",
+        "quantity_id",
+    ]
+]
 event = st.dataframe(
     table,
-    hide_index=True, placeholder="—",
+    hide_index=True,
+    placeholder="—",
     on_select="rerun",
     selection_mode="single-row",
     key="qx_table",
@@ -127,23 +161,48 @@ if selected and selected[0] < len(rows):
         offset = row["offset_in_sentence"]
         st.html(
             "<div style='font-size:1.05rem;line-height:1.8'>"
-            + highlight_html(str(row["sentence"]), str(row["surface"]),
-                             None if pd.isna(offset) else int(offset))
+            + highlight_html(
+                str(row["sentence"]), str(row["surface"]), None if pd.isna(offset) else int(offset)
+            )
             + "</div>"
         )
         if row["problem_path"]:
-            st.caption(t("explorer.in_problem", path=row["problem_path"],
-                         title=row["problem_title"] or ""))
+            st.caption(
+                t("explorer.in_problem", path=row["problem_path"], title=row["problem_title"] or "")
+            )
         else:
             st.caption(t("explorer.outside_tree"))
-        st.caption(t("explorer.provenance", notice=row["notice_id"],
-                     start=int(row["start_offset"]), end=int(row["end_offset"])))
+        st.caption(
+            t(
+                "explorer.provenance",
+                notice=row["notice_id"],
+                start=int(row["start_offset"]),
+                end=int(row["end_offset"]),
+            )
+        )
 else:
     st.caption(t("explorer.select_hint"))
 
-export_cols = ["notice_id", "quantity_id", "inspected_unit", "surface", "kind", "value",
-               "value_high", "date_value", "date_high", "unit", "approx", "qualifier", "metric",
-               "problem_path", "problem_title", "sentence", "start_offset", "end_offset"]
+export_cols = [
+    "notice_id",
+    "quantity_id",
+    "inspected_unit",
+    "surface",
+    "kind",
+    "value",
+    "value_high",
+    "date_value",
+    "date_high",
+    "unit",
+    "approx",
+    "qualifier",
+    "metric",
+    "problem_path",
+    "problem_title",
+    "sentence",
+    "start_offset",
+    "end_offset",
+]
 if total <= len(rows):
     download(rows[export_cols], "quantities", key="dl_quantities")
 elif st.button(t("explorer.prepare_csv", cap=f"{CSV_ROW_CAP:,}"), key="qx_prepare"):

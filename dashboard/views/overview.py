@@ -22,14 +22,28 @@ c4.metric(t("kpi.anomalies"), f"{int(k['anomalies']):,}")
 
 st.subheader(t("overview.notices"))
 notices = db.query("notices")
-shown = notices[[
-    "label", "inspection_body", "inspection_start", "inspection_end", "feedback_date",
-    "as_of_date", "signed_date", "rectification_days", "problem_count", "quantity_count",
-    "completion_ratio", "stated_rate", "computed_rate", "notice_id",
-]]
+shown = notices[
+    [
+        "label",
+        "inspection_body",
+        "inspection_start",
+        "inspection_end",
+        "feedback_date",
+        "as_of_date",
+        "signed_date",
+        "rectification_days",
+        "problem_count",
+        "quantity_count",
+        "completion_ratio",
+        "stated_rate",
+        "computed_rate",
+        "notice_id",
+    ]
+]
 st.dataframe(
     shown,
-    hide_index=True, placeholder="—",
+    hide_index=True,
+    placeholder="—",
     column_config={
         "label": st.column_config.TextColumn(t("col.inspected_unit"), pinned=True),
         "inspection_body": t("col.inspection_body"),
@@ -66,8 +80,11 @@ else:
         st.warning(t("overview.mismatch", n=len(mismatched)))
         st.dataframe(
             headers(mismatched[["label", "stated_rate", "computed_rate", "issues"]]),
-            hide_index=True, placeholder="—",
+            hide_index=True,
+            placeholder="—",
         )
-    download(headers(completion.drop(columns=[c for c in completion.columns
-                                              if c.endswith("_ratio")])),
-             "completion", key="dl_completion")
+    download(
+        headers(completion.drop(columns=[c for c in completion.columns if c.endswith("_ratio")])),
+        "completion",
+        key="dl_completion",
+    )

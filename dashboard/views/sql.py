@@ -40,25 +40,38 @@ with side:
     if schema is not None:
         for (table, kind), cols in schema.groupby(["table_name", "object_type"], sort=False):
             with st.expander(f"{table} ({t('sql.' + kind)})"):
-                st.code("\n".join(f"{c}  {d}" for c, d in zip(cols["column_name"],
-                                                            cols["data_type"], strict=True)),
-                        language="text")
+                st.code(
+                    "\n".join(
+                        f"{c}  {d}"
+                        for c, d in zip(cols["column_name"], cols["data_type"], strict=True)
+                    ),
+                    language="text",
+                )
 
 with main:
     st.markdown(f"**{t('sql.examples')}**")
     ex_cols = st.columns(3)
     for i, example in enumerate(examples()):
-        ex_cols[i % 3].button(example[f"title_{lang()}"], key=f"sql_example_{i}",
-                              on_click=_use_example, args=(example["sql"],),
-                              width="stretch")
+        ex_cols[i % 3].button(
+            example[f"title_{lang()}"],
+            key=f"sql_example_{i}",
+            on_click=_use_example,
+            args=(example["sql"],),
+            width="stretch",
+        )
     if "sql_text" not in st.session_state:
         st.session_state["sql_text"] = examples()[0]["sql"].strip()
     sql = st.text_area(t("sql.query"), key="sql_text", height=180)
     run = st.button(t("sql.run"), type="primary", key="sql_run", icon=":material/play_arrow:")
     history: list[str] = st.session_state.setdefault("sql_history", [])
     if history:
-        st.selectbox(t("sql.history"), ["", *history], key="sql_history_pick",
-                     on_change=_use_history, format_func=lambda q: q[:80] if q else "—")
+        st.selectbox(
+            t("sql.history"),
+            ["", *history],
+            key="sql_history_pick",
+            on_change=_use_history,
+            format_func=lambda q: q[:80] if q else "—",
+        )
 
     if run or st.session_state.pop("sql_run_now", False):
         try:

@@ -27,8 +27,9 @@ if st.button(t("import.run"), type="primary", key="import_run", disabled=not fil
     bar = st.progress(0.0, text=t("import.starting"))
 
     def _progress(done: int, total: int, path: Path) -> None:
-        bar.progress(done / max(total, 1), text=t("import.progress", done=done, total=total,
-                                                   name=path.name))
+        bar.progress(
+            done / max(total, 1), text=t("import.progress", done=done, total=total, name=path.name)
+        )
 
     try:
         results = ingest_uploads(uploads, db.db_path(), progress=_progress)
@@ -42,10 +43,15 @@ if st.button(t("import.run"), type="primary", key="import_run", disabled=not fil
 results = st.session_state.get("import_results")
 if results is not None:
     counts = results["status"].value_counts()
-    st.success(t("import.summary", new=int(counts.get("new", 0)),
-                 updated=int(counts.get("updated", 0)),
-                 unchanged=int(counts.get("unchanged", 0)),
-                 failed=int(counts.get("failed", 0) + counts.get("refused", 0))))
+    st.success(
+        t(
+            "import.summary",
+            new=int(counts.get("new", 0)),
+            updated=int(counts.get("updated", 0)),
+            unchanged=int(counts.get("unchanged", 0)),
+            failed=int(counts.get("failed", 0) + counts.get("refused", 0)),
+        )
+    )
     shown = results.copy()
     shown["status"] = shown["status"].map(lambda s: code_label("import_status", s))
     shown["error"] = [
@@ -58,5 +64,6 @@ if results is not None:
     for row in failed.itertuples():
         st.error(f"{row.file}: {shown.loc[row.Index, 'error']}")
     if (results["status"].isin(["new", "updated"])).any():
-        st.page_link("views/overview.py", label=t("import.to_overview"),
-                     icon=":material/dashboard:")
+        st.page_link(
+            "views/overview.py", label=t("import.to_overview"), icon=":material/dashboard:"
+        )

@@ -43,27 +43,45 @@ def numbering_anomalies(nodes: list[Node]) -> list[Anomaly]:
                 if num != 1 and not (before is not None and num == before + 1):
                     start = 1 if before is None or num <= before else before + 1
                     if num > start:
-                        anomalies.append(Anomaly(
-                            "skipped_number", n.path,
-                            f"list opens at {n.label!r}; {_missing(start, num - 1)} missing",
-                            n.start))
+                        anomalies.append(
+                            Anomaly(
+                                "skipped_number",
+                                n.path,
+                                f"list opens at {n.label!r}; {_missing(start, num - 1)} missing",
+                                n.start,
+                            )
+                        )
             elif num == prev:
-                anomalies.append(Anomaly("duplicate_number", n.path,
-                                         f"{n.label!r} repeats the previous number", n.start))
+                anomalies.append(
+                    Anomaly(
+                        "duplicate_number",
+                        n.path,
+                        f"{n.label!r} repeats the previous number",
+                        n.start,
+                    )
+                )
             elif num > prev + 1:
-                anomalies.append(Anomaly(
-                    "skipped_number", n.path,
-                    f"{_missing(prev + 1, num - 1)} missing before {n.label!r}", n.start))
+                anomalies.append(
+                    Anomaly(
+                        "skipped_number",
+                        n.path,
+                        f"{_missing(prev + 1, num - 1)} missing before {n.label!r}",
+                        n.start,
+                    )
+                )
             elif num < prev:
-                anomalies.append(Anomaly("number_out_of_order", n.path,
-                                         f"{n.label!r} follows number {prev}", n.start))
+                anomalies.append(
+                    Anomaly(
+                        "number_out_of_order", n.path, f"{n.label!r} follows number {prev}", n.start
+                    )
+                )
             prev = num
             last_seen[(branch, style)] = num
     return anomalies
 
 
 def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+    return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
 def _similarity(a: str, b: str) -> float:
@@ -71,8 +89,9 @@ def _similarity(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
-def duplicate_rectifications(text: str, nodes: list[Node],
-                             segments: dict[int, list[tuple[int, int]]]) -> list[Anomaly]:
+def duplicate_rectifications(
+    text: str, nodes: list[Node], segments: dict[int, list[tuple[int, int]]]
+) -> list[Anomaly]:
     """The same rectification text twice: within one problem, or across problems."""
     anomalies: list[Anomaly] = []
     seen: dict[str, str] = {}
@@ -85,17 +104,25 @@ def duplicate_rectifications(text: str, nodes: list[Node],
             for i in range(1, len(blocks)):
                 sim = max(_similarity(blocks[i], blocks[j]) for j in range(i))
                 kind = "duplicate_rectification" if sim >= _SIMILAR else "multiple_rectification"
-                anomalies.append(Anomaly(
-                    kind, n.path,
-                    f"rectification block {i + 1} of {len(blocks)} "
-                    f"({sim:.0%} similar to an earlier block)", spans[i][0]))
+                anomalies.append(
+                    Anomaly(
+                        kind,
+                        n.path,
+                        f"rectification block {i + 1} of {len(blocks)} "
+                        f"({sim:.0%} similar to an earlier block)",
+                        spans[i][0],
+                    )
+                )
         for (s, _), block in zip(spans, blocks, strict=True):
             if len(block) < _MIN_DUPLICATE_CHARS:
                 continue
             other = seen.get(block)
             if other is not None and other != n.path:
-                anomalies.append(Anomaly("duplicate_rectification", n.path,
-                                         f"same rectification text as {other}", s))
+                anomalies.append(
+                    Anomaly(
+                        "duplicate_rectification", n.path, f"same rectification text as {other}", s
+                    )
+                )
             else:
                 seen.setdefault(block, n.path)
     return anomalies
@@ -116,6 +143,7 @@ def missing_rectifications(nodes: list[Node], texts: dict[int, str]) -> list[Ano
             continue
         if any(c.is_problem for c in n.children):
             continue
-        anomalies.append(Anomaly("missing_rectification", n.path,
-                                 "problem has no rectification text", n.start))
+        anomalies.append(
+            Anomaly("missing_rectification", n.path, "problem has no rectification text", n.start)
+        )
     return anomalies

@@ -38,12 +38,16 @@ def _heading_status_re() -> re.Pattern[str]:
 
 
 def _title(folded: str, node: Node) -> str:
-    return folded[node.title_start:node.title_end].strip(" \t\r\n:,;")
+    return folded[node.title_start : node.title_end].strip(" \t\r\n:,;")
 
 
 def _explicit(node: Node) -> bool:
-    return bool(node.rect_labels) or node.rect_cell is not None or node.problem_label or (
-        node.status is not None and not node.status_from_heading)
+    return (
+        bool(node.rect_labels)
+        or node.rect_cell is not None
+        or node.problem_label
+        or (node.status is not None and not node.status_from_heading)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +55,10 @@ def _word_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Problem phrases and section words as one alternation each: one C-level search per title
     instead of a Python loop over the list (this runs for every node of every notice)."""
     lx = lexicon()
-    return (re.compile(alternation(list(lx.problem_phrases))),
-            re.compile(alternation(list(lx.non_problem_words))))
+    return (
+        re.compile(alternation(list(lx.problem_phrases))),
+        re.compile(alternation(list(lx.non_problem_words))),
+    )
 
 
 def _reads_like_problem(title: str) -> bool:
@@ -109,8 +115,9 @@ def classify_nodes(nodes: list[Node], folded: str) -> None:
                 break
             ancestor = ancestor.parent
         key = (id(n.parent), n.style)
-        n.is_problem = _decide(n, titles[id(n)], parent_problem, group_support.get(key, 0.0),
-                               len(groups[key]))
+        n.is_problem = _decide(
+            n, titles[id(n)], parent_problem, group_support.get(key, 0.0), len(groups[key])
+        )
     _inherit_heading_status(nodes, titles)
 
 

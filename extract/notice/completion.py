@@ -49,20 +49,25 @@ def _patterns() -> _Patterns:
     return _Patterns(
         part_status_first=re.compile(
             rf"(?P<s>{lx.status_words})(?!率)(?:整改)?(?:的)?(?:问题|任务|事项)?(?:共|有)?\s*"
-            rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"),
+            rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"
+        ),
         part_number_first=re.compile(
             rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})(?:具体)?(?:问题|任务|事项)?"
-            rf"(?:已经|已|正在|目前|均)?(?P<s>{lx.status_words})(?!率)"),
+            rf"(?:已经|已|正在|目前|均)?(?P<s>{lx.status_words})(?!率)"
+        ),
         # "42项具体问题" and, noun first, "共性问题10个".
         total=re.compile(
             rf"(?:共计|总计|合计|共有|共)?\s*(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"
-            rf"(?P<noun>{lx.total_nouns})"),
+            rf"(?P<noun>{lx.total_nouns})"
+        ),
         total_noun_first=re.compile(
             rf"(?P<noun>{lx.total_nouns})(?:共计|总计|合计|共有|共)?\s*(?P<n>{_NUM})\s*"
-            rf"(?P<u>{lx.count_units})"),
+            rf"(?P<u>{lx.count_units})"
+        ),
         rate=re.compile(
             rf"(?:{lx.rate_words})\s*(?:为|达|达到|是|已达|已达到)?\s*"
-            r"(?P<r>\d+(?:\.\d+)?)\s*%"),
+            r"(?P<r>\d+(?:\.\d+)?)\s*%"
+        ),
         status_word=re.compile(lx.status_words),
     )
 
@@ -87,8 +92,9 @@ def _parts(folded: str, s: int, e: int) -> list[_Part]:
                 continue
             if any(q.start < m.end() and m.start() < q.end for q in found.values()):
                 continue
-            found[m.start()] = _Part(status_of[m.group("s")], number, m.group("u"),
-                                     m.start(), m.end())
+            found[m.start()] = _Part(
+                status_of[m.group("s")], number, m.group("u"), m.start(), m.end()
+            )
     return [found[k] for k in sorted(found)]
 
 
@@ -105,8 +111,9 @@ def parse_completion_sentence(sentence: str) -> Completion | None:
     return _from_window(sentence, folded, 0, len(folded), [(0, len(folded))], [])
 
 
-def find_completion(text: str, folded: str, exclude: list[tuple[int, int]],
-                    statuses: list[str]) -> Completion | None:
+def find_completion(
+    text: str, folded: str, exclude: list[tuple[int, int]], statuses: list[str]
+) -> Completion | None:
     """The notice's completion figures; ``exclude`` = problem spans, ``statuses`` = per-problem.
 
     Only the gaps between problem spans are scanned, and only sentences holding a status word
@@ -126,8 +133,9 @@ def find_completion(text: str, folded: str, exclude: list[tuple[int, int]],
             if not parts:
                 continue
             prev_s = _previous_sentence_start(folded, s)
-            has_context = len(parts) >= 2 or p.rate.search(folded, s, e) or _totals(
-                folded, prev_s, e)
+            has_context = (
+                len(parts) >= 2 or p.rate.search(folded, s, e) or _totals(folded, prev_s, e)
+            )
             if has_context and len(parts) > best_parts:
                 best, best_parts = (s, e), len(parts)
     if best is None:
@@ -167,8 +175,14 @@ def _previous_sentence_start(folded: str, s: int) -> int:
     return _sentence_bounds(folded, s - 1)[0]
 
 
-def _from_window(text: str, folded: str, window_s: int, window_e: int,
-                 part_spans: list[tuple[int, int]], statuses: list[str]) -> Completion | None:
+def _from_window(
+    text: str,
+    folded: str,
+    window_s: int,
+    window_e: int,
+    part_spans: list[tuple[int, int]],
+    statuses: list[str],
+) -> Completion | None:
     p = _patterns()
     s, e = part_spans[0]
     parts = _parts(folded, s, e)
@@ -180,8 +194,11 @@ def _from_window(text: str, folded: str, window_s: int, window_e: int,
         if getattr(c, name) is None:
             setattr(c, name, part.number)
     unit = parts[0].unit
-    totals = [m for m in _totals(folded, window_s, parts[0].start)
-              if not any(q.start <= m.start() < q.end for q in parts)]
+    totals = [
+        m
+        for m in _totals(folded, window_s, parts[0].start)
+        if not any(q.start <= m.start() < q.end for q in parts)
+    ]
     part_sum = sum(getattr(c, f) or 0 for f in _FIELD.values())
     chosen = next((m for m in totals if to_int(m.group("n")) == part_sum), None)
     if chosen is None:
@@ -207,8 +224,11 @@ def _totals(folded: str, s: int, e: int) -> list[re.Match[str]]:
     """Counts of problems/tasks in ``folded[s:e]`` in text order, both word orders."""
     p = _patterns()
     found = list(p.total.finditer(folded, s, e))
-    found += [m for m in p.total_noun_first.finditer(folded, s, e)
-              if not any(o.start() <= m.start() < o.end() for o in found)]
+    found += [
+        m
+        for m in p.total_noun_first.finditer(folded, s, e)
+        if not any(o.start() <= m.start() < o.end() for o in found)
+    ]
     return sorted(found, key=lambda m: m.start())
 
 
@@ -251,8 +271,10 @@ def recompute(c: Completion, statuses: list[str]) -> Completion:
     if c.stated_rate is not None and c.computed_rate is not None:
         checks += 1
         if abs(c.stated_rate - c.computed_rate) > 0.1 + 1e-9:
-            c.issues.append(f"stated rate {c.stated_rate}% differs from "
-                            f"{c.completed}/{c.total} = {c.computed_rate}%")
+            c.issues.append(
+                f"stated rate {c.stated_rate}% differs from "
+                f"{c.completed}/{c.total} = {c.computed_rate}%"
+            )
     parts = [getattr(c, f) for f in _FIELD.values() if getattr(c, f) is not None]
     if c.total is not None and parts:
         checks += 1

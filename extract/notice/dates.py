@@ -92,14 +92,16 @@ def find_ranges(text: str, start: int = 0, end: int | None = None) -> list[DateR
             continue
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and nxt.start == link.end():
-            second = DateMention(nxt.start, nxt.end, nxt.year if nxt.year else first.year,
-                                 nxt.month, nxt.day)
+            second = DateMention(
+                nxt.start, nxt.end, nxt.year if nxt.year else first.year, nxt.month, nxt.day
+            )
         else:
             day = _DAY_ONLY.match(text, link.end(), end)
             if day is None or to_int(day.group("d")) is None:
                 continue
-            second = DateMention(day.start(), day.end(), first.year, first.month,
-                                 to_int(day.group("d")))
+            second = DateMention(
+                day.start(), day.end(), first.year, first.month, to_int(day.group("d"))
+            )
         ranges.append(DateRange(first, second))
     return ranges
 

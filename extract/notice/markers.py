@@ -44,8 +44,18 @@ _LINE_MARKER = re.compile(
     """,
     re.VERBOSE,
 )
-_STYLES = ("cn_paren", "num_paren", "paren_glyph", "circled", "cn_dun", "num_dot", "num_half",
-           "cn_shi", "di", "wenti")
+_STYLES = (
+    "cn_paren",
+    "num_paren",
+    "paren_glyph",
+    "circled",
+    "cn_dun",
+    "num_dot",
+    "num_half",
+    "cn_shi",
+    "di",
+    "wenti",
+)
 _NUM_GROUP = {style: f"n{i + 1}" for i, style in enumerate(_STYLES)}
 
 # "附件", "附件1:", "附件一 关于…": an attachment heading at the start of a paragraph.

@@ -62,21 +62,26 @@ def _patterns() -> _Patterns:
     return _Patterns(
         body=regex.compile(
             rf"(?P<org>{levels})?(?:[^,。;,]{{0,12}}?第(?P<round>[{_CN}\d]+)轮(?:{kinds}))?"
-            rf"(?:第(?P<g>[{_CN}\d]+))?(?P<kind>{kinds})(?:工作)?组(?:第(?P<g2>[{_CN}\d]+)组)?"),
+            rf"(?:第(?P<g>[{_CN}\d]+))?(?P<kind>{kinds})(?:工作)?组(?:第(?P<g2>[{_CN}\d]+)组)?"
+        ),
         level_word=regex.compile(levels),
-        round_=regex.compile(rf"(?P<pre>{levels})?[^,。;]{{0,8}}?第(?P<r>[{_CN}\d]+)轮"
-                             rf"(?P<kind>{kinds})"),
+        round_=regex.compile(
+            rf"(?P<pre>{levels})?[^,。;]{{0,8}}?第(?P<r>[{_CN}\d]+)轮"
+            rf"(?P<kind>{kinds})"
+        ),
         type_=regex.compile(rf"(?P<t>{types})(?:{kinds})|(?:{kinds})[“\"']?(?P<t2>回头看)"),
-        unit=regex.compile(rf"对(?P<u>[^,。;:,、]{{2,40}}?)(?:开展了|进行了|开展|进行|实施了|实施)"
-                           rf"(?:了)?[^。;]{{0,40}}?(?:{kinds})"),
+        unit=regex.compile(
+            rf"对(?P<u>[^,。;:,、]{{2,40}}?)(?:开展了|进行了|开展|进行|实施了|实施)"
+            rf"(?:了)?[^。;]{{0,40}}?(?:{kinds})"
+        ),
         unit_feedback=regex.compile(r"向(?P<u>[^,。;:,、]{2,40}?)(?:集中)?反馈"),
         feedback=regex.compile(rf"反馈(?:了)?(?:{kinds})?(?:意见|情况|问题|结果)?|集中反馈"),
         as_of=regex.compile(r"截[至止]\s*(?:到)?\s*(?P<now>目前|当前|现在|今)?"),
-        published=regex.compile(
-            rf"(?:{alternation(list(lx.published_labels))})\s*[:]\s*"),
+        published=regex.compile(rf"(?:{alternation(list(lx.published_labels))})\s*[:]\s*"),
         date_line=DATE_LINE,
         province=regex.compile(
-            rf"(?P<p>{alternation(list(lx.provinces))})(?P<ps>省|自治区|市|特别行政区)?"),
+            rf"(?P<p>{alternation(list(lx.provinces))})(?P<ps>省|自治区|市|特别行政区)?"
+        ),
         city=regex.compile(r"(?P<n>\p{Han}{1,5}?)(?P<s>自治州|地区|市|州|盟)(?!委员|长)"),
         district=regex.compile(r"(?P<n>\p{Han}{1,5}?)(?P<s>自治县|自治旗|区|县|旗)"),
         zone=regex.compile(rf"(?P<n>\p{{Han}}{{2,4}}?)(?:{zones})"),
@@ -94,26 +99,31 @@ def _date_of(m: DateMention) -> date | None:
     return make_date(m.year, m.month, m.day)
 
 
-def extract_metadata(text: str, folded: str, tree: Tree,
-                     problem_spans: list[tuple[int, int]]) -> NoticeMeta:
+def extract_metadata(
+    text: str, folded: str, tree: Tree, problem_spans: list[tuple[int, int]]
+) -> NoticeMeta:
     """Read the metadata of one notice (``problem_spans``: spans of nodes that are problems)."""
     p = _patterns()
     lx = lexicon()
     meta = NoticeMeta()
-    opening_end = tree.body_start if tree.body_start < len(text) else min(len(text),
-                                                                          _OPENING_SEARCH)
+    opening_end = (
+        tree.body_start if tree.body_start < len(text) else min(len(text), _OPENING_SEARCH)
+    )
     # -- title ----------------------------------------------------------------------------
     title_span = _title(text, folded, tree, opening_end)
     if title_span is not None:
-        meta.title = "".join(text[title_span[0]:title_span[1]].split())
+        meta.title = "".join(text[title_span[0] : title_span[1]].split())
     # -- inspection body, level, kind, group, round --------------------------------------
     after_title = title_span[1] if title_span is not None else 0
-    body = p.body.search(folded, after_title, max(opening_end, after_title)) or p.body.search(
-        folded, after_title) or p.body.search(folded)
+    body = (
+        p.body.search(folded, after_title, max(opening_end, after_title))
+        or p.body.search(folded, after_title)
+        or p.body.search(folded)
+    )
     opening = (0, opening_end)
     if body is not None:
         opening = _paragraph_at(tree, body.start())
-        meta.inspection_body = text[_body_start(folded, body):body.end()].strip()
+        meta.inspection_body = text[_body_start(folded, body) : body.end()].strip()
         meta.inspection_kind = body.group("kind")
         group = body.group("g") or body.group("g2")
         meta.inspection_group = to_int(group) if group else None
@@ -129,9 +139,10 @@ def extract_metadata(text: str, folded: str, tree: Tree,
     meta.inspection_type = _types(folded, opening)
     # -- inspected unit ---------------------------------------------------------------------
     unit = p.unit.search(folded, opening[0], opening[1]) or p.unit_feedback.search(
-        folded, opening[0], opening[1])
+        folded, opening[0], opening[1]
+    )
     if unit is not None:
-        meta.inspected_unit = text[unit.start("u"):unit.end("u")].strip()
+        meta.inspected_unit = text[unit.start("u") : unit.end("u")].strip()
     # -- dates --------------------------------------------------------------------------------
     _inspection_dates(folded, meta, opening)
     _feedback_date(folded, meta, opening)
@@ -186,8 +197,9 @@ def _title(text: str, folded: str, tree: Tree, opening_end: int) -> tuple[int, i
     return None
 
 
-def _round(folded: str, meta: NoticeMeta, title_span: tuple[int, int] | None,
-           opening: tuple[int, int]) -> int | None:
+def _round(
+    folded: str, meta: NoticeMeta, title_span: tuple[int, int] | None, opening: tuple[int, int]
+) -> int | None:
     p = _patterns()
     lx = lexicon()
     windows = [opening, (0, len(folded))]
@@ -264,16 +276,20 @@ def _feedback_date(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -> N
             mention = mentions[0]
         else:
             mention = mentions[-1]
-        year = _year_or_infer(mention.year, mention.month,
-                              meta.inspection_end or meta.inspection_start, meta, "feedback_date")
+        year = _year_or_infer(
+            mention.year,
+            mention.month,
+            meta.inspection_end or meta.inspection_start,
+            meta,
+            "feedback_date",
+        )
         if year is None:
             return
         meta.feedback_date = make_date(year, mention.month, mention.day)
         return
 
 
-def _as_of(folded: str, meta: NoticeMeta, tree: Tree,
-           problem_spans: list[tuple[int, int]]) -> None:
+def _as_of(folded: str, meta: NoticeMeta, tree: Tree, problem_spans: list[tuple[int, int]]) -> None:
     p = _patterns()
     stop = tree.attachment_start if tree.attachment_start is not None else len(folded)
     for m in p.as_of.finditer(folded, 0, stop):
@@ -288,8 +304,9 @@ def _as_of(folded: str, meta: NoticeMeta, tree: Tree,
         day = d.day
         if day is None:
             continue  # "截至2023年5月份": a month, not a reporting date
-        year = _year_or_infer(d.year, d.month, meta.feedback_date or meta.inspection_end,
-                              meta, "as_of_date")
+        year = _year_or_infer(
+            d.year, d.month, meta.feedback_date or meta.inspection_end, meta, "as_of_date"
+        )
         if year is None:
             continue
         meta.as_of_date = make_date(year, d.month, day)
@@ -300,8 +317,11 @@ def _signature(text: str, folded: str, meta: NoticeMeta, tree: Tree) -> None:
     p = _patterns()
     lx = lexicon()
     stop = tree.attachment_start if tree.attachment_start is not None else len(folded)
-    date_lines = [(s, e) for s, e in tree.lines
-                  if s >= tree.body_start and p.date_line.fullmatch(folded, s, e)]
+    date_lines = [
+        (s, e)
+        for s, e in tree.lines
+        if s >= tree.body_start and p.date_line.fullmatch(folded, s, e)
+    ]
     candidates = [(s, e) for s, e in date_lines if s < stop] or date_lines
     if not candidates:
         return
@@ -310,7 +330,7 @@ def _signature(text: str, folded: str, meta: NoticeMeta, tree: Tree) -> None:
     if mentions:
         meta.signed_date = _date_of(mentions[0])
     index = tree.lines.index((s, e))
-    for ps, pe in reversed(tree.lines[max(0, index - 3):index]):
+    for ps, pe in reversed(tree.lines[max(0, index - 3) : index]):
         line = folded[ps:pe].strip()
         if line.startswith(lx.attachment):
             continue
@@ -352,7 +372,7 @@ def _place_chain(name: str) -> tuple[int, str] | None:
     lx = lexicon()
     for prefix in lx.org_prefixes:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     chain, score, pos = [], 0, 0
     m = p.province.match(name)
     if m is not None:
@@ -369,8 +389,11 @@ def _place_chain(name: str) -> tuple[int, str] | None:
         pos = city.end()
     if not name.startswith("委", pos):
         district = p.district.match(name, pos)
-        if district is not None and not _zone_like(district.group("n")) and not any(
-                name.startswith(z, district.start()) for z in lx.zone_words):
+        if (
+            district is not None
+            and not _zone_like(district.group("n"))
+            and not any(name.startswith(z, district.start()) for z in lx.zone_words)
+        ):
             chain.append(district.group())
             score += 2
     return (score, "".join(chain)) if chain else None

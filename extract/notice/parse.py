@@ -44,7 +44,8 @@ def parse_notice(text: str) -> ParsedNotice:
     if not isinstance(text, str):
         raise TypeError(
             f"parse_notice expects the notice text as str, got {type(text).__name__}; "
-            "decode the file first (extract.reading.load_notice(path).text)")
+            "decode the file first (extract.reading.load_notice(path).text)"
+        )
     with gc_paused():
         return _parse(text)
 
@@ -69,7 +70,7 @@ def _parse(text: str) -> ParsedNotice:
         if n.status is None:
             found = status_from_text(folded, spans)
             if found is not None:
-                n.status, n.status_text = found[0], text[found[1]:found[2]]
+                n.status, n.status_text = found[0], text[found[1] : found[2]]
 
     problem_spans = _outer_problem_spans(nodes)
     meta = extract_metadata(text, folded, tree, problem_spans)
@@ -83,17 +84,34 @@ def _parse(text: str) -> ParsedNotice:
     anomalies += numbering_anomalies(nodes)
     anomalies += duplicate_rectifications(text, nodes, segments)
     anomalies += missing_rectifications(nodes, texts)
-    leaves = [n for n in nodes
-              if n.is_problem and n.branch == 0 and not any(c.is_problem for c in n.children)]
-    if completion is not None and completion.total is not None and leaves and (
-            completion.total != len(leaves)):
-        anomalies.append(Anomaly(
-            "problem_count_mismatch", "notice",
-            f"summary counts {completion.total}, the notice lists {len(leaves)} problems",
-            completion.start))
+    leaves = [
+        n
+        for n in nodes
+        if n.is_problem and n.branch == 0 and not any(c.is_problem for c in n.children)
+    ]
+    if (
+        completion is not None
+        and completion.total is not None
+        and leaves
+        and (completion.total != len(leaves))
+    ):
+        anomalies.append(
+            Anomaly(
+                "problem_count_mismatch",
+                "notice",
+                f"summary counts {completion.total}, the notice lists {len(leaves)} problems",
+                completion.start,
+            )
+        )
     if meta.signed_date is None:
-        anomalies.append(Anomaly("missing_signature", "notice end",
-                                 "no signature date found (truncated scrape?)", None))
+        anomalies.append(
+            Anomaly(
+                "missing_signature",
+                "notice end",
+                "no signature date found (truncated scrape?)",
+                None,
+            )
+        )
     anomalies.sort(key=lambda a: (a.start is None, a.start or 0))
 
     problems = [_problem(text, n, texts.get(id(n), "")) for n in nodes]
@@ -140,12 +158,23 @@ def _has_problem_ancestor(n: Node) -> bool:
 
 
 def _problem(text: str, n: Node, rectification: str) -> Problem:
-    title = "".join(text[n.title_start:n.title_end].split()).strip(_TITLE_TRIM)
+    title = "".join(text[n.title_start : n.title_end].split()).strip(_TITLE_TRIM)
     if title.endswith((")", "】", "]")):
         title = _STATUS_MARK.sub("", title).strip(_TITLE_TRIM)
     if not title and n.style == "attachment":
         stop = n.children[0].start if n.children else n.end
-        title = "".join(text[n.title_end:stop].split())[:_ATTACHMENT_TITLE_CHARS]
+        title = "".join(text[n.title_end : stop].split())[:_ATTACHMENT_TITLE_CHARS]
     # Positional: this runs for every node of every notice, and keywords cost twice as much.
-    return Problem(n.path, n.parent.path if n.parent is not None else None, n.level, n.label,
-                   title, rectification, n.status, n.status_text, n.start, n.end, n.is_problem)
+    return Problem(
+        n.path,
+        n.parent.path if n.parent is not None else None,
+        n.level,
+        n.label,
+        title,
+        rectification,
+        n.status,
+        n.status_text,
+        n.start,
+        n.end,
+        n.is_problem,
+    )

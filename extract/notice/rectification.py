@@ -87,8 +87,12 @@ def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, in
     tail = folded[s:e].rstrip(" \t\r\n")
     stop = s + len(tail)
     end = stop - 1
-    head = max(folded.rfind("。", s, end), folded.rfind(";", s, end), folded.rfind("!", s, end),
-               folded.rfind("?", s, end))
+    head = max(
+        folded.rfind("。", s, end),
+        folded.rfind(";", s, end),
+        folded.rfind("!", s, end),
+        folded.rfind("?", s, end),
+    )
     candidates.append((head + 1 if head >= s else s, stop))
     lx = lexicon()
     status_re = _status_re()

@@ -92,8 +92,7 @@ def _patterns() -> _Patterns:
         rect_line=re.compile(rf"\s*(?:{lx.rectification_labels})\s*[:]\s*"),
         rect_inline=re.compile(rf"(?<=[。;!?])\s*(?:{lx.rectification_labels})\s*[:]\s*"),
         problem_line=re.compile(rf"\s*(?:{lx.problem_labels})\s*[:]\s*"),
-        status_line=re.compile(
-            rf"\s*(?:{lx.status_labels})\s*[:]\s*(?P<s>{lx.status_words})"),
+        status_line=re.compile(rf"\s*(?:{lx.status_labels})\s*[:]\s*(?P<s>{lx.status_words})"),
         status_mark=re.compile(rf"[(【\[]\s*(?P<s>{lx.status_words})\s*[)】\]]"),
         status_word=re.compile(lx.status_words),
         table_sep=re.compile(r"\s*\|\s*|\t+"),
@@ -153,8 +152,17 @@ class _Builder:
             end -= 1
         node.end = end
 
-    def open_node(self, style: str, number: int, start: int, text_start: int, para_end: int,
-                  key: str, *, title_stop: int | None = None) -> Node:
+    def open_node(
+        self,
+        style: str,
+        number: int,
+        start: int,
+        text_start: int,
+        para_end: int,
+        key: str,
+        *,
+        title_stop: int | None = None,
+    ) -> Node:
         """Place a line-level node: sibling of an open same-style node, else a child of the top."""
         depth = None
         for i in range(len(self.stack) - 1, -1, -1):
@@ -165,14 +173,25 @@ class _Builder:
             while len(self.stack) > depth:
                 self._close(self.stack.pop(), start)
         parent = self.stack[-1] if self.stack else None
-        node = self._make(style, number, start, text_start, para_end, key, parent,
-                          title_stop=title_stop)
+        node = self._make(
+            style, number, start, text_start, para_end, key, parent, title_stop=title_stop
+        )
         self.stack.append(node)
         return node
 
-    def _make(self, style: str, number: int, start: int, text_start: int, para_end: int,
-              key: str, parent: Node | None, *, inline: bool = False,
-              title_stop: int | None = None) -> Node:
+    def _make(
+        self,
+        style: str,
+        number: int,
+        start: int,
+        text_start: int,
+        para_end: int,
+        key: str,
+        parent: Node | None,
+        *,
+        inline: bool = False,
+        title_stop: int | None = None,
+    ) -> Node:
         # Runs for every numbered item of every notice: positional construction is about twice
         # as fast as keywords here, and the path is left to ``parse._unique_paths``.
         title_start = text_start
@@ -185,8 +204,21 @@ class _Builder:
             level, in_rect = 1, False
         else:
             level, in_rect = parent.level + 1, bool(parent.rect_labels) or parent.in_rect
-        node = Node(style, number, self.text[start:text_start].strip(), key, start, title_start,
-                    title_end, para_end, level, parent, self.branch, inline, in_rect)
+        node = Node(
+            style,
+            number,
+            self.text[start:text_start].strip(),
+            key,
+            start,
+            title_start,
+            title_end,
+            para_end,
+            level,
+            parent,
+            self.branch,
+            inline,
+            in_rect,
+        )
         node.problem_label = problem_label
         if parent is not None:
             parent.children.append(node)
@@ -211,14 +243,22 @@ class _Builder:
         if style == "cn_shi":  # "一是…二是…" in one paragraph: the enumeration continues inline
             inline_hits = self._inline_sequence(text_start, e, number + 1)
             inline_stop = inline_hits[0].start if inline_hits else None
-        node = self.open_node(style, number, s, text_start, e, path_key(marker_text),
-                              title_stop=inline_stop)
+        node = self.open_node(
+            style, number, s, text_start, e, path_key(marker_text), title_stop=inline_stop
+        )
         self._heading_status(node, e)
         self._scan_paragraph(node, node.title_end, e, skip_inline=bool(inline_hits))
         for i, m in enumerate(inline_hits):
             stop = inline_hits[i + 1].start if i + 1 < len(inline_hits) else None
-            sib = self.open_node(style, to_int(m.numeral) or 0, m.start, m.end, e,
-                                 path_key(m.numeral + "是"), title_stop=stop)
+            sib = self.open_node(
+                style,
+                to_int(m.numeral) or 0,
+                m.start,
+                m.end,
+                e,
+                path_key(m.numeral + "是"),
+                title_stop=stop,
+            )
             self._heading_status(sib, e)
             self._scan_paragraph(sib, sib.title_end, e, skip_inline=True)
 
@@ -248,8 +288,17 @@ class _Builder:
         for i, m in enumerate(hits):
             start = m.start
             stop = hits[i + 1].start if i + 1 < len(hits) else e
-            child = self._make("inline_shi", i + 1, start, m.end, e, path_key(m.numeral + "是"),
-                               node, inline=True, title_stop=stop)
+            child = self._make(
+                "inline_shi",
+                i + 1,
+                start,
+                m.end,
+                e,
+                path_key(m.numeral + "是"),
+                node,
+                inline=True,
+                title_stop=stop,
+            )
             if node.rect_labels and node.rect_labels[-1][1] <= start:
                 child.in_rect = True
             self._heading_status(child, stop)
@@ -365,7 +414,8 @@ def _real_attachments(folded: str, paragraphs: list[tuple[int, int]]) -> dict[in
 # A paragraph that is only a date ("2023年5月10日", "二〇二三年五月十日"): a signature date.
 DATE_LINE = re.compile(
     r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*")
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"
+)
 _MAX_ORG_CHARS = 50
 
 
@@ -374,7 +424,7 @@ def _is_signature(folded: str, org: tuple[int, int], date_line: tuple[int, int])
     # Checked for every paragraph: most have no 日 at all, and find() is far cheaper than a match.
     if folded.find("日", *date_line) < 0 or DATE_LINE.fullmatch(folded, *date_line) is None:
         return False
-    line = folded[org[0]:org[1]]
+    line = folded[org[0] : org[1]]
     return len(line) <= _MAX_ORG_CHARS and line.endswith(lexicon().org_suffixes)
 
 

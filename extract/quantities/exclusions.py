@@ -41,8 +41,9 @@ def mask_regex() -> regex.Pattern[str]:
     phrases = masked_phrases()
     first = "".join(sorted({p[0] for p in phrases} | set("《【〔[［(（0123456789邮")))
     lead = "(?=[" + regex.escape(first) + "])"
-    return regex.compile(lead + "(?:" + _STRUCTURAL + r"| " + trie_pattern(phrases) + ")",
-                         regex.VERBOSE)
+    return regex.compile(
+        lead + "(?:" + _STRUCTURAL + r"| " + trie_pattern(phrases) + ")", regex.VERBOSE
+    )
 
 
 def masked_spans(folded: str) -> tuple[list[int], list[int]]:
@@ -93,7 +94,7 @@ def in_short_quote(text: str, start: int, end: int, limit: int = 6) -> bool:
         i -= 1
     else:
         return False
-    for ch in text[end:end + limit + 1]:
+    for ch in text[end : end + limit + 1]:
         if ch in CLOSE_QUOTES:
             return True
         if ch in OPEN_QUOTES or ch in "，,。；;、\n":

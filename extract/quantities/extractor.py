@@ -145,10 +145,10 @@ def _approx_prefix(g: dict[str, Any], text: str, start: int) -> tuple[int, str |
 
 
 def _rank_clause_has_verb(g: dict[str, Any], text: str, pos: int) -> bool:
-    window = text[max(0, pos - 16):pos]
+    window = text[max(0, pos - 16) : pos]
     for i in range(len(window) - 1, -1, -1):
         if window[i] in _CLAUSE_END:
-            window = window[i + 1:]
+            window = window[i + 1 :]
             break
     return any(v in window for v in g["rank_verbs"])
 
@@ -176,13 +176,28 @@ def _merge_unit_ranges(folded: str, rows: list[Any]) -> list[Any]:
     for row in rows:
         if merged:
             prev = merged[-1]
-            if (prev[2] == row[2] != "date" and prev[5] == row[5] and prev[4] is None
-                    and row[4] is None and folded[prev[1]:row[0]] in _RANGE_CONNECTORS
-                    and isinstance(prev[3], float) and row[3] > prev[3]):
+            if (
+                prev[2] == row[2] != "date"
+                and prev[5] == row[5]
+                and prev[4] is None
+                and row[4] is None
+                and folded[prev[1] : row[0]] in _RANGE_CONNECTORS
+                and isinstance(prev[3], float)
+                and row[3] > prev[3]
+            ):
                 approx = prev[6] or row[6]
                 qualifier = prev[8] if prev[8] != "accurate" else row[8]
-                merged[-1] = (prev[0], row[1], prev[2], prev[3], row[3], prev[5], approx,
-                              False, qualifier)
+                merged[-1] = (
+                    prev[0],
+                    row[1],
+                    prev[2],
+                    prev[3],
+                    row[3],
+                    prev[5],
+                    approx,
+                    False,
+                    qualifier,
+                )
                 continue
         merged.append(row)
     return merged
@@ -191,7 +206,7 @@ def _merge_unit_ranges(folded: str, rows: list[Any]) -> list[Any]:
 def _parallel_one(text: str, s: int, e: int) -> bool:
     """完成一项、报告一项、销号一项 / 发现一处,治理一处: a parallel slogan, not counts."""
     token = text[s:e]
-    window = text[max(0, s - 12):s] + "\x00" + text[e:e + 12]
+    window = text[max(0, s - 12) : s] + "\x00" + text[e : e + 12]
     return token in window
 
 
@@ -221,13 +236,16 @@ class _Extractor:
             hit = dates_mod.parse_date_match(m)
             if hit is None:
                 continue
-            if hit.precision == "dayonly" and s > 0 and is_cjk(folded[s - 1]) and (
-                folded[s - 1] in "第每"
+            if (
+                hit.precision == "dayonly"
+                and s > 0
+                and is_cjk(folded[s - 1])
+                and (folded[s - 1] in "第每")
             ):
                 continue
             value, high = hit.value, hit.value_high
             inferred = False
-            between = folded[prev.end:s].strip() if prev is not None else ""
+            between = folded[prev.end : s].strip() if prev is not None else ""
             linked = prev is not None and between in ("至", "到", "-", "—", "~", "－", "–", "——")
             if hit.year is None and linked and prev is not None and prev_year is not None:
                 month = prev.month if hit.precision == "dayonly" else None
@@ -275,8 +293,17 @@ class _Extractor:
             except NumeralError:
                 continue
 
-    def _emit(self, s: int, e: int, kind: str, value: float, high: float | None, unit: str,
-              approx: bool, qualifier: str) -> None:
+    def _emit(
+        self,
+        s: int,
+        e: int,
+        kind: str,
+        value: float,
+        high: float | None,
+        unit: str,
+        approx: bool,
+        qualifier: str,
+    ) -> None:
         self.out.append((s, e, kind, value, high, unit, approx, False, qualifier))
 
     def _half(self, m: regex.Match[str]) -> None:
@@ -290,7 +317,8 @@ class _Extractor:
         else:
             value = Decimal("0.5")
             unit = {"个月": "个月", "月": "个月", "个小时": "小时", "个季度": "季度"}.get(
-                m.group("hu"), m.group("hu"))
+                m.group("hu"), m.group("hu")
+            )
         self._emit(s, e, "duration", _float(value), None, unit, False, "accurate")
 
     def _quantity(self, m: regex.Match[str]) -> None:
@@ -317,8 +345,12 @@ class _Extractor:
             return
         if not arabic and before and any(folded.endswith(p, 0, s) for p in g["name_prefixes"]):
             return
-        if (not arabic and len(n1) > 1 and all(ch in CN_DIGITS for ch in n1)
-                and parse_range(n1) is None):
+        if (
+            not arabic
+            and len(n1) > 1
+            and all(ch in CN_DIGITS for ch in n1)
+            and parse_range(n1) is None
+        ):
             return
 
         ordinal = before == "第"
@@ -327,7 +359,8 @@ class _Extractor:
             return
 
         if post in ("多", "余") and (
-            not unit_text or g["units"][unit_text].kind != "duration"
+            not unit_text
+            or g["units"][unit_text].kind != "duration"
             or (after != "" and after in "年月天")
         ):
             # 两年多 (more than two years) but 2个多年未发展 (two … for many years).
@@ -387,8 +420,12 @@ class _Extractor:
                 return
             if unit.kind == "duration" and folded.startswith(g["programme_followers"], e):
                 return  # 三年行动 names a programme, not a span of time
-            if unit.kind == "money" and not arabic and after and is_cjk(after) and (
-                after not in g["money_cn_followers"]
+            if (
+                unit.kind == "money"
+                and not arabic
+                and after
+                and is_cjk(after)
+                and (after not in g["money_cn_followers"])
             ):
                 return  # 商河县三元净水工程: a name
             if unit_text in ("周", "个周") and after == "年":  # 3周年 is an anniversary
@@ -456,8 +493,9 @@ class _Extractor:
                 return
         value = _float(v1 * factor)
         high = _float(v_high * factor) if v_high is not None else None
-        self._emit(start, e, kind, value, high, unit_name, qualifier is not None,
-                   qualifier or "accurate")
+        self._emit(
+            start, e, kind, value, high, unit_name, qualifier is not None, qualifier or "accurate"
+        )
 
     def _rank(self, m: regex.Match[str], s: int, e: int) -> None:
         g = self.g
@@ -483,7 +521,7 @@ class _Extractor:
     @staticmethod
     def _trailing_scale(token: str, scale: str | None) -> Decimal:
         factor = Decimal(1)
-        for ch in (scale or ""):
+        for ch in scale or "":
             factor *= SCALES[ch]
         if not is_arabic(token):
             end = len(token)
@@ -496,7 +534,7 @@ class _Extractor:
     def _value(token: str, scale: str | None) -> Decimal | tuple[Decimal, Decimal]:
         rng = None if is_arabic(token) else parse_range(token)
         factor = Decimal(1)
-        for ch in (scale or ""):
+        for ch in scale or "":
             factor *= SCALES[ch]
         if rng is not None:
             return rng[0] * factor, rng[1] * factor
@@ -513,11 +551,22 @@ class _Extractor:
         text = self.text
         for s, e, kind, value, high, unit, approx, inferred, qualifier in self.out:
             metric = "" if kind == "date" else metric_phrase(self.folded, s, e)
-            result.append(Quantity(
-                surface=text[s:e], start=s, end=e, kind=kind, value=value, value_high=high,
-                unit=unit, approx=approx, year_inferred=inferred, metric=metric,
-                sentence_index=sentence_index_at(starts, s), qualifier=qualifier,
-            ))
+            result.append(
+                Quantity(
+                    surface=text[s:e],
+                    start=s,
+                    end=e,
+                    kind=kind,
+                    value=value,
+                    value_high=high,
+                    unit=unit,
+                    approx=approx,
+                    year_inferred=inferred,
+                    metric=metric,
+                    sentence_index=sentence_index_at(starts, s),
+                    qualifier=qualifier,
+                )
+            )
         return result
 
 
@@ -533,7 +582,8 @@ def extract_quantities(text: str, *, context_year: int | None = None) -> list[Qu
     if not isinstance(text, str):
         raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
     if context_year is not None and (
-        isinstance(context_year, bool) or not isinstance(context_year, int)
+        isinstance(context_year, bool)
+        or not isinstance(context_year, int)
         or not 1000 <= context_year <= 9999
     ):
         raise ValueError(f"context_year must be a four-digit year, got {context_year!r}")

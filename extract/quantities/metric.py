@@ -37,8 +37,9 @@ def _config() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, t
     return prefixes, suffixes, words, int(cfg["max_chars"]), keep
 
 
-def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...],
-           keep: tuple[str, ...] = ()) -> str:
+def _strip(
+    phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...], keep: tuple[str, ...] = ()
+) -> str:
     changed = True
     while changed and phrase:
         changed = False
@@ -46,7 +47,7 @@ def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...],
             break
         for p in prefixes:
             if phrase.startswith(p) and len(phrase) > len(p):
-                phrase = phrase[len(p):]
+                phrase = phrase[len(p) :]
                 changed = True
                 break
     changed = True
@@ -63,12 +64,12 @@ def _strip(phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...],
 def metric_phrase(text: str, start: int, end: int) -> str:
     """The metric phrase for the quantity at ``text[start:end]``."""
     prefixes, suffixes, words, limit, keep = _config()
-    window = text[max(0, start - 40):start]
+    window = text[max(0, start - 40) : start]
     before = _BEFORE_RE.search(window).group()  # type: ignore[union-attr]
     for w in words:
         cut = before.rfind(w)
         if cut >= 0:
-            before = before[cut + len(w):]
+            before = before[cut + len(w) :]
     segments = [
         _strip(_LEADING_NOISE.sub("", seg), prefixes, suffixes, keep)
         for seg in _QUANTITY_LIKE.split(before)
@@ -83,7 +84,7 @@ def metric_phrase(text: str, start: int, end: int) -> str:
         changed = False
         for lead in _AFTER_LEADING:
             if after.startswith(lead):
-                after = after[len(lead):]
+                after = after[len(lead) :]
                 changed = True
     after = _DIGITS.split(after, maxsplit=1)[0]
     if len(before) <= 2 and len(after) >= 2 and not after.startswith(("以来", "以上", "左右")):
@@ -93,7 +94,7 @@ def metric_phrase(text: str, start: int, end: int) -> str:
     if after:
         return after[:limit]
     # Fall back to the end of the previous clause.
-    back = text[max(0, start - 60):start].rstrip(_BOUNDARY + "0123456789")
+    back = text[max(0, start - 60) : start].rstrip(_BOUNDARY + "0123456789")
     prev = _BEFORE_RE.search(back).group()  # type: ignore[union-attr]
     phrase = _strip(prev, prefixes, suffixes, keep)[-limit:]
     if phrase:

@@ -24,13 +24,35 @@ from functools import lru_cache
 import cn2an
 
 CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-    "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8,
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
     "玖": 9,
 }
 CN_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
-SCALES: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000),
-                              "千": Decimal(1000), "百": Decimal(100)}
+SCALES: dict[str, Decimal] = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1000),
+    "百": Decimal(100),
+}
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "万亿"
 # cn2an knows the financial forms but not 两/〇 in strict mode; fold them first.
 _CN2AN_FOLD = str.maketrans({"两": "二", "〇": "零"})
