@@ -168,7 +168,8 @@ HTML_CASES = [
     # (id, html, expected canonical text, expected title hint)
     (
         "br_and_entities",
-        "<html><body><div class='content'><p>巡察整改第一行&nbsp;&amp;说明。<br>第二行&lt;整改&gt;</p>"
+        "<html><body><div class='content'>"
+        "<p>巡察整改第一行&nbsp;&amp;说明。<br>第二行&lt;整改&gt;</p>"
         "<p>整改完成率&#57;5.2%,已完成40项。</p></div></body></html>",
         "巡察整改第一行 &说明。\n第二行<整改>\n整改完成率95.2%,已完成40项。",
         None,
