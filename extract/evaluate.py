@@ -19,8 +19,17 @@ A row may instead carry its sentence itself in ``"text"`` (then ``file``/``start
 are not needed): that is how the held-out set in ``tests/heldout/`` stores sentences we composed
 ourselves, which are not corpus text. Such rows need no corpus folder.
 
-Run it as ``python -m extract.evaluate [--gold DIR] [--corpus DIR] [--json] [--show-errors N]``
-(``--gold tests/heldout`` scores the held-out set).
+**Metric ids** are scored beside F1 (``Quantity.metric_id``, METRICS.md). A gold quantity may
+carry ``"metric_id"`` (``null`` = a careful reader gives none; the key absent = not labelled).
+Matching is by exact span. Three figures: *accuracy* = right ids / labelled quantities the
+extractor found (a labelled null is right when we assign None); *precision* = right /
+assigned, over those labelled quantities; *coverage* = share of the extracted count, money
+and area quantities that get an id. A folder may also hold ``metrics.jsonl``, a metric-only
+set of composed sentences (rows ``{"id", "text", "covers", "metrics": [{"surface", "start",
+"end", "metric_id"}]}``), scored the same way and reported on its own line.
+
+Run it as ``python -m extract.evaluate [--gold DIR] [--corpus DIR] [--json] [--show-errors N]
+[--show-metric-errors N]`` (``--gold tests/heldout`` scores the held-out set).
 """
 
 from __future__ import annotations
@@ -45,6 +54,10 @@ REL_TOL = 1e-9
 ROW_KEYS = ("id", "file", "start", "end", "sha1", "quantities")
 TEXT_ROW_KEYS = ("id", "text", "quantities")  # a row carrying its own sentence
 QUANTITY_KEYS = ("surface", "start", "end", "kind", "value", "value_high", "unit", "approx")
+METRIC_SET_FILE = "metrics.jsonl"  # the metric-only set; not a quantity gold file
+METRIC_ROW_KEYS = ("id", "text", "metrics")
+METRIC_KEYS = ("surface", "start", "end", "metric_id")
+COVERAGE_KINDS = frozenset({"count", "money", "area"})
 LEVELS = ("detection", "exact")
 
 Extractor = Callable[[str], Sequence[Any]]
@@ -70,6 +83,8 @@ class GoldQuantity:
     value_high: float | str | None
     unit: str
     approx: bool
+    metric_id: str | None = None
+    metric_labelled: bool = False  # False: the row says nothing about the metric id
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +156,69 @@ class ErrorCase:
 
 
 @dataclass(slots=True)
+class MetricScore:
+    """Metric-id agreement over labelled quantities, and coverage over extracted ones."""
+
+    labelled: int = 0  # labelled quantities that the extractor found (same span)
+    right: int = 0  # of those, the id agrees (None == null counts)
+    assigned: int = 0  # of those, we gave an id
+    assigned_right: int = 0  # ... and it is the labelled one
+    not_found: int = 0  # labelled quantities the extractor did not find
+    eligible: int = 0  # extracted count/money/area quantities
+    with_id: int = 0  # of those, given an id
+    errors: list[ErrorCase] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float | None:
+        """Right ids / labelled quantities found; None when nothing is labelled."""
+        return self.right / self.labelled if self.labelled else None
+
+    @property
+    def precision(self) -> float | None:
+        """Right / assigned over labelled quantities; None when we assigned none."""
+        return self.assigned_right / self.assigned if self.assigned else None
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of extracted count/money/area quantities that got an id."""
+        return self.with_id / self.eligible if self.eligible else None
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready counts and the three figures (errors left out)."""
+        out = {k: getattr(self, k) for k in ("labelled", "right", "assigned", "assigned_right")}
+        out |= {"not_found": self.not_found, "eligible": self.eligible, "with_id": self.with_id}
+        out |= {"accuracy": self.accuracy, "precision": self.precision, "coverage": self.coverage}
+        return out
+
+    def score(self, row_id: str, context: str, gold_id: str | None, pred: dict[str, Any]) -> None:
+        """Add one labelled quantity that the extractor found."""
+        got = pred.get("metric_id")
+        self.labelled += 1
+        if got is not None:
+            self.assigned += 1
+        if got == gold_id:
+            self.right += 1
+            self.assigned_right += got is not None
+            return
+        self.errors.append(
+            ErrorCase(
+                "metric",
+                row_id,
+                context,
+                gold={"metric_id": gold_id},
+                predicted={"metric_id": got, "metric_rule": pred.get("metric_rule")},
+            )
+        )
+
+    def cover(self, predictions: Iterable[dict[str, Any]]) -> None:
+        """Count the extracted count/money/area quantities of one sentence, and their ids."""
+        for p in predictions:
+            if p.get("kind") in COVERAGE_KINDS:
+                self.eligible += 1
+                self.with_id += p.get("metric_id") is not None
+
+
+@dataclass(slots=True)
 class EvalReport:
     """Per-kind counts for both levels, approx agreement, and the error cases."""
 
@@ -153,6 +231,7 @@ class EvalReport:
     rows: int = 0
     rows_without_quantities: int = 0
     errors: list[ErrorCase] = field(default_factory=list)
+    metrics: MetricScore = field(default_factory=MetricScore)
 
     def counts(self, kind: str | None = None, level: str = "exact") -> Counts:
         """Counts for one kind, or summed over all kinds when ``kind`` is None."""
@@ -206,7 +285,9 @@ class EvalReport:
             "predicted_per_kind": self.predicted_per_kind,
             "overall": scores(None),
             "per_kind": {k: scores(k) for k in kinds},
+            "metric_ids": self.metrics.summary(),
             "errors": [asdict(e) for e in self.errors],
+            "metric_errors": [asdict(e) for e in self.metrics.errors],
         }
 
     def _table(self, level: str) -> dict[str, Counts]:
@@ -225,7 +306,7 @@ def load_gold(gold_dir: Path) -> list[GoldRow]:
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise GoldError(f"gold folder not found: {gold_dir}")
-    files = sorted(gold_dir.glob("*.jsonl"))
+    files = sorted(p for p in gold_dir.glob("*.jsonl") if p.name != METRIC_SET_FILE)
     if not files:
         raise GoldError(f"no *.jsonl gold files in {gold_dir}")
     rows: list[GoldRow] = []
@@ -263,7 +344,16 @@ def _row_from_json(raw: Any, where: str) -> GoldRow:
                 f"{where} (row {raw['id']}): quantity #{i} must be an object with keys "
                 + ", ".join(QUANTITY_KEYS)
             )
-        quantities.append(GoldQuantity(**{k: q[k] for k in QUANTITY_KEYS}))
+        metric_id = q.get("metric_id")
+        if metric_id is not None and not isinstance(metric_id, str):
+            raise GoldError(f"{where} (row {raw['id']}): quantity #{i} metric_id must be a string")
+        quantities.append(
+            GoldQuantity(
+                **{k: q[k] for k in QUANTITY_KEYS},
+                metric_id=metric_id,
+                metric_labelled="metric_id" in q,
+            )
+        )
     if has_text:
         text = raw["text"]
         if not isinstance(text, str) or not text.strip():
@@ -384,7 +474,7 @@ def values_equal(gold: float | str | None, predicted: Any) -> bool:
 def _predicted_dict(q: Any) -> dict[str, Any]:
     """The fields we score, from a ``Quantity`` or any object/dict with the same names."""
     get = q.get if isinstance(q, dict) else lambda k, d=None: getattr(q, k, d)
-    return {k: get(k) for k in QUANTITY_KEYS}
+    return {k: get(k) for k in (*QUANTITY_KEYS, "metric_id", "metric_rule")}
 
 
 def _mismatched_fields(gold: GoldQuantity, pred: dict[str, Any]) -> list[str]:
@@ -422,8 +512,9 @@ def score_sentence(
     used: set[tuple[int, int]] = set()
     for q in row.quantities:
         report.gold_per_kind[q.kind] = report.gold_per_kind.get(q.kind, 0) + 1
-    for raw in predictions:
-        pred = _predicted_dict(raw)
+    preds = [_predicted_dict(raw) for raw in predictions]
+    report.metrics.cover(preds)
+    for pred in preds:
         kind = str(pred["kind"])
         report.predicted_per_kind[kind] = report.predicted_per_kind.get(kind, 0) + 1
         report.detection.setdefault(kind, Counts())
@@ -439,6 +530,8 @@ def score_sentence(
             )
             continue
         used.add(span)
+        if gold.metric_labelled:
+            report.metrics.score(row.id, _context(sentence, *span), gold.metric_id, pred)
         report.detection[gold.kind].tp += 1
         report.approx_matched[gold.kind] = report.approx_matched.get(gold.kind, 0) + 1
         if bool(pred["approx"]) == gold.approx:
@@ -472,6 +565,7 @@ def score_sentence(
                 )
     for q in row.quantities:
         if (q.start, q.end) not in used:
+            report.metrics.not_found += q.metric_labelled
             report.detection[q.kind].fn += 1
             report.exact[q.kind].fn += 1
             report.errors.append(
@@ -577,7 +671,87 @@ def format_table(report: EvalReport) -> str:
     crashes = sum(1 for e in report.errors if e.category == "crash")
     if crashes:
         lines.append(f"WARNING: the extractor raised on {crashes} sentence(s); see --show-errors")
+    lines.append(format_metric_line("metric ids", report.metrics))
     return "\n".join(lines)
+
+
+def _share(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else "-"
+
+
+def format_metric_line(label: str, score: MetricScore) -> str:
+    """One line: metric-id accuracy, precision and coverage with their counts."""
+    missing = f", {score.not_found} labelled not extracted" if score.not_found else ""
+    return (
+        f"{label}: accuracy {_share(score.accuracy)} ({score.right}/{score.labelled} labelled"
+        f"{missing}), precision {_share(score.precision)} ({score.assigned_right}/"
+        f"{score.assigned} assigned), coverage {_share(score.coverage)} ({score.with_id}/"
+        f"{score.eligible} count/money/area)"
+    )
+
+
+def format_metric_errors(score: MetricScore, limit: int) -> str:
+    """Up to ``limit`` metric-id disagreements with their context and the rule that fired."""
+    cases = score.errors
+    out = [f"\n== metric ({len(cases)}, showing {min(limit, len(cases))})"]
+    for e in cases[:limit]:
+        gold = (e.gold or {}).get("metric_id")
+        pred = e.predicted or {}
+        rule = f" by {pred.get('metric_rule')}" if pred.get("metric_rule") else ""
+        out.append(
+            f"{e.row_id}  {e.context}\n          gold: {gold}; got: {pred.get('metric_id')}{rule}"
+        )
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- the metric-only set
+
+
+def load_metric_set(path: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Rows ``(id, text, metrics)`` of a ``metrics.jsonl``; malformed rows raise GoldError."""
+    rows: list[tuple[str, str, list[dict[str, Any]]]] = []
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{Path(path).name}:{lineno}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(raw, dict) or any(k not in raw for k in METRIC_ROW_KEYS):
+            raise GoldError(f"{where}: a row needs {', '.join(METRIC_ROW_KEYS)}")
+        text, items = raw["text"], raw["metrics"]
+        if not isinstance(text, str) or not text or not isinstance(items, list):
+            raise GoldError(f"{where}: 'text' must be a string and 'metrics' a list")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or any(k not in item for k in METRIC_KEYS):
+                raise GoldError(f"{where}: metric #{i} needs {', '.join(METRIC_KEYS)}")
+            if text[item["start"] : item["end"]] != item["surface"]:
+                raise GoldError(f"{where}: metric #{i} surface does not match its offsets")
+        rows.append((str(raw["id"]), text, items))
+    return rows
+
+
+def evaluate_metric_set(path: Path, extractor: Extractor | None = None) -> MetricScore:
+    """Score metric ids on a metric-only set (``metrics.jsonl``), spans matched exactly."""
+    rows = load_metric_set(path)
+    func = extractor if extractor is not None else default_extractor()
+    score = MetricScore()
+    for row_id, text, items in rows:
+        try:
+            preds = [_predicted_dict(q) for q in func(text)]
+        except Exception:  # an extractor bug must not stop the scoring
+            preds = []
+        score.cover(preds)
+        by_span = {(p["start"], p["end"]): p for p in preds}
+        for item in items:
+            pred = by_span.get((item["start"], item["end"]))
+            if pred is None:
+                score.not_found += 1
+                continue
+            context = _context(text, item["start"], item["end"])
+            score.score(row_id, context, item["metric_id"], pred)
+    return score
 
 
 def _describe(q: dict[str, Any] | None) -> str:
@@ -635,17 +809,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="list up to N misses, false positives and wrong values per category",
     )
+    p.add_argument(
+        "--show-metric-errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list up to N quantities whose metric id disagrees with the label",
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns 0 on success and 2 on a user error (message on stderr)."""
     args = build_parser().parse_args(argv)
-    if args.show_errors < 0:
-        print("error: --show-errors must be 0 or more", file=sys.stderr)
-        return 2
+    for option in ("show_errors", "show_metric_errors"):
+        if getattr(args, option) < 0:
+            print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
+            return 2
+    metric_set_path = Path(args.gold) / METRIC_SET_FILE
     try:
         report = evaluate(args.gold, args.corpus)
+        metric_set = evaluate_metric_set(metric_set_path) if metric_set_path.is_file() else None
     except GoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -653,11 +837,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = report.to_dict()
         if not args.show_errors:
             data.pop("errors")
+        if metric_set is not None:
+            data["metric_set"] = metric_set.summary()
+            if args.show_metric_errors:
+                data["metric_set_errors"] = [asdict(e) for e in metric_set.errors]
+        if not args.show_metric_errors:
+            data.pop("metric_errors")
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(format_table(report))
+        if metric_set is not None:
+            print(format_metric_line(f"metric set ({METRIC_SET_FILE})", metric_set))
         if args.show_errors:
             print(format_errors(report, args.show_errors))
+        if args.show_metric_errors:
+            print(format_metric_errors(report.metrics, args.show_metric_errors))
+            if metric_set is not None:
+                print(format_metric_errors(metric_set, args.show_metric_errors))
     return 0
 
 

@@ -62,6 +62,8 @@ class Quantity:
     metric: str = ""
     sentence_index: int = 0
     qualifier: str = "accurate"  # accurate | blur | blur+ | blur- (JioNLP's taxonomy)
+    metric_id: str | None = None  # canonical metric (METRICS.md, extract/data/metrics.toml)
+    metric_rule: str | None = None  # the metrics.toml rule that gave metric_id
 
     @property
     def sentence(self) -> int:

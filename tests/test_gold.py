@@ -7,6 +7,8 @@ Three groups of tests:
   and the set is as large as promised (>= 330 quantities, >= 70 sentences without any);
 * the F1 floor: ``evaluate()`` over the gold set must reach FLOOR overall and KIND_FLOOR per
   kind (exact match). If the extractor cannot be imported this FAILS, it never skips;
+* the metric-id floors (labels added blind by another engineer): accuracy and precision of
+  ``Quantity.metric_id`` on labelled quantities, and coverage of count/money/area quantities;
 * the evaluator's own logic, with a fake extractor over a tiny synthetic gold folder.
 
 The corpus is read from ../shared/corpus next to the repository, never copied into it.
@@ -14,6 +16,7 @@ The corpus is read from ../shared/corpus next to the repository, never copied in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tomllib
@@ -33,6 +36,15 @@ from tests.annotation_checks import (
 )
 
 FLOOR = 0.95  # overall exact-match F1 the extractor must reach on the gold set
+# Metric ids. Measured (2026-12-01, taxonomy 2026.12.1): accuracy 0.960 (433/451), precision
+# 0.959 (209/218), coverage 0.534 (217/406). Floors: a little below the measure and never above
+# what the issue requires (accuracy and precision 0.85). Coverage: the issue asks 0.60, but the
+# labels themselves give an id to only 0.544 of these quantities (221/406), so an honest
+# extractor cannot reach 0.60 here; the floor guards the measured figure.
+METRIC_ACCURACY_FLOOR = 0.85
+METRIC_PRECISION_FLOOR = 0.85
+METRIC_COVERAGE_FLOOR = 0.52
+MIN_METRIC_LABELS = 400
 KIND_FLOOR = 0.90  # exact-match F1 per kind (kinds present in the gold set)
 MIN_QUANTITIES = 330
 MIN_EMPTY_SENTENCES = 70
@@ -137,6 +149,17 @@ def test_extractor_reaches_per_kind_f1_floor(
     assert_f1_floor(gold_report, KIND_FLOOR, kind)
 
 
+def test_metric_ids_reach_their_floors(gold_report: ev.EvalReport | Exception) -> None:
+    """Metric-id accuracy, precision of assigned ids and coverage on the gold set."""
+    if isinstance(gold_report, Exception):
+        pytest.fail(f"cannot score the extractor: {gold_report}")
+    m = gold_report.metrics
+    assert m.labelled >= MIN_METRIC_LABELS, f"only {m.labelled} labelled quantities were matched"
+    assert m.accuracy is not None and m.accuracy >= METRIC_ACCURACY_FLOOR, m.summary()
+    assert m.precision is not None and m.precision >= METRIC_PRECISION_FLOOR, m.summary()
+    assert m.coverage is not None and m.coverage >= METRIC_COVERAGE_FLOOR, m.summary()
+
+
 # ---------------------------------------------------------------- evaluator logic
 
 SYNTHETIC = "共检查企业3家，投入资金2万元。截至6月底完成。\n第三巡察组进驻。"
@@ -207,6 +230,51 @@ def _fake_extractor(sentence: str) -> list[Quantity]:
     return out
 
 
+@pytest.mark.parametrize(
+    ("labels", "ids", "expected"),
+    [
+        # labels on (3家, 2万元); ids the fake extractor assigns; (labelled, right, assigned,
+        # assigned_right, with_id)
+        (
+            ("enforcement.firms_inspected", "funds.invested"),
+            ("enforcement.firms_inspected", None),
+            (2, 1, 1, 1, 1),
+        ),  # a missed id is wrong, not counted in precision
+        ((None, "funds.invested"), (None, "funds.invested"), (2, 2, 1, 1, 1)),  # null == None
+        ((None, None), ("funds.fines", None), (2, 1, 1, 0, 1)),  # an id where none is due
+        (("<absent>", "funds.invested"), ("x.y", "funds.invested"), (1, 1, 1, 1, 2)),  # unlabelled
+    ],
+)
+def test_evaluator_scores_metric_ids(
+    tmp_path: Path,
+    labels: tuple[str | None, str | None],
+    ids: tuple[str | None, str | None],
+    expected: tuple[int, int, int, int, int],
+) -> None:
+    """Accuracy counts labelled nulls; precision only assigned ids; coverage every count/money."""
+    gold, corpus = _synthetic_gold(tmp_path)
+    path = gold / "900.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for q, label in zip(rows[0]["quantities"], labels, strict=True):
+        if label != "<absent>":
+            q["metric_id"] = label
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+
+    def extractor(sentence: str) -> list[Quantity]:
+        out = []
+        for q in _fake_extractor(sentence):
+            if q.surface == "3家":
+                q = dataclasses.replace(q, metric_id=ids[0])
+            elif q.surface == "2万元":
+                q = dataclasses.replace(q, metric_id=ids[1])
+            out.append(q)
+        return out
+
+    m = ev.evaluate(gold, corpus, extractor=extractor).metrics
+    assert (m.labelled, m.right, m.assigned, m.assigned_right, m.with_id) == expected
+    assert m.eligible == 3  # 3家, 2万元 and the false 三
+
+
 def test_evaluator_counts_with_a_fake_extractor(tmp_path: Path) -> None:
     """Detection, exact match, per-kind attribution and approx accuracy on known answers."""
     gold, corpus = _synthetic_gold(tmp_path)
@@ -265,6 +333,7 @@ def test_sha1_mismatch_names_the_row(tmp_path: Path) -> None:
         (["--corpus", "{tmp}/nowhere"], "corpus folder not found"),  # wrong --corpus
         (["--gold", "{tmp}/nowhere"], "gold folder not found"),  # wrong --gold
         (["--show-errors", "-1"], "--show-errors must be 0 or more"),
+        (["--show-metric-errors", "-1"], "--show-metric-errors must be 0 or more"),
     ],
 )
 def test_cli_user_errors_are_clear(
@@ -296,6 +365,10 @@ def test_cli_prints_table_json_and_errors(
     assert ev.main([*base, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["overall"]["exact"]["tp"] == 2 and "errors" not in data
+    assert "metric_errors" not in data and data["metric_ids"]["eligible"] == 3
+    assert ev.main([*base, "--show-metric-errors", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "metric ids: accuracy -" in out and "== metric (0" in out
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from extract.model import Quantity
 from extract.quantities import dates as dates_mod
 from extract.quantities.exclusions import in_short_quote, is_cjk, masked_spans, overlaps
 from extract.quantities.metric import metric_phrase
+from extract.quantities.metric_id import assign_metric_ids
 from extract.quantities.numbers import (
     CN_DIGITS,
     SCALES,
@@ -549,8 +550,16 @@ class _Extractor:
         starts = sentence_starts(split_sentences(self.text))
         result: list[Quantity] = []
         text = self.text
-        for s, e, kind, value, high, unit, approx, inferred, qualifier in self.out:
-            metric = "" if kind == "date" else metric_phrase(self.folded, s, e)
+        phrases = [
+            "" if row[2] == "date" else metric_phrase(self.folded, row[0], row[1])
+            for row in self.out
+        ]
+        ids = assign_metric_ids(
+            self.folded,
+            [(r[0], r[1], r[2], r[5], p) for r, p in zip(self.out, phrases, strict=True)],
+        )
+        for row, metric, (metric_id, metric_rule) in zip(self.out, phrases, ids, strict=True):
+            s, e, kind, value, high, unit, approx, inferred, qualifier = row
             result.append(
                 Quantity(
                     surface=text[s:e],
@@ -565,6 +574,8 @@ class _Extractor:
                     metric=metric,
                     sentence_index=sentence_index_at(starts, s),
                     qualifier=qualifier,
+                    metric_id=metric_id,
+                    metric_rule=metric_rule,
                 )
             )
         return result

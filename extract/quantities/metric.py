@@ -3,8 +3,12 @@
 Heuristic (documented in the issue): the clause-local phrase right before the number, after
 the last comma/、/；/是 boundary, with leading verbs such as 累计/共/已/新增 stripped; when that
 is (almost) empty and the number precedes its noun (``设立2000万元技术改造专项扶持资金``), the
-phrase right after the unit. Never longer than ``max_chars``; falls back to the previous clause
-so that a non-date quantity surrounded by Chinese text never gets an empty metric.
+phrase right after the unit. When the phrase ends with a bare verb (``市委派出5个巡察组``) the
+counted noun after the number completes it (``派出…巡察组``): the noun says what was counted.
+Approximation words (约/近/超) are stripped only where they stand right before the number and
+are not the end of a word (``签约``, ``附近``), never at the start (``约谈``, ``超出``).
+Never longer than ``max_chars``; falls back to the previous clause so that a non-date quantity
+surrounded by Chinese text never gets an empty metric.
 """
 
 from __future__ import annotations
@@ -37,6 +41,17 @@ def _config() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, t
     return prefixes, suffixes, words, int(cfg["max_chars"]), keep
 
 
+@lru_cache(maxsize=1)
+def _guard() -> dict[str, str]:
+    """Approximation word -> characters that make it the end of a word (签约, 附近)."""
+    return dict(quantity_words()["metric"].get("approx_guard", {}))
+
+
+@lru_cache(maxsize=1)
+def _bare_verbs() -> tuple[str, ...]:
+    return tuple(sorted(quantity_words()["metric"].get("bare_verbs", []), key=len, reverse=True))
+
+
 def _strip(
     phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...], keep: tuple[str, ...] = ()
 ) -> str:
@@ -50,11 +65,14 @@ def _strip(
                 phrase = phrase[len(p) :]
                 changed = True
                 break
+    guard = _guard()
     changed = True
     while changed and phrase:
         changed = False
         for s in suffixes:
             if phrase.endswith(s) and len(phrase) > len(s):
+                if s in guard and phrase[-len(s) - 1] in guard[s]:
+                    continue  # 签约, 附近: the word's own last character
                 phrase = phrase[: -len(s)]
                 changed = True
                 break
@@ -89,6 +107,10 @@ def metric_phrase(text: str, start: int, end: int) -> str:
     after = _DIGITS.split(after, maxsplit=1)[0]
     if len(before) <= 2 and len(after) >= 2 and not after.startswith(("以来", "以上", "左右")):
         return after[:limit]
+    if before and len(after) >= 2 and before.endswith(_bare_verbs()):
+        verb = next(v for v in _bare_verbs() if before.endswith(v))
+        if not after.startswith(("以来", "以上", "左右", "的")):
+            return (verb + "…" + after)[:limit]
     if before:
         return before[-limit:]
     if after:
