@@ -1,0 +1,512 @@
+"""Repeated text inside one notice: copies of sentences, and the figures they restate.
+
+Notices repeat themselves: an 附件 copies the body, a summary restates body figures, a measure
+is pasted under several problems. Stored naively, every restated figure is summed twice (the
+corpus notice with the 附件 counts its 17 “第一议题” sessions as 34). This module finds the
+repeats and says which quantity restates which, so totals can count each figure once.
+
+Pipeline, all pure functions of the canonical text and its sentence spans:
+
+1. :func:`find_repeats` — every sentence unit that copies an earlier one, as a
+   :class:`RepeatedPassage` pointing at the first occurrence. Exact copies by hash of the exact
+   key, copies with other figures by hash of the digit-masked key, near-duplicates by exact
+   Jaccard on character 3-grams. The near-duplicate search is an all-pairs similarity join with
+   prefix filtering (rarest n-grams first): two units with Jaccard >= t must share one of the
+   first ``|A| - ceil(t|A|) + 1`` n-grams, so only those are joined, in numpy, and an n-gram
+   kept by too many units yields no pairs, which keeps the work linear in the text (see
+   ``repetition.toml``).
+2. :func:`restated_quantities` — for each quantity, the earlier quantity it restates.
+3. :func:`repeated_share` — the "repeated text %" of the notice.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, NamedTuple, Protocol
+
+import numpy as np
+import regex
+
+from extract.audit.config import RepetitionConfig, load_config
+from extract.audit.units import (
+    TextUnit,
+    exact_key,
+    gram_table,
+    ngrams,
+    non_space_length,
+    text_units,
+)
+from extract.quantities.sentences import split_sentences
+
+__all__ = [
+    "RepeatLabel",
+    "RepeatMethod",
+    "RepeatedPassage",
+    "Section",
+    "find_repeats",
+    "repeated_share",
+    "restated_quantities",
+]
+
+RepeatMethod = Literal["exact", "near"]
+RepeatLabel = Literal["restatement", "copied_measure"]
+
+# Multiplier of the n-gram hash inside a notice (any odd constant: these hashes are never stored).
+_NEAR_BASE = 0x100000001B3
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedPassage:
+    """A later copy ``text[start:end]`` of the earlier unit ``text[source_start:source_end]``.
+
+    ``method`` is ``"exact"`` when the two keys are equal (figures included), ``"near"`` when
+    only the digit-masked keys are equal (``similarity`` 1.0: the same sentence with other
+    figures) or their 3-gram Jaccard reaches the threshold. ``similarity`` is that Jaccard on
+    the masked keys. ``label`` is ``"restatement"`` (legitimate repetition: count the figure
+    once, do not flag) or ``"copied_measure"`` (the same measure pasted under another problem:
+    a finding). An exact copy points at the first occurrence of its text; a near-duplicate at
+    the earliest similar unit found, which may itself be a copy (:func:`restated_quantities`
+    follows such chains to the first statement).
+    """
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    similarity: float
+    method: RepeatMethod
+    label: RepeatLabel
+
+
+class Section(NamedTuple):
+    """A node of the problem tree, the optional input that tells a pasted measure from a copy.
+
+    From :class:`extract.model.Problem`: ``Section(p.start, p.end, p.is_problem,
+    p.path.startswith("附件"))``.
+    """
+
+    start: int
+    end: int
+    is_problem: bool
+    is_attachment: bool = False
+
+
+class QuantityLike(Protocol):
+    """The fields of :class:`extract.model.Quantity` this module reads."""
+
+    @property
+    def surface(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float | str: ...
+    @property
+    def value_high(self) -> float | str | None: ...
+    @property
+    def unit(self) -> str: ...
+
+
+class _Match(NamedTuple):
+    copy: int  # unit index of the later copy
+    source: int  # unit index of the first occurrence
+    similarity: float
+    method: RepeatMethod
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter) if inter else 0.0
+
+
+def _near_matches(
+    units: Sequence[TextUnit], fresh: Sequence[int], config: RepetitionConfig
+) -> dict[int, tuple[int, float]]:
+    """Best earlier near-duplicate (unit index, Jaccard) of each unit in ``fresh``.
+
+    ``fresh`` are units whose masked key occurs for the first time; copies of a key are
+    settled by hash before this runs, so 20,000 identical sentences never reach it.
+
+    Prefix filtering, vectorised: each unit's distinct n-grams are ordered rarest first
+    (document frequency, then hash: one global order), and only the first
+    ``size - ceil(t * size) + 1`` are kept; two units with Jaccard >= t share one of those.
+    Candidate pairs are the units sharing a kept n-gram; an n-gram kept by more than
+    ``posting_cap`` units is a stock phrase and yields no pairs. Candidates pass a size filter;
+    of the ``max_candidates`` most-shared per unit, the earliest whose exact Jaccard on the
+    strings reaches t is the source (the first occurrence, and usually one verification).
+    """
+    t, n, cap = config.near_threshold, config.near_ngram, config.posting_cap
+    count = len(fresh)
+    if count < 2:
+        return {}
+    owner, h = gram_table([units[i].masked for i in fresh], n, _NEAR_BASE)
+    order = np.lexsort((owner, h))  # by n-gram, then unit
+    owner, h = owner[order], h[order]
+    distinct = np.ones(len(h), dtype=bool)
+    distinct[1:] = (owner[1:] != owner[:-1]) | (h[1:] != h[:-1])
+    owner, h = owner[distinct], h[distinct]
+    opens = np.ones(len(h), dtype=bool)
+    opens[1:] = h[1:] != h[:-1]
+    gram = np.cumsum(opens) - 1  # n-gram id, in hash order
+    df = np.bincount(gram)
+    rank_of = np.empty(len(df), dtype=np.int64)
+    rank_of[np.argsort(df, kind="stable")] = np.arange(len(df))  # rarest first, then hash
+    rank = rank_of[gram]
+    grams_total = len(df)
+    sizes = np.bincount(owner, minlength=count)
+    order = np.argsort(owner * grams_total + rank)  # each unit's n-grams, rarest first
+    owner, rank = owner[order], rank[order]
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    prefix_len = sizes - np.ceil(t * sizes - 1e-9).astype(np.int64) + 1
+    keep = (np.arange(len(rank)) - first[owner]) < prefix_len[owner]
+    owner, rank = owner[keep], rank[keep]
+    order = np.argsort(rank * count + owner)  # by n-gram, units ascending
+    owner, rank = owner[order], rank[order]
+    opens = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+    held = np.repeat(np.diff(np.r_[opens, len(rank)]), np.diff(np.r_[opens, len(rank)]))
+    owner, rank = owner[held <= cap], rank[held <= cap]
+    pairs = []
+    for d in range(1, min(cap, len(rank))):
+        same = rank[d:] == rank[:-d]  # same n-gram d entries apart: owners ascending
+        if not same.any():
+            break  # no group holds more than d units
+        pairs.append(owner[:-d][same] * count + owner[d:][same])
+    if not pairs:
+        return {}
+    codes, shared = np.unique(np.concatenate(pairs), return_counts=True)
+    early, late = codes // count, codes % count
+    fit = (sizes[early] >= t * sizes[late]) & (sizes[early] <= sizes[late] / t)
+    early, late, shared = early[fit], late[fit], shared[fit]
+    order = np.lexsort((early, -shared, late))
+    early, late = early[order], late[order]
+    group_late, group_start = np.unique(late, return_index=True)
+    grams: dict[int, frozenset[str]] = {}
+
+    def gram_set(k: int) -> frozenset[str]:
+        got = grams.get(k)
+        if got is None:
+            got = grams[k] = ngrams(units[fresh[k]].masked, n)
+        return got
+
+    found: dict[int, tuple[int, float]] = {}
+    for b, lo in zip(group_late.tolist(), group_start.tolist(), strict=True):
+        top = early[lo : lo + config.max_candidates]
+        top = top[late[lo : lo + len(top)] == b]
+        mine = gram_set(b)
+        for a in sorted(top.tolist()):  # the most-shared candidates, earliest first
+            sim = _jaccard(gram_set(a), mine)
+            if sim >= t:
+                found[fresh[b]] = (fresh[a], sim)
+                break
+    return found
+
+
+def _unit_matches(units: Sequence[TextUnit], config: RepetitionConfig) -> list[_Match]:
+    first_exact: dict[str, int] = {}
+    first_masked: dict[str, int] = {}
+    matches: list[_Match] = []
+    fresh: list[int] = []
+    for u in units:
+        if u.exact in first_exact:
+            matches.append(_Match(u.index, first_exact[u.exact], 1.0, "exact"))
+        elif u.masked in first_masked:
+            matches.append(_Match(u.index, first_masked[u.masked], 1.0, "near"))
+        elif len(u.exact) >= config.near_min_chars:
+            fresh.append(u.index)
+        first_exact.setdefault(u.exact, u.index)
+        first_masked.setdefault(u.masked, u.index)
+    for i, (j, sim) in _near_matches(units, fresh, config).items():
+        matches.append(_Match(i, j, sim, "near"))
+    matches.sort()
+    return matches
+
+
+def _in_blocks(matches: Sequence[_Match], config: RepetitionConfig) -> set[int]:
+    """Copies that belong to a copied block: consecutive copies of consecutive sources."""
+    step = 1 + config.block_max_gap
+    inside: set[int] = set()
+    run: list[_Match] = []
+    for m in [*matches, None]:
+        if (
+            m is not None
+            and run
+            and 0 < m.copy - run[-1].copy <= step
+            and 0 < m.source - run[-1].source <= step
+        ):
+            run.append(m)
+            continue
+        if len(run) >= config.block_min_units:
+            inside.update(r.copy for r in run)
+        run = [m] if m is not None else []
+    return inside
+
+
+class _Owners:
+    """For a batch of offsets: the innermost problem holding each, and whether in a 附件.
+
+    One sweep over the sections sorted by start with a stack of open ones (sections nest like
+    the problem tree), so the cost is O((sections + offsets) log) however flat or deep the
+    tree is — a walk back through siblings per offset would be quadratic on a long list.
+    """
+
+    def __init__(self, sections: Sequence[Section], offsets: Sequence[int]) -> None:
+        self.sections = sorted(sections, key=lambda s: (s.start, -s.end))
+        self.where: dict[int, tuple[int | None, bool]] = {}
+        stack: list[int] = []
+        nxt = 0
+        for off in sorted(set(offsets)):
+            while nxt < len(self.sections) and self.sections[nxt].start <= off:
+                while stack and self.sections[stack[-1]].end <= self.sections[nxt].start:
+                    stack.pop()
+                stack.append(nxt)
+                nxt += 1
+            while stack and self.sections[stack[-1]].end <= off:
+                stack.pop()
+            holding = [k for k in stack if self.sections[k].start <= off < self.sections[k].end]
+            problems = [k for k in holding if self.sections[k].is_problem]
+            attached = any(self.sections[k].is_attachment for k in holding)
+            self.where[off] = (problems[-1] if problems else None, attached)
+
+    def pasted(self, text: str, copy: int, source: int) -> bool:
+        """Copy and source sit in the bodies of two different problems, outside any 附件.
+
+        A unit that opens its problem is that problem's title: two sub-problems may share a
+        title (``(2)贯彻落实上级决策部署不到位`` and ``(3)…``) without any measure being pasted.
+        """
+        (a, a_attached), (b, b_attached) = self.where[copy], self.where[source]
+        if a is None or b is None or a == b or a_attached or b_attached:
+            return False
+        return bool(text[self.sections[a].start : copy].strip())
+
+
+def find_repeats(
+    text: str,
+    spans: Sequence[tuple[int, int]] | None = None,
+    *,
+    sections: Sequence[Section] | None = None,
+    config: RepetitionConfig | None = None,
+) -> list[RepeatedPassage]:
+    """Every unit of ``text`` that repeats an earlier one, ordered by position.
+
+    ``spans`` are the sentence spans (``split_sentences(text)`` when omitted). Labels:
+
+    - a copy inside a copied block (``block.min_units`` consecutive copies of consecutive
+      sources: an 附件 or summary restating the body) -> ``"restatement"``;
+    - otherwise, when ``sections`` are given: copy and source under two different feedback
+      problems (innermost ``is_problem`` sections differ), neither inside an attachment, the
+      copy not the title of its problem and at least ``label.measure_min_chars`` long ->
+      ``"copied_measure"`` (the same measure pasted under several problems);
+    - everything else (no problem tree, a summary outside the problems, the closing sentence)
+      -> ``"restatement"``: without evidence of pasting, repetition is not a finding.
+    """
+    config = config or load_config()
+    if spans is None:
+        spans = split_sentences(text)
+    units = text_units(text, spans, config, config.exact_min_chars)
+    matches = _unit_matches(units, config)
+    blocks = _in_blocks(matches, config)
+    # copies that could be a pasted measure: outside a copied block, long enough
+    loose = [
+        m
+        for m in matches
+        if m.copy not in blocks and len(units[m.copy].exact) >= config.measure_min_chars
+    ]
+    owners = None
+    if sections and loose:
+        offsets = [units[i].start for m in loose for i in (m.copy, m.source)]
+        owners = _Owners(sections, offsets)
+    pasted = {
+        m.copy
+        for m in loose
+        if owners is not None and owners.pasted(text, units[m.copy].start, units[m.source].start)
+    }
+    out: list[RepeatedPassage] = []
+    for m in matches:
+        copy, source = units[m.copy], units[m.source]
+        label: RepeatLabel = "copied_measure" if m.copy in pasted else "restatement"
+        out.append(
+            RepeatedPassage(
+                copy.start,
+                copy.end,
+                source.start,
+                source.end,
+                round(m.similarity, 4),
+                m.method,
+                label,
+            )
+        )
+    return out
+
+
+def repeated_share(text: str, repeats: Sequence[RepeatedPassage]) -> float:
+    """Share of the notice's non-space characters that lie in later copies (0.0 to 1.0).
+
+    The first occurrence is not counted: a notice that states everything twice is 50 %
+    repeated, not 100 %. Overlapping copies (possible with caller-made spans) count once.
+    """
+    total = non_space_length(text)
+    if not total or not repeats:
+        return 0.0
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((r.start, r.end) for r in repeats):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return min(non_space_length(text, merged) / total, 1.0)
+
+
+_CLAUSE_BREAK = regex.compile(r"[,;:，；：。!?！？\n]")
+
+
+class _Clauses:
+    """Clause keys of quantities, each clause normalised once (a 600 KB unit stays linear)."""
+
+    def __init__(self, text: str, config: RepetitionConfig) -> None:
+        self.text, self.config = text, config
+        self.breaks: dict[tuple[int, int], list[int]] = {}
+        self.keys: dict[tuple[int, int], str] = {}
+
+    def key(self, unit: tuple[int, int], q: QuantityLike) -> str:
+        breaks = self.breaks.get(unit)
+        if breaks is None:
+            s, e = unit
+            breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text, s, e)]
+            self.breaks[unit] = breaks
+        k = bisect_left(breaks, q.start)
+        left = breaks[k - 1] + 1 if k else unit[0]
+        k = bisect_left(breaks, q.end)
+        right = breaks[k] if k < len(breaks) else unit[1]
+        key = self.keys.get((left, right))
+        if key is None:
+            key = exact_key(self.text[left:right], self.config)
+            self.keys[(left, right)] = key
+        return key
+
+
+def _stated(q: QuantityLike) -> tuple[object, object]:
+    """The figure as the text states it: a date whose year was filled in from the context
+    compares by its surface (``截至6月`` twice is the same words even when the extractor
+    inherited 2020 for one copy and 2035 for the other from the sentences before them)."""
+    if getattr(q, "year_inferred", False):
+        return (q.surface, None)
+    return (q.value, q.value_high)
+
+
+_Figures = dict[tuple[str, str], Counter[tuple[object, object]]]
+
+
+def _figures(quantities: Sequence[QuantityLike], members: Sequence[int]) -> _Figures:
+    """(kind, unit) -> Counter of stated figures for the quantities of one unit."""
+    out: _Figures = defaultdict(Counter)
+    for k in members:
+        q = quantities[k]
+        out[(q.kind, q.unit)][_stated(q)] += 1
+    return out
+
+
+def _consistent(a: _Figures, b: _Figures) -> bool:
+    """No (kind, unit) holds different figures in the two units (one side may lack it).
+
+    ``2022年…学习17次`` and ``2023年…学习17次`` disagree on the date, so their 17 sessions are not
+    taken to be one figure; a summary that drops the date (``共学习17次``) does not disagree.
+    """
+    return all(a[key] == b[key] for key in a.keys() & b.keys())
+
+
+def _align(
+    text: str,
+    quantities: Sequence[QuantityLike],
+    rep: RepeatedPassage,
+    copy_q: Sequence[int],
+    source_q: Sequence[int],
+    clauses: _Clauses,
+) -> list[tuple[int, int]]:
+    """``(copy quantity, source quantity)`` pairs that are the same figure (see the caller).
+
+    An exact copy is the same text up to markers and punctuation, so its figures align in
+    order (``2024年以来,共…3次`` and ``2024年以来共…3次`` differ only in a comma that would
+    split their clauses differently). What does not align in order — a near-duplicate, or a
+    copy where the extractor read a figure differently — is matched by clause.
+    """
+
+    def figure(k: int) -> tuple[object, ...]:
+        q = quantities[k]
+        return (q.surface, q.kind, q.unit, q.value, q.value_high)
+
+    pairs: list[tuple[int, int]] = []
+    left_copy, left_source = list(copy_q), list(source_q)
+    if rep.method == "exact" and len(copy_q) == len(source_q):
+        same = [(c, s) for c, s in zip(copy_q, source_q, strict=True) if figure(c) == figure(s)]
+        pairs.extend(same)
+        taken_c, taken_s = {c for c, _ in same}, {s for _, s in same}
+        left_copy = [c for c in copy_q if c not in taken_c]
+        left_source = [s for s in source_q if s not in taken_s]
+    copy_unit, source_unit = (rep.start, rep.end), (rep.source_start, rep.source_end)
+    pool: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for k in left_source:
+        pool[(clauses.key(source_unit, quantities[k]), *figure(k))].append(k)
+    used: Counter[tuple[object, ...]] = Counter()
+    for k in left_copy:
+        key = (clauses.key(copy_unit, quantities[k]), *figure(k))
+        candidates = pool.get(key)
+        if candidates and used[key] < len(candidates):
+            pairs.append((k, candidates[used[key]]))
+            used[key] += 1
+    return pairs
+
+
+def restated_quantities(
+    text: str,
+    quantities: Sequence[QuantityLike],
+    repeats: Sequence[RepeatedPassage],
+    *,
+    config: RepetitionConfig | None = None,
+) -> list[int | None]:
+    """For each quantity (in the given order) the index of the first quantity it restates.
+
+    A quantity in a later copy restates a quantity of its source unit when all of these hold:
+
+    - same surface, kind, unit, value and value_high (a different number is never the same
+      figure, whatever the text around it);
+    - the same place: in an exact copy the same position in the order of figures; otherwise
+      the same clause (text between ``, ; : 。`` … inside the unit, normalised as a key) — so
+      ``开展学习17次`` and ``开展培训17次`` stay two figures even in near-duplicate sentences;
+    - the two units do not disagree on any figure of the same kind and unit (see
+      :func:`_consistent`; a date whose year was inferred is compared as written there);
+    - when the clause holds the same figure several times, the k-th maps to the k-th.
+
+    Alignment by order and clause text rather than by offset survives copies that shift offsets.
+    Chains are resolved: a copy of a copy points to the first statement. ``None`` otherwise.
+    """
+    config = config or load_config()
+    result: list[int | None] = [None] * len(quantities)
+    if not quantities or not repeats:
+        return result
+    order = sorted(range(len(quantities)), key=lambda k: quantities[k].start)
+    starts = [quantities[k].start for k in order]
+    clauses = _Clauses(text, config)
+
+    def members(start: int, end: int) -> list[int]:
+        return order[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    for rep in sorted(repeats, key=lambda r: r.start):
+        copy_q = members(rep.start, rep.end)
+        if not copy_q:
+            continue
+        source_q = members(rep.source_start, rep.source_end)
+        if not source_q or not _consistent(
+            _figures(quantities, copy_q), _figures(quantities, source_q)
+        ):
+            continue
+        pairs = _align(text, quantities, rep, copy_q, source_q, clauses)
+        for k, first in pairs:
+            root = result[first]
+            result[k] = first if root is None else root
+    return result

@@ -1,0 +1,280 @@
+"""Passages shared across notices: MinHash signatures, exact confirmation, cluster labels.
+
+The store keeps each notice's band keys in ``passage_bands(notice_id, passage_id, band_key
+BIGINT)`` and finds candidate pairs with a join on ``band_key`` against the other notices, so
+ingesting a notice costs work proportional to that notice, not to the store. Candidates are
+then confirmed with exact Jaccard (:func:`confirm_shared`): LSH also returns pairs below its
+threshold (datasketch#105). Confirmed pairs form clusters (:func:`clusters`) that
+:func:`label_cluster` calls boilerplate or copied measure.
+
+The MinHash is written here (numpy, about 60 lines) rather than taken from ``datasketch``:
+band keys are stored, so they must never change under us. Every constant is derived from the
+seed in ``repetition.toml`` with blake2b and every step is 64-bit integer arithmetic, so the
+keys are the same in every process, Python and numpy version (no ``hash()`` of str). n-grams
+are hashed in numpy from the UTF-32 code points, so a notice is signed in a few vector ops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from extract.audit.config import RepetitionConfig, load_config
+from extract.audit.units import exact_key, gram_table, masked_key, mix64, ngrams, text_units
+from extract.quantities.sentences import split_sentences
+
+__all__ = [
+    "ClusterLabel",
+    "ClusterMember",
+    "PassageSignature",
+    "clusters",
+    "confirm_shared",
+    "estimate_jaccard",
+    "label_cluster",
+    "minhash_values",
+    "passage_signatures",
+]
+
+ClusterLabel = Literal["boilerplate", "copied_measure"]
+
+_MASK64 = (1 << 64) - 1
+# Grams are permuted in slices of about this many rows (x 128 permutations x 8 bytes = 16 MB),
+# so a 600 KB "sentence" or a 1 MB notice never holds its whole gram matrix at once.
+_CHUNK = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class PassageSignature:
+    """One signed unit: ``text[start:end]``, its LSH band keys and MinHash.
+
+    ``band_keys`` hold one signed 64-bit integer per band (a DuckDB ``BIGINT``); two passages
+    are candidates when they share any key. ``minhash`` is the MinHash packed as
+    ``permutations`` little-endian uint32 (512 bytes, a ``BLOB``; :func:`minhash_values` unpacks
+    it), for estimating Jaccard without the texts: the share of equal values. ``text_key`` is a
+    signed 64-bit hash of the digit-masked key: equal keys are the same passage up to figures.
+    """
+
+    start: int
+    end: int
+    band_keys: tuple[int, ...]
+    minhash: bytes
+    text_key: int
+
+
+class ClusterMember(NamedTuple):
+    """A notice holding a passage of a cluster (from ``notices``: id, issuer, inspected unit)."""
+
+    notice_id: str
+    issuer: str | None
+    inspected_unit: str | None
+
+
+def minhash_values(minhash: bytes) -> tuple[int, ...]:
+    """The MinHash values packed in :attr:`PassageSignature.minhash`."""
+    return tuple(np.frombuffer(minhash, dtype="<u4").tolist())
+
+
+def estimate_jaccard(a: PassageSignature, b: PassageSignature) -> float:
+    """MinHash estimate of the Jaccard of two passages (share of equal values)."""
+    va, vb = np.frombuffer(a.minhash, dtype="<u4"), np.frombuffer(b.minhash, dtype="<u4")
+    return float(np.mean(va == vb)) if len(va) == len(vb) and len(va) else 0.0
+
+
+def _u64(label: str, seed: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(f"{seed}/{label}".encode(), digest_size=8).digest(), "big"
+    )
+
+
+@lru_cache(maxsize=4)
+def _constants(seed: str, permutations: int) -> tuple[np.ndarray, np.ndarray, np.uint64]:
+    """Odd multipliers and offsets of the multiply-shift permutations, and the gram base."""
+    a = np.array([_u64(f"a{i}", seed) | 1 for i in range(permutations)], dtype=np.uint64)
+    b = np.array([_u64(f"b{i}", seed) for i in range(permutations)], dtype=np.uint64)
+    return a, b, np.uint64(_u64("base", seed) | 1)
+
+
+def _minhashes(
+    owner: np.ndarray, hashes: np.ndarray, units: int, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """``(units, permutations)`` minima of ``(a * x + b) >> 32`` over each unit's grams.
+
+    Multiply-shift permutations on 64-bit gram hashes, 32-bit values. Grams are processed in
+    slices of about ``_CHUNK`` rows cut at unit boundaries (one reduceat per slice), a unit
+    longer than a slice alone in several, so memory stays bounded whatever the input.
+    """
+    out = np.full((len(a), units), np.iinfo(np.uint64).max, dtype=np.uint64)
+    bounds = np.searchsorted(owner, np.arange(units + 1))
+    buffer = np.empty((len(a), _CHUNK), dtype=np.uint64)
+    u = 0
+    while u < units:
+        lo = int(bounds[u])
+        v = int(np.searchsorted(bounds, lo + _CHUNK, side="right")) - 1
+        if v <= u:  # one unit larger than a slice: running minimum over its slices
+            hi = int(bounds[u + 1])
+            for start in range(lo, hi, _CHUNK):
+                block = _permute(hashes[start : min(start + _CHUNK, hi)], a, b, buffer)
+                np.minimum(out[:, u], block.min(axis=1), out=out[:, u])
+            u += 1
+            continue
+        block = _permute(hashes[lo : int(bounds[v])], a, b, buffer)
+        out[:, u:v] = np.minimum.reduceat(block, bounds[u:v] - lo, axis=1)
+        u = v
+    return out.T
+
+
+def _permute(x: np.ndarray, a: np.ndarray, b: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    """``(a * x + b) >> 32`` for each permutation (rows) and gram x (columns), in ``buffer``.
+
+    Permutations by rows keep each unit's grams contiguous, so the per-unit minimum
+    (``reduceat`` along the last axis) streams through memory.
+    """
+    view = buffer[:, : len(x)]
+    np.multiply(a[:, None], x[None, :], out=view)
+    np.add(view, b[:, None], out=view)
+    np.right_shift(view, np.uint64(32), out=view)
+    return view
+
+
+def _band_keys(mins: np.ndarray, bands: int, rows: int, seed: str) -> np.ndarray:
+    """``(units, bands)`` signed 64-bit keys: each band's rows folded, its index mixed in."""
+    grid = mins.reshape(len(mins), bands, rows)
+    base = np.uint64(_u64("band", seed) | 1)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(
+            np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+            (len(mins), bands),
+        )
+        for r in range(rows):
+            h = mix64(h * base + grid[:, :, r])
+    return h.view(np.int64)
+
+
+def _signed64(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def passage_signatures(
+    text: str,
+    spans: Sequence[tuple[int, int]] | None = None,
+    *,
+    config: RepetitionConfig | None = None,
+) -> list[PassageSignature]:
+    """MinHash signatures of the units of ``text`` with at least ``cross.min_chars`` characters.
+
+    Character 5-grams of the digit-masked key (a measure copied with other figures is still
+    the same passage). A unit whose masked key already occurred in this notice is not signed
+    again: inside a notice that is a restatement, found by :func:`find_repeats`, and it keeps
+    20,000 copies of one sentence from producing 20,000 signatures.
+    """
+    config = config or load_config()
+    if spans is None:
+        spans = split_sentences(text)
+    a, b, base = _constants(config.seed, config.permutations)
+    seen: set[str] = set()
+    units = []
+    for unit in text_units(text, spans, config, config.cross_min_chars):
+        if unit.masked not in seen:
+            seen.add(unit.masked)
+            units.append(unit)
+    if not units:
+        return []
+    owner, hashes = gram_table([u.masked for u in units], config.cross_ngram, int(base))
+    mins = _minhashes(owner, hashes, len(units), a, b)
+    keys = _band_keys(mins, config.bands, config.rows, config.seed).tolist()
+    packed = np.ascontiguousarray(mins, dtype="<u4")
+    return [
+        PassageSignature(u.start, u.end, tuple(k), packed[i].tobytes(), _signed64(u.masked))
+        for i, (u, k) in enumerate(zip(units, keys, strict=True))
+    ]
+
+
+def confirm_shared(
+    text_a: str,
+    span_a: tuple[int, int],
+    text_b: str,
+    span_b: tuple[int, int],
+    *,
+    config: RepetitionConfig | None = None,
+) -> float | None:
+    """Exact 5-gram Jaccard of two passages if it reaches ``cross.confirm_threshold``, else None.
+
+    Same keys and n-grams as :func:`passage_signatures`, so a confirmed pair is what the
+    signatures estimated.
+    """
+    config = config or load_config()
+    keys = [
+        masked_key(exact_key(t[s:e], config)) for t, (s, e) in ((text_a, span_a), (text_b, span_b))
+    ]
+    if not all(keys):
+        return None
+    ga, gb = (ngrams(k, config.cross_ngram) for k in keys)
+    inter = len(ga & gb)
+    sim = inter / (len(ga) + len(gb) - inter)
+    return round(sim, 4) if sim >= config.confirm_threshold else None
+
+
+def clusters(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
+    """Connected groups of confirmed pairs (union-find), each group in first-seen order.
+
+    Members are whatever the store uses to name a passage, e.g. ``(notice_id, passage_id)``.
+    """
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(x: Hashable) -> Hashable:
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for x, y in pairs:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[ry] = rx
+    groups: dict[Hashable, list[Hashable]] = {}
+    for x in parent:
+        groups.setdefault(find(x), []).append(x)
+    return list(groups.values())
+
+
+def label_cluster(
+    passage: str, members: Sequence[ClusterMember], *, config: RepetitionConfig | None = None
+) -> ClusterLabel:
+    """``"boilerplate"`` or ``"copied_measure"`` for a cluster of shared passages.
+
+    ``passage`` is the text of one member (the first, say); ``members`` the notices holding
+    the cluster. The rule, in order:
+
+    1. a stock cue (``label.boilerplate_cues``: 欢迎…监督, 联系电话, 邮政信箱 …) -> boilerplate;
+    2. fewer than two distinct inspected units (a unit reusing its own words across its
+       notices; a notice without a known unit counts as its own unit) -> boilerplate;
+    3. no measure: shorter than ``label.measure_min_chars`` normalised characters, or neither
+       an action verb (``label.action_words``: 制定, 建立, 开展 …) nor a figure -> boilerplate;
+    4. shared by at least ``label.boilerplate_min_issuers`` distinct issuers and without a
+       figure: a stock formula of the genre -> boilerplate;
+    5. otherwise a substantive measure in notices of different inspected units ->
+       copied_measure (a finding: one unit's measure pasted into another's report).
+    """
+    config = config or load_config()
+    key = exact_key(passage, config)
+    if any(cue in passage for cue in config.boilerplate_cues):
+        return "boilerplate"
+    units = {m.inspected_unit or f"notice:{m.notice_id}" for m in members}
+    if len(units) < 2:
+        return "boilerplate"
+    has_figure = any(c.isdigit() for c in key)
+    has_action = any(word in key for word in config.action_words)
+    if len(key) < config.measure_min_chars or not (has_action or has_figure):
+        return "boilerplate"
+    issuers = {m.issuer or f"notice:{m.notice_id}" for m in members}
+    if len(issuers) >= config.boilerplate_min_issuers and not has_figure:
+        return "boilerplate"
+    return "copied_measure"

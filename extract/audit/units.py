@@ -1,0 +1,148 @@
+"""Comparison units and their matching keys: what "the same sentence" means for repeated text.
+
+A unit is a sentence span (``extract.quantities.sentences.split_sentences``) trimmed of
+surrounding whitespace. Two keys are derived from it:
+
+- the **exact key**: list markers removed at clause starts (``四是…`` and ``二是…`` compare
+  equal), then whitespace and punctuation removed (a copy that changes ``,`` to ``，`` or drops
+  a quote is still a copy). The decimal point between digits, ``%`` and ``‰`` are kept, so
+  ``1.5万元`` and ``15万元`` never share a key;
+- the **masked key**: the exact key with every run of Arabic digits replaced by ``#``. It finds
+  the same sentence with other figures; it is never enough to call a *figure* restated.
+
+Everything here is a pure function of the text, linear in its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from extract.audit.config import RepetitionConfig
+
+__all__ = [
+    "TextUnit",
+    "exact_key",
+    "gram_table",
+    "masked_key",
+    "mix64",
+    "ngrams",
+    "non_space_length",
+    "text_units",
+]
+
+# Whitespace, punctuation, separators and invisible characters go; "." between digits, "%" and
+# "‰" stay (they belong to the figure).
+_DROP = regex.compile(
+    r"[[\p{P}\p{Z}\p{Cc}\p{Cf}\s]--[.%‰]]|(?<!\d)\.|\.(?!\d)",
+    regex.V1,
+)
+_DIGITS = regex.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """One comparable unit: ``text[start:end]`` (trimmed) and its two keys."""
+
+    index: int  # position in the list of units (sentence order)
+    start: int
+    end: int
+    exact: str
+    masked: str
+
+
+def exact_key(fragment: str, config: RepetitionConfig) -> str:
+    """Matching key of a fragment: markers, whitespace and punctuation removed.
+
+    >>> from extract.audit.config import load_config
+    >>> exact_key("  四是 完善制度,“健全”机制1.5万元。", load_config())
+    '完善制度健全机制1.5万元'
+    """
+    return _DROP.sub("", config.marker.sub("", fragment))
+
+
+def masked_key(key: str) -> str:
+    """``key`` with each Arabic number replaced by ``#`` (``学习17次`` -> ``学习#次``)."""
+    return _DIGITS.sub("#", key)
+
+
+def ngrams(key: str, n: int) -> frozenset[str]:
+    """Character ``n``-grams of ``key``; a key shorter than ``n`` is its own single gram.
+
+    Character grams, not words: splitting Chinese on ``\\W`` turns a clause into one token.
+    """
+    if len(key) <= n:
+        return frozenset((key,)) if key else frozenset()
+    return frozenset([key[i : i + n] for i in range(len(key) - n + 1)])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def text_units(
+    text: str, spans: Iterable[tuple[int, int]], config: RepetitionConfig, min_chars: int
+) -> list[TextUnit]:
+    """Units of ``text`` whose exact key has at least ``min_chars`` characters, in span order."""
+    units: list[TextUnit] = []
+    for raw_start, raw_end in spans:
+        start, end = _trim(text, raw_start, raw_end)
+        if end - start < min_chars:  # the key is never longer than the span
+            continue
+        key = exact_key(text[start:end], config)
+        if len(key) >= min_chars:
+            units.append(TextUnit(len(units), start, end, key, masked_key(key)))
+    return units
+
+
+def non_space_length(text: str, spans: Sequence[tuple[int, int]] | None = None) -> int:
+    """Non-whitespace characters of ``text`` (or of the given spans of it)."""
+    if spans is None:
+        return len("".join(text.split()))
+    return sum(len("".join(text[start:end].split())) for start, end in spans)
+
+
+def gram_table(keys: Sequence[str], n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(owner, hash)`` of every character ``n``-gram of every key, computed in numpy.
+
+    ``owner[i]`` is the index of the key gram ``i`` belongs to (ascending); ``hash[i]`` a 64-bit
+    polynomial hash of its code points, finished with splitmix64 — plain integer arithmetic, so
+    the same in every process and version. A key shorter than ``n`` is one gram (padded with
+    NULs), as :func:`ngrams` has it. Repeated grams of a key are kept (callers dedupe if they
+    need sets). Vectorised because Python-level n-gram loops cost a second per megabyte.
+    """
+    if not keys:
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty.astype(np.int64), empty
+    pad = "\0" * (n - 1)
+    joined = pad.join(keys) + pad
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths + n - 1)[:-1]))
+    counts = np.maximum(lengths - n + 1, 1)
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    positions = offsets[owner] + (np.arange(len(owner), dtype=np.int64) - first[owner])
+    h = np.zeros(len(owner), dtype=np.uint64)
+    mult = np.uint64(base | 1)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * mult + codes[positions + j]
+    return owner, mix64(h + np.uint64(n))
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads a 64-bit value over all bits (wrapping uint64 arithmetic)."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
