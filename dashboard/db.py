@@ -9,6 +9,9 @@
   query takes its own ``.cursor()`` (Datus-agent PR #901).
 * Query results are ``st.cache_data`` keyed by query name, arguments and the file signature,
   so a new ingest invalidates them without any explicit bookkeeping.
+* A damaged file can open fine and fail only when a page reads a corrupt block (DuckDB checks
+  block checksums on read), so :func:`query` — the one door every page goes through — turns
+  any DuckDB or OS error into a bilingual message and stops the page, instead of a traceback.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.sqlbox import SqlBox
 from extract.store import (
     StoreError,
     StoreMissingError,
@@ -32,6 +34,8 @@ from extract.store import (
     open_readonly,
     resolve_db_path,
 )
+from extract.store.errors import first_line
+from extract.store.sql_runner import SqlBox
 
 Signature = tuple[int, int, int]
 
@@ -65,13 +69,37 @@ def _cached_query(path_str: str, signature: Signature, name: str, args: tuple[An
         return getattr(data, name)(cur, *args)
 
 
-def query(name: str, *args: Any) -> Any:
-    """Run ``dashboard.data.<name>(cursor, *args)`` on the live file, cached per file version."""
+def _query(name: str, *args: Any) -> Any:
+    """Run ``dashboard.data.<name>(cursor, *args)``; raises :class:`StoreError` for a file that
+    cannot be read (missing, damaged, unreadable), never a bare DuckDB or OS error."""
     path = db_path()
     signature = file_signature(path)
     if signature is None:
         raise StoreMissingError(f"{path}: no database yet.")
-    return _cached_query(str(path), signature, name, tuple(args))
+    try:
+        return _cached_query(str(path), signature, name, tuple(args))
+    except StoreError:
+        raise
+    except (duckdb.Error, OSError) as exc:
+        raise StoreError(
+            f"{path}: cannot read the database, it may be damaged ({first_line(exc)}) / "
+            "无法读取数据库,文件可能已损坏"
+        ) from exc
+
+
+def query(name: str, *args: Any) -> Any:
+    """Run ``dashboard.data.<name>(cursor, *args)`` on the live file, cached per file version.
+
+    For the pages: a file that cannot be read shows one bilingual error and stops the page
+    (``st.stop``), so no page needs its own try/except and none renders a traceback.
+    """
+    try:
+        return _query(name, *args)
+    except StoreError as exc:
+        from dashboard.ui import stop_on_store_error  # ui imports this module
+
+        stop_on_store_error(db_path(), exc)
+        raise  # not reached: st.stop() ends the script run
 
 
 @dataclass(frozen=True)
@@ -94,10 +122,10 @@ def status() -> DbStatus:
     if file_signature(path) is None:
         return DbStatus("missing", path)
     try:
-        kpis = query("kpis")
+        kpis = _query("kpis")
     except StoreMissingError:
         return DbStatus("missing", path)
-    except (StoreError, duckdb.Error) as exc:
+    except StoreError as exc:
         return DbStatus("error", path, str(exc))
     if int(kpis.iloc[0]["notices"]) == 0:
         return DbStatus("empty", path, kpis=kpis)

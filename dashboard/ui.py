@@ -6,6 +6,8 @@ Pages stay short by calling these; nothing here queries the database except thro
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -71,6 +73,18 @@ def first_run(status: db.DbStatus) -> None:
     st.markdown(t("first_run.how"))
     st.code(f"xuncha ingest data/ --db {status.path}", language="bash")
     st.page_link(IMPORT_PAGE, label=t("first_run.import_link"), icon=":material/upload_file:")
+
+
+def stop_on_store_error(path: Path, exc: BaseException) -> NoReturn:
+    """Show why the database cannot be read, in Chinese and English, and stop the page.
+
+    Both languages whatever the switch says: the message is what a user copies into a report
+    to whoever runs the server. The store's own message (already bilingual) follows.
+    """
+    reason = str(exc).removeprefix(f"{path}: ")
+    texts = [label("first_run.error", code, path=str(path), message=reason) for code in LANGS]
+    st.error("\n\n".join(texts))
+    st.stop()
 
 
 def require_data() -> db.DbStatus:

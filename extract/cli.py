@@ -1,23 +1,51 @@
 """The ``xuncha`` command line: ingest, extract, sql, export, dashboard, migrate.
 
-Exit codes: 0 success, 1 a file or query failed (the rest was still done), 2 usage error.
-User mistakes print one line naming the file and the reason, never a traceback.
+Exit codes: 0 success, 1 a file or query failed (the rest was still done), 2 usage error,
+130 interrupted. Results go to stdout, progress and errors to stderr.
+
+A fault of the input or the environment — a damaged or missing database, a store path that is
+a folder, a full disk, a read-only output folder, a denied permission, Ctrl+C — prints one line
+naming the file and the reason in English and Chinese, never a traceback (:func:`describe_fault`
+maps each kind). Anything else is a bug in xuncha: its traceback is shown, under a line that
+says so, because hiding it would make it unreportable.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
 from extract import __version__
+from extract.store.sql_runner import MAX_RESULT_BYTES, MAX_ROWS, TIMEOUT_S
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Most rows ``xuncha sql --max-rows`` may ask for; the byte and time caps still apply.
+SQL_MAX_ROWS_LIMIT = 100_000
+
+# errno → (English, Chinese) reason for the OS faults users meet; others use strerror.
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("disk full", "磁盘已满"),
+    errno.EDQUOT: ("disk quota exceeded", "超出磁盘配额"),
+    errno.EACCES: ("permission denied", "没有访问权限"),
+    errno.EPERM: ("operation not permitted", "操作不被允许"),
+    errno.EROFS: ("read-only file system", "文件系统只读"),
+    errno.EISDIR: ("is a folder, not a file", "这是文件夹,不是文件"),
+    errno.ENOTDIR: ("a part of the path is not a folder", "路径中有一部分不是文件夹"),
+    errno.ENOENT: ("no such file or folder", "文件或文件夹不存在"),
+    errno.EEXIST: ("already exists", "已存在"),
+    errno.EIO: ("input/output error (failing disk?)", "读写错误(磁盘可能故障)"),
+    errno.EMFILE: ("too many open files", "打开的文件过多"),
+}
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 DESCRIPTION = """\
 xuncha turns Chinese inspection-rectification notices (巡视/巡察整改进展情况通报) into
@@ -46,6 +74,16 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (want YYYY-MM-DD): {value!r}") from None
+
+
+def _max_rows(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= SQL_MAX_ROWS_LIMIT:
+        raise argparse.ArgumentTypeError(f"want a whole number from 1 to {SQL_MAX_ROWS_LIMIT}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,24 +126,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sql",
         help="run a read-only SQL query and print the result",
-        description="Run one read-only query against the database. Tables: "
-        "notices, problems, quantities, completion, anomalies; views: v_notices, "
-        "v_completion, v_quantities, v_metric_totals, v_problem_quantities.",
+        description="Run one read-only SELECT against the database, in the same locked-down "
+        "engine as the dashboard's SQL page: one statement, no file or network access (no "
+        f"COPY, EXPORT, ATTACH, read_csv), at most --max-rows rows and "
+        f"{MAX_RESULT_BYTES // 2**20} MB, {TIMEOUT_S:g} s time limit; a truncated result says so "
+        "on stderr. Functions that reveal server paths (duckdb_settings, current_setting, "
+        "duckdb_databases ...) are refused. For whole tables use `xuncha export`. Tables: "
+        "notices, problems, quantities, completion, anomalies; views: see the README.",
+        epilog="exit status: 0 printed, 1 the query was refused or failed (one line on "
+        "stderr), 2 no query given or bad option",
     )
     p.add_argument("query", nargs="?", help="the SQL text (or use -f)")
     p.add_argument("-f", "--file", type=Path, help="read the SQL from this file ('-' for stdin)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="print CSV")
     fmt.add_argument("--json", action="store_true", help="print a JSON array of objects")
-    p.add_argument("--max-rows", type=int, default=0, help="print at most N rows (table only)")
+    p.add_argument(
+        "--max-rows",
+        type=_max_rows,
+        default=MAX_ROWS,
+        metavar="N",
+        help=f"return at most N rows (default {MAX_ROWS}, at most {SQL_MAX_ROWS_LIMIT})",
+    )
     _db_arg(p)
 
     p = sub.add_parser(
         "export",
         help="write the metric CSVs (for Excel and cron)",
-        description="Write notices.csv, completion.csv, quantities.csv, "
-        "metric_totals.csv, problems.csv and manifest.json into --out, as UTF-8 "
-        "with BOM and CRLF (Excel-friendly), each replaced atomically.",
+        description="Write notices.csv, completion.csv, quantities.csv, metrics.csv, "
+        "metrics_wide.csv, problems.csv and manifest.json into --out, as UTF-8 "
+        "with BOM and CRLF (Excel-friendly); the whole set is replaced in one step.",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     p.add_argument(
@@ -152,20 +202,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         summary = ingest_paths(args.paths, db, progress=bar)
     finally:
         bar.close()
-    for r in summary.results:
-        if r.status == "failed":
-            _err(r.error or f"{r.path}: failed")
     total = len(summary.results)
     if total == 0:
         _err("no notice files (.txt .md .html .htm) found in " + ", ".join(args.paths))
         return EXIT_FAILED
+    # Results on stdout (progress went to stderr): failures and warnings, then the summary.
+    for r in summary.results:
+        if r.status == "failed":
+            print(_one_line(r.error or f"{r.path}: failed / 导入失败"))
+        for warning in getattr(r, "warnings", None) or []:
+            line = _one_line(warning)
+            print(line if str(r.path) in line else f"{r.path}: {line}")
     print(
         f"{total} file(s): {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.failed} failed; "
-        f"{summary.quantities} quantities stored → {db}",
-        file=sys.stderr,
+        f"{summary.quantities} quantities stored → {db}"
     )
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: a per-file message must stay one line for grep and log readers."""
+    return " ".join(text.split())
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -203,43 +261,56 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _read_sql(args: argparse.Namespace) -> str | None:
-    if args.file is not None:
+    """The query from the argument, ``-f FILE`` or stdin; None (after one line) if unreadable."""
+    if args.file is None:
+        return args.query
+    name = "<stdin>" if str(args.file) == "-" else str(args.file)
+    try:
         if str(args.file) == "-":
             return sys.stdin.read()
-        try:
-            return args.file.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            _err(f"{args.file}: cannot read ({exc.strerror})")
-            return None
-    return args.query
+        return args.file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        _err(f"{name}: not UTF-8 text / 不是 UTF-8 编码的文本")
+    except OSError as exc:
+        _err(f"{name}: cannot read ({_os_reason(exc)})")
+    return None
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    import duckdb
     import pandas as pd
 
-    from extract.store import open_readonly, resolve_db_path
+    from extract.store import resolve_db_path
+    from extract.store.sql_runner import SqlBox, SqlFailed, SqlRefused
 
     sql = _read_sql(args)
     if sql is None:
         return EXIT_FAILED
     if not sql.strip():
-        _err("sql: give a query, or -f FILE")
+        _err("sql: give a query, or -f FILE / 请给出查询语句,或用 -f 指定文件")
         return EXIT_USAGE
-    con = open_readonly(resolve_db_path(args.db))
+    db = resolve_db_path(args.db)
+    box = SqlBox(db)
     try:
-        df = con.execute(sql).df()
-    except duckdb.Error as exc:
+        result = box.run(sql, max_rows=args.max_rows)
+    except SqlRefused as exc:
         _err(f"sql: {exc}")
         return EXIT_FAILED
+    except SqlFailed as exc:  # the runner hides the path from queries; the CLI user owns it
+        if exc.timed_out:
+            _err(
+                f"sql: time limit of {TIMEOUT_S:g} s reached / 查询超过 {TIMEOUT_S:g} 秒时限,已中止"
+            )
+        else:
+            _err(f"sql: {db}: query failed / 查询失败: {_one_line(str(exc).splitlines()[0])}")
+        return EXIT_FAILED
     finally:
-        con.close()
+        box.close()
+    df = result.frame
     if args.csv:
         sys.stdout.write(df.to_csv(index=False))
     elif args.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
-        shown = df.head(args.max_rows) if args.max_rows else df
         with pd.option_context(
             "display.unicode.east_asian_width",
             True,
@@ -250,8 +321,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
             "display.max_colwidth",
             60,
         ):
-            print(shown.to_string(index=False) if len(shown.columns) else "(no columns)")
+            print(df.to_string(index=False) if len(df.columns) else "(no columns)")
         print(f"({len(df)} row{'s' if len(df) != 1 else ''})", file=sys.stderr)
+    if result.truncation == "rows":
+        _err(
+            f"sql: result truncated to the first {len(df)} rows (--max-rows) / "
+            f"结果已截断,仅输出前 {len(df)} 行"
+        )
+    elif result.truncation == "bytes":
+        _err(
+            f"sql: result truncated to the first {len(df)} rows "
+            f"({MAX_RESULT_BYTES // 2**20} MB cap) / 结果超过 {MAX_RESULT_BYTES // 2**20} MB,"
+            f"仅输出前 {len(df)} 行"
+        )
     return EXIT_OK
 
 
@@ -364,25 +446,98 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``xuncha`` console script."""
-    from extract.store import StoreError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from extract.reading import NoticeReadError
-
     try:
         return COMMANDS[args.command](args)
-    except (StoreError, NoticeReadError) as exc:
-        _err(str(exc))
-        return EXIT_FAILED
     except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
-    except BrokenPipeError:  # `xuncha extract x | head`
+        _err("interrupted / 已中断")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `xuncha extract x | head`: the reader has all it wanted
+        _silence_stdout()
         return EXIT_OK
+    except Exception as exc:
+        store, output = _context_paths(args)
+        line = describe_fault(exc, store=store, output=output)
+        if line is None:
+            _err(
+                "internal error: this is a bug in xuncha, please report it with the traceback "
+                "below / 内部错误:这是 xuncha 的缺陷,请连同以下回溯信息一起报告"
+            )
+            traceback.print_exc()
+        else:
+            _err(line)
+        return EXIT_FAILED
+
+
+def _context_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """(database, output folder) of the command, to name when an error itself names no file."""
+    store = None
+    if "db" in args:
+        from extract.store import resolve_db_path
+
+        store = resolve_db_path(args.db)
+    output = Path(args.out) if getattr(args, "out", None) is not None else None
+    return store, output
+
+
+def describe_fault(
+    exc: BaseException, *, store: Path | None = None, output: Path | None = None
+) -> str | None:
+    """One English / Chinese line for an input or environment fault, or None for a bug.
+
+    ``store`` names the database for a DuckDB error (DuckDB rarely says which file), and
+    ``output`` (else ``store``) the file of an OS error that carries no file name.
+    """
+    import duckdb
+
+    from extract.reading import NoticeReadError
+    from extract.store import StoreError
+
+    if isinstance(exc, StoreError):
+        return _bilingual(_one_line(str(exc)), "数据库错误")
+    if isinstance(exc, NoticeReadError):
+        return _bilingual(_one_line(str(exc)), "无法读取通报文件")
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{output or store or 'input'}: not valid UTF-8 text / 输入不是有效的 UTF-8 文本"
+    if isinstance(exc, duckdb.Error):
+        detail = _one_line((str(exc).strip().splitlines() or [type(exc).__name__])[0])
+        prefix = f"{store}: " if store is not None and str(store) not in detail else ""
+        if "No space left on device" in detail:
+            return f"{prefix}disk full ({detail}) / 磁盘已满"
+        return f"{prefix}database error ({detail}) / 数据库出错,文件可能已损坏"
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else (output or store)
+        prefix = f"{os.fsdecode(name)}: " if name is not None else ""
+        return f"{prefix}{_os_reason(exc)}"
+    if isinstance(exc, MemoryError):
+        return f"{store or 'xuncha'}: out of memory / 内存不足"
+    return None
+
+
+def _os_reason(exc: OSError) -> str:
+    """``disk full / 磁盘已满``-style reason for an OS error, with strerror for the rest."""
+    if exc.errno in _OS_REASONS:
+        en, zh = _OS_REASONS[exc.errno]
+        return f"{en} / {zh}"
+    return f"{exc.strerror or type(exc).__name__} / 系统错误"
+
+
+def _bilingual(message: str, zh: str) -> str:
+    """``message``, with a Chinese tag appended when it has no Chinese of its own."""
+    return message if _CJK.search(message) else f"{message} / {zh}"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot raise BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests capture it)
+        pass
 
 
 if __name__ == "__main__":

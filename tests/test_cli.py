@@ -67,16 +67,19 @@ def test_ingest_summary_and_failed_file_exit_1(
     write_notice(folder, "good.txt")
     (folder / "bad.html").write_bytes(b"\x00\x00\x00\x00binary")
     rc = main(["ingest", str(folder), str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb")])
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
     assert rc == 1
-    assert "bad.html" in err and "nope" in err
-    assert "1 new" in err and "2 failed" in err and "Traceback" not in err
+    out = captured.out.splitlines()  # D19: results on stdout, one line per failed file
+    assert any("bad.html" in line for line in out) and any("nope" in line for line in out)
+    assert "1 new" in out[-1] and "2 failed" in out[-1]
+    assert "Traceback" not in captured.out + captured.err
 
 
 def test_ingest_nothing_found_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "empty").mkdir()
     assert main(["ingest", str(tmp_path / "empty"), "--db", str(tmp_path / "x.duckdb")]) == 1
-    assert "no notice files" in capsys.readouterr().err
+    captured = capsys.readouterr()  # a failed result (stdout) or the CLI's own error (stderr)
+    assert "no notice files" in captured.out + captured.err
 
 
 def test_sql_table_csv_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,20 +101,70 @@ def test_sql_from_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert json.loads(capsys.readouterr().out) == [{"n": 2}]
 
 
+def test_ingest_results_on_stdout_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D19: a script reading stdout gets the summary; a clean run prints nothing else."""
+    write_notice(tmp_path / "in", "a.txt")
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "x.duckdb")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    assert "1 new, 0 updated, 0 unchanged, 0 failed;" in out[0] and "quantities stored" in out[0]
+
+
 @pytest.mark.parametrize(
     ("query", "needle"),
     [
         ("SELEC nonsense", "syntax"),  # a typo: readable error, exit 1
         ("DELETE FROM notices", "read-only"),  # the CLI never writes
         ("SELECT * FROM no_such_table", "no_such_table"),
+        # D16: the CLI runs the locked-down runner, not a plain connection
+        ("SELECT 1; SELECT 2", "one statement"),  # several statements
+        ("COPY notices TO 'out.csv'", "read-only"),  # COPY … TO writes a file
+        ("EXPORT DATABASE 'dump'", "read-only"),  # EXPORT writes a folder
+        ("SELECT * FROM read_text('/etc/passwd')", "query failed"),  # no file access
+        ("SELECT * FROM duckdb_databases()", "duckdb_databases"),  # reveals the store path
     ],
 )
 def test_sql_errors_exit_1(
-    db: Path, query: str, needle: str, capsys: pytest.CaptureFixture[str]
+    db: Path,
+    query: str,
+    needle: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     assert main(["sql", query, "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert needle.lower() in err.lower() and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and " / " in err  # one English / Chinese line
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "dump").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "rows", "note"),
+    [
+        (["SELECT * FROM range(5)"], 5, None),
+        (["SELECT * FROM range(5000)"], 1000, "truncated"),  # the runner's default row cap
+        (["SELECT * FROM range(5000)", "--max-rows", "2000"], 2000, "truncated"),
+        (["SELECT * FROM range(5)", "--max-rows", "2"], 2, "truncated"),
+    ],
+)
+def test_sql_row_cap(
+    db: Path, argv: list[str], rows: int, note: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sql", *argv, "--csv", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert len(pd.read_csv(io.StringIO(captured.out))) == rows
+    assert (note in captured.err) if note else captured.err == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many", "100001"])
+def test_sql_max_rows_out_of_range_is_a_usage_error(value: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["sql", "SELECT 1", "--max-rows", value])
+    assert exc.value.code == 2
 
 
 def test_sql_without_database_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,7 +246,8 @@ def test_export_bom_roundtrip_and_since(db: Path, tmp_path: Path) -> None:
         "notices.csv",
         "completion.csv",
         "quantities.csv",
-        "metric_totals.csv",
+        "metrics.csv",
+        "metrics_wide.csv",
         "problems.csv",
         "manifest.json",
     } <= names

@@ -15,8 +15,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.sqlbox import MAX_ROWS, SqlBox, SqlFailed, SqlRefused, examples
-from extract.store import StoreMissingError
+from dashboard.sqlbox import examples
+from extract.store import StoreError, StoreMissingError
+from extract.store.sql_runner import (
+    BLOCKED_NAMES,
+    MAX_RESULT_BYTES,
+    MAX_ROWS,
+    SqlBox,
+    SqlFailed,
+    SqlRefused,
+)
 from tests.dashboard_fixtures import build_empty_db, build_fixture_db
 
 
@@ -102,7 +110,7 @@ def test_locked_instance_refuses_even_without_the_select_check(box: SqlBox, sql:
         pytest.param("FROM (SELECT 2 AS y)", [(2,)], id="from-first"),
         pytest.param(
             "SELECT kind, count(*) FROM v_quantities WHERE kind = 'money' GROUP BY 1",
-            [("money", 2)],
+            [("money", 6)],
             id="view",
         ),
         pytest.param("select '学习' AS 词 -- 注释", [("学习",)], id="chinese-and-comment"),
@@ -112,13 +120,6 @@ def test_selects_run(box: SqlBox, sql: str, rows: list[tuple]) -> None:
     result = box.run(sql)
     assert [tuple(r) for r in result.frame.itertuples(index=False)] == rows
     assert not result.truncated
-
-
-def test_row_cap_reports_truncation(box: SqlBox) -> None:
-    result = box.run("SELECT * FROM range(5000)")
-    assert len(result.frame) == MAX_ROWS and result.truncated
-    exact = box.run(f"SELECT * FROM range({MAX_ROWS})")
-    assert len(exact.frame) == MAX_ROWS and not exact.truncated
 
 
 def test_time_limit_interrupts_a_long_query(box: SqlBox) -> None:
@@ -166,8 +167,8 @@ def test_same_file_open_in_app_and_box_together(tmp_path: Path) -> None:
     app_con = open_readonly(path)
     box = SqlBox(path)
     try:
-        assert box.run("SELECT count(*) FROM quantities").frame.iloc[0, 0] == 12
-        assert app_con.execute("SELECT count(*) FROM quantities").fetchone()[0] == 12
+        assert box.run("SELECT count(*) FROM quantities").frame.iloc[0, 0] == 20
+        assert app_con.execute("SELECT count(*) FROM quantities").fetchone()[0] == 20
     finally:
         box.close()
         app_con.close()
@@ -183,3 +184,178 @@ def test_examples_run_on_data_and_on_an_empty_database(tmp_path: Path, index: in
             box.run(example["sql"])
         finally:
             box.close()
+
+
+# ------------------------------------------------- the store's location stays private (D17)
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param("SELECT * FROM duckdb_settings()", id="duckdb_settings"),
+        pytest.param("SELECT current_setting('temp_directory')", id="temp_directory"),
+        pytest.param("SELECT current_setting('allowed_paths')", id="allowed_paths-holds-the-path"),
+        pytest.param("SELECT * FROM duckdb_databases()", id="duckdb_databases"),
+        pytest.param("FROM duckdb_databases", id="duckdb_databases-as-a-view"),
+        pytest.param("SELECT * FROM pragma_database_list", id="pragma_database_list"),
+        pytest.param("SELECT * FROM system.main.pragma_database_list", id="qualified-name"),
+        pytest.param("SELECT * FROM pg_catalog.pg_settings", id="pg_settings"),
+        pytest.param('SELECT * FROM "DuckDB_Settings"()', id="quoted-and-mixed-case"),
+        pytest.param("SELECT * FROM duckdb_temporary_files()", id="temporary-files"),
+        pytest.param("SELECT * FROM query('SELECT * FROM duckdb_databases()')", id="sql-in-string"),
+        pytest.param("SELECT * FROM query_table('duckdb_databases')", id="table-in-string"),
+        pytest.param(
+            "SELECT n FROM notices, (SELECT current_setting('allowed_paths') AS n)",
+            id="in-a-subquery",
+        ),
+    ],
+)
+def test_introspection_that_reveals_paths_is_refused(box: SqlBox, sql: str) -> None:
+    with pytest.raises(SqlRefused) as err:
+        box.run(sql)
+    assert err.value.code == "blocked"
+    assert err.value.detail in BLOCKED_NAMES
+    assert "/" in str(err.value) and "此处不能使用" in str(err.value)  # English / Chinese line
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param("SHOW DATABASES", id="show-databases"),
+        pytest.param("SHOW ALL TABLES", id="show-all-tables"),
+        pytest.param("SELECT * FROM pragma_database_size()", id="database-size"),
+        pytest.param("SELECT * FROM duckdb_schemas()", id="schemas"),
+        pytest.param("SELECT * FROM information_schema.schemata", id="information-schema"),
+        pytest.param("SELECT * FROM pg_catalog.pg_database", id="pg_database"),
+        pytest.param("SELECT current_database(), current_query()", id="current-database"),
+        pytest.param("SELECT * FROM duckdb_memory()", id="memory"),
+    ],
+)
+def test_allowed_introspection_does_not_show_the_path(tmp_path: Path, sql: str) -> None:
+    """What stays allowed names the catalog (``xuncha``), never the file or its folder."""
+    folder = tmp_path / "secret_folder_name"
+    folder.mkdir()
+    box = SqlBox(build_fixture_db(folder / "secret_store_name.duckdb"))
+    try:
+        shown = box.run(sql).frame.to_csv()
+    finally:
+        box.close()
+    assert "secret_folder_name" not in shown and "secret_store_name" not in shown
+
+
+def test_an_error_does_not_show_the_path(tmp_path: Path) -> None:
+    """Someone who knows the path gets an error, and the error names only the catalog."""
+    path = build_fixture_db(tmp_path / "secret_store_name.duckdb")
+    box = SqlBox(path)
+    try:
+        with pytest.raises(SqlFailed) as err:
+            box.run(f"SELECT * FROM read_text('{path.resolve()}')")  # binary: not UTF-8
+    finally:
+        box.close()
+    assert "secret_store_name" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param("SELECT 'duckdb_settings' AS s", id="name-in-a-string"),
+        pytest.param("SELECT 1 AS x -- current_setting('x')", id="name-in-a-comment"),
+        pytest.param("SELECT count(*) AS query_count FROM notices", id="name-as-part-of-a-word"),
+    ],
+)
+def test_blocked_names_only_count_as_identifiers(box: SqlBox, sql: str) -> None:
+    assert len(box.run(sql).frame) == 1
+
+
+def test_instance_limits_and_private_spill_folder(box: SqlBox) -> None:
+    """memory_limit, threads and a capped private temp folder, never ``<cwd>/.tmp``."""
+    con = box.connection()
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('memory_limit', 'threads', 'temp_directory', 'max_temp_directory_size')"
+        ).fetchall()
+    )
+    temp_dir = Path(settings["temp_directory"])
+    assert temp_dir.parent.name.startswith("xuncha-sql-")
+    assert Path.cwd() not in temp_dir.parents
+    assert settings["threads"] == "2"
+    assert settings["memory_limit"] not in ("", "0 bytes")
+    assert settings["max_temp_directory_size"].endswith("GiB")
+    box.close()
+    assert not temp_dir.parent.exists(), "close() removes the private folder"
+
+
+# ------------------------------------------------------------- result caps: rows, bytes (D6)
+@pytest.mark.parametrize(
+    ("sql", "kwargs", "rows", "truncation"),
+    [
+        pytest.param("SELECT * FROM range(5000)", {}, MAX_ROWS, "rows", id="row-cap"),
+        pytest.param(f"SELECT * FROM range({MAX_ROWS})", {}, MAX_ROWS, None, id="exactly-cap"),
+        pytest.param(
+            "SELECT * FROM range(10)", {"max_rows": 3}, 3, "rows", id="smaller-row-cap-given"
+        ),
+        pytest.param(
+            "SELECT repeat('x', 1000000) AS s FROM range(100)",
+            {"max_bytes": 5_500_000},
+            5,
+            "bytes",
+            id="byte-cap-cuts-inside-a-batch",
+        ),
+        pytest.param(
+            "SELECT repeat('x', 10000000) AS s",
+            {"max_bytes": 1_000_000},
+            0,
+            "bytes",
+            id="one-row-over-the-byte-cap",
+        ),
+        pytest.param("SELECT 1 AS x WHERE false", {}, 0, None, id="empty-result"),
+    ],
+)
+def test_result_caps(box: SqlBox, sql: str, kwargs: dict, rows: int, truncation: str) -> None:
+    result = box.run(sql, **kwargs)
+    assert len(result.frame) == rows
+    assert result.truncation == truncation and result.truncated == (truncation is not None)
+
+
+def test_default_byte_cap_stops_a_huge_result_early(box: SqlBox) -> None:
+    """D6's shape at a tenth of its size (100 MB of text): the box returns ~50 MB, in time."""
+    result = box.run("SELECT repeat('x', 100000) AS s FROM range(1000)")
+    assert result.truncation == "bytes"
+    held = int(result.frame["s"].str.len().sum())
+    assert 0.9 * MAX_RESULT_BYTES < held <= MAX_RESULT_BYTES
+    assert result.elapsed_s < 5
+
+
+def test_time_limit_covers_fetching(box: SqlBox) -> None:
+    """The first rows come at once, the next ones only after a long scan: the limit still
+    stops the fetch (the old box set its timer around execute() and one fetch only)."""
+    with pytest.raises(SqlFailed) as err:
+        box.run(
+            "SELECT range FROM range(1000000000000) WHERE range < 3 OR range % 100000000000 = 0",
+            timeout_s=0.5,
+        )
+    assert err.value.timed_out
+
+
+def test_store_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        SqlBox(tmp_path).run("SELECT 1")
+    assert str(tmp_path) in str(err.value) and "文件夹" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.write_bytes(os.urandom(64 * 1024)), id="random-bytes"),
+        pytest.param(lambda p: os.truncate(p, p.stat().st_size // 3), id="truncated"),
+    ],
+)
+def test_damaged_store_is_a_clear_error(tmp_path: Path, damage) -> None:
+    path = build_fixture_db(tmp_path / "f.duckdb")
+    damage(path)
+    box = SqlBox(path)
+    try:
+        with pytest.raises((StoreError, SqlFailed)) as err:
+            box.run("SELECT * FROM notices")
+    finally:
+        box.close()
+    assert "Traceback" not in str(err.value)

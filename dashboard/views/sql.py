@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db
+from dashboard.i18n import labels
 from dashboard.sqlbox import MAX_ROWS, TIMEOUT_S, SqlFailed, SqlRefused, examples
 from dashboard.ui import download, lang, require_data, t
 from extract.store import StoreError
@@ -16,6 +17,13 @@ def _use_example(sql: str) -> None:
     """Button callback: put the example in the box and run it straight away."""
     st.session_state["sql_text"] = sql.strip()
     st.session_state["sql_run_now"] = True
+
+
+def _refusal(exc: SqlRefused) -> str:
+    """The translated refusal, or the runner's own English / Chinese line for a code the
+    labels do not have yet (a new refusal must never show as a raw ``sql.refused.x`` key)."""
+    key = f"sql.refused.{exc.code}"
+    return t(key, detail=exc.detail) if key in labels() else str(exc)
 
 
 def _use_history() -> None:
@@ -78,7 +86,7 @@ with main:
             result = box.run(sql)
         except SqlRefused as exc:
             st.session_state.pop("sql_result", None)
-            st.error(t(f"sql.refused.{exc.code}", detail=exc.detail))
+            st.error(_refusal(exc))
         except SqlFailed as exc:
             st.session_state.pop("sql_result", None)
             if exc.timed_out:
@@ -87,6 +95,7 @@ with main:
                 st.error(t("sql.failed"))
                 st.code(str(exc), language="text")
         except StoreError as exc:
+            st.session_state.pop("sql_result", None)
             st.error(str(exc))
         else:
             st.session_state["sql_result"] = result
@@ -98,7 +107,7 @@ with main:
     result = st.session_state.get("sql_result")
     if result is not None:
         st.caption(t("sql.rows", n=len(result.frame), seconds=f"{result.elapsed_s:.3f}"))
-        if result.truncated:
-            st.warning(t("sql.truncated", n=MAX_ROWS))
+        if result.truncated:  # by rows or by bytes: either way the first len(frame) rows show
+            st.warning(t("sql.truncated", n=len(result.frame)))
         st.dataframe(result.frame, hide_index=True, key="sql_table", placeholder="NULL")
         download(result.frame, "query", key="dl_sql")
