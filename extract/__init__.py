@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.1"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:  # pragma: no cover
     from extract.model import Quantity

@@ -43,6 +43,12 @@ def csv_bytes(df: pd.DataFrame, *, bom: bool = True) -> bytes:
     return (BOM + body) if bom else body
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> str:
     """Write ``data`` to ``path`` atomically; returns its sha256 for the manifest."""
     path = Path(path)
@@ -53,6 +59,8 @@ def write_atomic(path: Path, data: bytes) -> str:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates 0600; an export is for colleagues too: the mode open() would give.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -21,15 +21,29 @@ import duckdb
 import pyarrow as pa
 
 from extract import __version__
-from extract.model import ParsedNotice, Problem, Quantity
-from extract.reading import LoadedNotice, NoticeReadError, iter_notice_files, load_notice
+from extract.audit.repetition import (
+    RepeatedPassage,
+    Section,
+    find_repeats,
+    repeated_share,
+    restated_quantities,
+)
+from extract.audit.shared import PassageSignature, passage_signatures
+from extract.model import Anomaly, ParsedNotice, Problem, Quantity
+from extract.quantities.taxonomy import taxonomy
+from extract.reading import LoadedNotice, NoticeReadError, load_notice, scan_paths
 from extract.store import StoreWriter
+from extract.store.arrowio import insert_by_name
+from extract.store.errors import StoreError, first_line
+from extract.store.passages import store_passages
 
 ProgressFn = Callable[[int, int, Path], None]
 
 # Bump when extraction or parsing changes what is stored: notices ingested by an older version
-# are re-processed (status "updated") instead of being skipped as unchanged.
-EXTRACTOR_VERSION = f"xuncha-{__version__}"
+# are re-processed (status "updated") instead of being skipped as unchanged. The taxonomy's
+# version is part of it, so a changed metrics.toml re-assigns metric ids on the next ingest.
+EXTRACTOR_VERSION = f"xuncha-{__version__}+metrics-{taxonomy().version}"
+TAXONOMY_VERSION = taxonomy().version
 
 QUANTITY_COLUMNS = [
     "notice_id",
@@ -37,8 +51,8 @@ QUANTITY_COLUMNS = [
     "problem_id",
     "problem_path",
     "sentence_index",
-    "sentence",
     "sentence_start",
+    "sentence_end",
     "start_offset",
     "end_offset",
     "surface",
@@ -52,6 +66,10 @@ QUANTITY_COLUMNS = [
     "qualifier",
     "year_inferred",
     "metric",
+    "metric_id",
+    "metric_rule",
+    "taxonomy_version",
+    "restates_quantity_id",
 ]
 PROBLEM_COLUMNS = [
     "notice_id",
@@ -69,7 +87,7 @@ PROBLEM_COLUMNS = [
     "is_problem",
 ]
 ANOMALY_COLUMNS = ["notice_id", "anomaly_id", "kind", "location", "detail", "start_offset"]
-# Column lists above are in table order: rows are appended positionally (see _insert_rows).
+# Rows are tuples in the order of these lists; _insert_rows inserts them BY NAME.
 
 
 @dataclass
@@ -81,6 +99,7 @@ class FileResult:
     notice_id: str | None = None
     quantities: int = 0
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # one line each, naming the file
 
 
 @dataclass
@@ -123,6 +142,11 @@ class NoticeRecord:
     parsed: ParsedNotice
     quantities: list[Quantity]
     sentence_spans: list[tuple[int, int]]
+    # per quantity: the index (into ``quantities``) of the earlier figure it restates, or None
+    restates: list[int | None] = field(default_factory=list)
+    repeats: list[RepeatedPassage] = field(default_factory=list)
+    repeated_share: float | None = None  # share of the text that repeats earlier text
+    signatures: list[PassageSignature] = field(default_factory=list)
 
 
 def notice_id_for(text: str) -> str:
@@ -164,7 +188,60 @@ def extract_stage(loaded: LoadedNotice, parsed: ParsedNotice) -> NoticeRecord:
 
     text = loaded.text
     quantities = extract_quantities(text, context_year=context_year(parsed))
-    return NoticeRecord(loaded, notice_id_for(text), parsed, quantities, split_sentences(text))
+    _bound_integers(parsed)
+    spans = split_sentences(text)
+    sections = [
+        Section(p.start, p.end, p.is_problem, p.path.startswith("附件")) for p in parsed.problems
+    ]
+    repeats = find_repeats(text, spans, sections=sections)
+    return NoticeRecord(
+        loaded,
+        notice_id_for(text),
+        parsed,
+        quantities,
+        spans,
+        restates=restated_quantities(text, quantities, repeats),
+        repeats=repeats,
+        repeated_share=repeated_share(text, repeats),
+        signatures=passage_signatures(text, spans),
+    )
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _bound_integers(parsed: ParsedNotice) -> None:
+    """Replace stated integers beyond BIGINT by NULL with an anomaly, so the notice is stored.
+
+    ``第99999999999999999999巡察组`` is a typo or noise, not a reason to lose the notice; the
+    anomaly keeps what was written so a reader can see why the field is empty.
+    """
+    targets: list[tuple[object, str]] = [
+        (parsed.meta, f) for f in ("inspection_group", "inspection_round", "rectification_days")
+    ]
+    if parsed.completion is not None:
+        targets += [
+            (parsed.completion, f)
+            for f in (
+                "total",
+                "completed",
+                "basically_completed",
+                "not_completed",
+                "long_term",
+                "in_progress",
+            )
+        ]
+    for obj, name in targets:
+        value = getattr(obj, name)
+        if isinstance(value, int) and value not in _INT64:
+            setattr(obj, name, None)
+            parsed.anomalies.append(
+                Anomaly(
+                    "value_out_of_range",
+                    name,
+                    f"{str(value)[:30]} is too large to store / 数值过大,无法保存",
+                )
+            )
 
 
 def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> list[int | None]:
@@ -196,12 +273,15 @@ def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> lis
 
 
 def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    text = rec.loaded.text
+    """One row per quantity. The sentence is stored as offsets only (see migration 002)."""
     spans = rec.sentence_spans
     problems = rec.parsed.problems
     owners = _assign_problems(problems, (q.start for q in rec.quantities))
+    restates = rec.restates or [None] * len(rec.quantities)
     rows = []
-    for i, (q, owner) in enumerate(zip(rec.quantities, owners, strict=True), start=1):
+    for i, (q, owner, restated) in enumerate(
+        zip(rec.quantities, owners, restates, strict=True), start=1
+    ):
         in_range = q.sentence_index < len(spans)
         s_start, s_end = spans[q.sentence_index] if in_range else (q.start, q.end)
         is_date = q.kind == "date"
@@ -212,8 +292,8 @@ def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
                 None if owner is None else owner + 1,
                 None if owner is None else problems[owner].path,
                 q.sentence_index,
-                text[s_start:s_end],
                 s_start,
+                s_end,
                 q.start,
                 q.end,
                 q.surface,
@@ -227,6 +307,10 @@ def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
                 q.qualifier,
                 bool(q.year_inferred),
                 q.metric or "",
+                q.metric_id,
+                q.metric_rule,
+                TAXONOMY_VERSION,
+                None if restated is None else restated + 1,
             )
         )
     return rows
@@ -253,6 +337,23 @@ def _problem_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     ]
 
 
+def _repeat_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
+    return [
+        (
+            rec.notice_id,
+            i,
+            r.start,
+            r.end,
+            r.source_start,
+            r.source_end,
+            r.similarity,
+            r.method,
+            r.label,
+        )
+        for i, r in enumerate(rec.repeats, start=1)
+    ]
+
+
 def _anomaly_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     return [
         (rec.notice_id, i, a.kind, a.location, a.detail, a.start)
@@ -276,14 +377,14 @@ def _insert_rows(
         pa.array(values, type=schema.field(name).type)
         for name, values in zip(columns, zip(*rows, strict=True), strict=True)
     ]
-    con.from_arrow(pa.Table.from_arrays(arrays, names=columns)).insert_into(table)
+    insert_by_name(con, table, pa.Table.from_arrays(arrays, names=columns))
 
 
 _ARROW_SCHEMAS: dict[str, pa.Schema] = {}
 
 
 def _arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    """The Arrow schema DuckDB reports for ``table`` (fixed by the migrations, so cached)."""
+    """The Arrow schema DuckDB reports for ``table`` (cached for one run: see ingest_paths)."""
     schema = _ARROW_SCHEMAS.get(table)
     if schema is None:
         rel = con.sql(f"SELECT * FROM {table} LIMIT 0")
@@ -322,6 +423,7 @@ NOTICE_COLUMNS = [
     "region",
     "rectification_days",
     "inferred_dates",
+    "repeated_share",
 ]
 COMPLETION_COLUMNS = [
     "notice_id",
@@ -341,6 +443,18 @@ COMPLETION_COLUMNS = [
     "end_offset",
 ]
 SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
+REPEAT_COLUMNS = [
+    "notice_id",
+    "passage_id",
+    "start_offset",
+    "end_offset",
+    "source_start",
+    "source_end",
+    "similarity",
+    "method",
+    "label",
+]
+
 
 # Files written per transaction. Batching amortises DuckDB's per-statement cost (about 2 ms an
 # insert) over many notices; a batch that fails is replayed one notice per transaction, so a
@@ -348,9 +462,24 @@ SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
 BATCH_SIZE = 64
 
 
+# Every table keyed by notice_id, children first; deleting a notice deletes its rows in all.
+NOTICE_TABLES = (
+    "quantities",
+    "problems",
+    "completion",
+    "anomalies",
+    "repeated_passages",
+    "passage_bands",
+    "passages",
+    "passage_links",
+    "notices",
+)
+
+
 def _delete_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> None:
-    for table in ("quantities", "problems", "completion", "anomalies", "notices"):
+    for table in NOTICE_TABLES:
         con.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
+    con.execute("DELETE FROM passage_links WHERE other_notice_id = ?", [notice_id])
 
 
 def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
@@ -384,6 +513,7 @@ def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
         meta.region,
         meta.rectification_days,
         ",".join(meta.inferred_dates) or None,
+        rec.repeated_share,
     )
 
 
@@ -430,6 +560,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _
         loaded = load_notice(path)
     except NoticeReadError as exc:
         return FileResult(path, "failed", error=str(exc))
+    warnings = [w if str(path) in w else f"{path}: {w}" for w in loaded.warnings]
     notice_id = notice_id_for(loaded.text)
     existing = con.execute(
         "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
@@ -440,11 +571,12 @@ def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _
     previous_id = previous[0] if previous else None
     if notice_id in planned or (existing and existing[0] == EXTRACTOR_VERSION):
         if previous_id == notice_id:
-            return FileResult(path, "unchanged", notice_id)
-        return _Plan(FileResult(path, "unchanged", notice_id), loaded, None, False, previous_id)
+            return FileResult(path, "unchanged", notice_id, warnings=warnings)
+        unchanged = FileResult(path, "unchanged", notice_id, warnings=warnings)
+        return _Plan(unchanged, loaded, None, False, previous_id)
     status = "updated" if existing or (previous_id and previous_id != notice_id) else "new"
     return _Plan(
-        FileResult(path, status, notice_id),
+        FileResult(path, status, notice_id, warnings=warnings),
         loaded,
         None,
         bool(existing),
@@ -519,6 +651,10 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
         con, "completion", COMPLETION_COLUMNS, [x for r in recs for x in _completion_rows(r)]
     )
     _insert_rows(con, "anomalies", ANOMALY_COLUMNS, [x for r in recs for x in _anomaly_rows(r)])
+    _insert_rows(
+        con, "repeated_passages", REPEAT_COLUMNS, [x for r in recs for x in _repeat_rows(r)]
+    )
+    store_passages(con, [(r.notice_id, r.loaded.text, r.signatures) for r in recs], now)
 
 
 def _write_batch(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime) -> None:
@@ -529,22 +665,28 @@ def _write_batch(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: dateti
     """
     if not plans:
         return
-    if _try_apply(con, plans, now) is None:
+    error = _try_apply(con, plans, now)
+    if error is None:
         return
-    if len(plans) == 1:
+    if len(plans) == 1:  # nothing to replay: this one file is the failure
+        _fail(plans[0], f"could not store: {error}")
         return
     failed_ids: set[str] = set()
     for p in plans:
         if p.rec is None and p.result.notice_id in failed_ids:
-            p.result.status, p.result.quantities = "failed", 0
-            p.result.error = f"{p.result.path}: same content as a file that could not be stored"
+            _fail(p, "same content as a file that could not be stored / 与无法保存的文件内容相同")
             continue
         error = _try_apply(con, [p], now)
         if error is not None:
             if p.result.notice_id:
                 failed_ids.add(p.result.notice_id)
-            p.result.status, p.result.quantities = "failed", 0
-            p.result.error = f"{p.result.path}: could not store: {error}"
+            _fail(p, f"could not store: {error}")
+
+
+def _fail(p: _Plan, reason: str) -> None:
+    """Mark a plan failed: one line naming the file, nothing of it counted as stored."""
+    p.result.status, p.result.quantities = "failed", 0
+    p.result.error = f"{p.result.path}: {reason}"
 
 
 def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime) -> str | None:
@@ -554,21 +696,19 @@ def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
-        return str(exc) or type(exc).__name__
+        return first_line(exc)
     return None
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
-    """Expand folders; a path that does not exist becomes a failed result, not an exception."""
-    files: list[Path] = []
-    missing: list[FileResult] = []
-    for raw in paths:
-        p = Path(raw)
-        if not p.exists():
-            missing.append(FileResult(p, "failed", error=f"{p}: no such file or folder"))
-            continue
-        files.extend(iter_notice_files([p]))
-    return files, missing
+    """Expand folders into notice files; every path that cannot be used is a failed result.
+
+    Missing paths, FIFOs and devices, link loops, unreadable folders, undecodable names and
+    folders without a notice file each become one failed result with its reason (see
+    :func:`extract.reading.scan_paths`), so they are counted and reported, never raised.
+    """
+    files, problems = scan_paths(paths)
+    return files, [FileResult(p, "failed", error=f"{p}: {why}") for p, why in problems]
 
 
 def ingest_paths(
@@ -621,19 +761,27 @@ def ingest_paths(
         if batch:
             flush()
         if wrote_any or not Path(db_path).exists():
-            con.execute(
-                "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    uuid.uuid4().hex[:12],
-                    started,
-                    datetime.now(),
-                    len(files),
-                    summary.new,
-                    summary.updated,
-                    summary.unchanged,
-                    summary.failed,
-                    summary.quantities,
-                ],
-            )
-            writer.commit()
+            try:
+                con.execute(
+                    "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        uuid.uuid4().hex[:12],
+                        started,
+                        datetime.now(),
+                        len(summary.results),
+                        summary.new,
+                        summary.updated,
+                        summary.unchanged,
+                        summary.failed,
+                        summary.quantities,
+                    ],
+                )
+                writer.commit()
+            except (StoreError, OSError, duckdb.Error) as exc:
+                # Nothing of this run reached the live file: say so for every file it held.
+                reason = f"not stored, the database could not be saved: {first_line(exc)}"
+                for r in summary.results:
+                    if r.status in ("new", "updated"):
+                        r.status, r.quantities = "failed", 0
+                        r.error = f"{r.path}: {reason} / 未保存"
     return summary

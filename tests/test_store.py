@@ -26,8 +26,20 @@ TABLES = {
     "anomalies",
     "ingest_runs",
     "schema_version",
+    "metrics",
+    "repeated_passages",
+    "passages",
+    "passage_bands",
+    "passage_links",
 }
-VIEWS = {"v_notices", "v_completion", "v_quantities", "v_metric_totals", "v_problem_quantities"}
+VIEWS = {
+    "v_notices",
+    "v_completion",
+    "v_quantities",
+    "v_metric_values",
+    "v_unit_metrics",
+    "v_problem_quantities",
+}
 
 
 def test_create_database_has_schema_and_views(tmp_path: Path) -> None:
@@ -161,19 +173,30 @@ def test_writer_without_commit_leaves_live_file_untouched(tmp_path: Path) -> Non
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".next")]
 
 
-def test_ingest_column_lists_match_table_order(tmp_path: Path) -> None:
-    """Ingest appends rows positionally; its column lists must follow the schema exactly."""
-    from extract.ingest import ANOMALY_COLUMNS, PROBLEM_COLUMNS, QUANTITY_COLUMNS
+def test_ingest_column_lists_match_table_columns(tmp_path: Path) -> None:
+    """Ingest inserts rows BY NAME; its column lists must name every column, and only those."""
+    from extract.ingest import (
+        ANOMALY_COLUMNS,
+        COMPLETION_COLUMNS,
+        NOTICE_COLUMNS,
+        PROBLEM_COLUMNS,
+        QUANTITY_COLUMNS,
+    )
 
     db = tmp_path / "x.duckdb"
     create_database(db)
     con = open_readonly(db)
     try:
         for table, cols in (
+            ("notices", NOTICE_COLUMNS),
             ("problems", PROBLEM_COLUMNS),
             ("quantities", QUANTITY_COLUMNS),
+            ("completion", COMPLETION_COLUMNS),
             ("anomalies", ANOMALY_COLUMNS),
         ):
-            assert [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()] == cols
+            assert sorted(r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()) == sorted(
+                cols
+            ), table
+            assert len(set(cols)) == len(cols), table
     finally:
         con.close()

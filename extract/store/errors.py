@@ -11,3 +11,8 @@ class StoreMissingError(StoreError):
 
 class StoreVersionError(StoreError):
     """The database was made by another schema version."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB's run over several lines)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

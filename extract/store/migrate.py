@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from extract.store.arrowio import insert_by_name
 from extract.store.errors import StoreVersionError
 from extract.store.paths import sql_dir
 
@@ -77,6 +79,13 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
     """Apply pending migrations (each in its own transaction) and re-create the views."""
     have = current_version(con)
     all_migrations = migrations()
+    if have < len(all_migrations):
+        # Views are re-created below; dropping them first lets a migration alter the columns
+        # they read (002 drops quantities.sentence, which the old v_quantities selected).
+        for (view,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
+        ).fetchall():
+            con.execute(f'DROP VIEW IF EXISTS "{view}"')
     if have > len(all_migrations):
         raise StoreVersionError(
             f"{path}: database schema version {have} is newer than this xuncha understands "
@@ -103,6 +112,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
             raise
         applied.append(mig.version)
     apply_views(con)
+    load_taxonomy(con)
     return applied
 
 
@@ -110,3 +120,35 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create every view, in file-name order (later views may use earlier ones)."""
     for path in sorted((sql_dir() / "views").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
+
+
+_METRIC_FIELDS = ("name_zh", "name_en", "family", "unit", "units", "aggregate", "description")
+
+
+def load_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
+    """Reload the ``metrics`` table from ``extract/data/metrics.toml`` (every writer does).
+
+    Like the views, the taxonomy is code's data, not user data: the store always carries the
+    version this xuncha assigns ids with, so ``v_metric_values`` can name every id it meets.
+    """
+    from extract.quantities.taxonomy import TAXONOMY_VERSION, metric_rows
+
+    rows = metric_rows()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM metrics")
+        table = pa.Table.from_pylist(
+            [
+                {
+                    "metric_id": r["id"],
+                    **{k: r[k] for k in _METRIC_FIELDS},
+                    "taxonomy_version": TAXONOMY_VERSION,
+                }
+                for r in rows
+            ]
+        )
+        insert_by_name(con, "metrics", table)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

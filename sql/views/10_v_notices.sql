@@ -1,4 +1,5 @@
 -- One row per notice with its headline figures: what the Overview page and notices.csv show.
+-- repeated_share: the share of the notice's text that repeats its own earlier text (0..1).
 CREATE OR REPLACE VIEW v_notices AS
 SELECT
     n.notice_id,
@@ -19,17 +20,24 @@ SELECT
     n.signed_date,
     n.published_date,
     n.rectification_days,
-    (SELECT count(*) FROM problems p WHERE p.notice_id = n.notice_id AND p.is_problem) AS problem_count,
-    (SELECT count(*) FROM quantities q WHERE q.notice_id = n.notice_id) AS quantity_count,
+    coalesce(pc.problem_count, 0) AS problem_count,
+    coalesce(qc.quantity_count, 0) AS quantity_count,
     c.total AS completion_total,
     c.completed AS completion_completed,
     c.stated_rate,
     c.computed_rate,
     c.consistent AS completion_consistent,
+    n.repeated_share,
     n.char_count,
     n.source_path,
     n.encoding,
     n.ingested_at,
     n.extractor_version
 FROM notices n
-LEFT JOIN completion c USING (notice_id);
+LEFT JOIN completion c USING (notice_id)
+LEFT JOIN (
+    SELECT notice_id, count(*) AS problem_count FROM problems WHERE is_problem GROUP BY notice_id
+) pc USING (notice_id)
+LEFT JOIN (
+    SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
+) qc USING (notice_id);

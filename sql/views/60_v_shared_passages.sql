@@ -1,0 +1,42 @@
+-- Passages found in two or more notices (MinHash LSH candidates confirmed by exact Jaccard),
+-- one row per notice holding a passage of a cluster. label: boilerplate (a stock sentence of
+-- the genre, or a unit reusing its own words) or copied_measure (a substantive measure shared
+-- by notices of different inspected units: a finding). See extract/store/passages.py.
+CREATE OR REPLACE VIEW v_shared_passages AS
+WITH members AS (
+    SELECT p.cluster_id, count(DISTINCT p.notice_id) AS cluster_notices
+    FROM passages p WHERE p.cluster_id IS NOT NULL GROUP BY p.cluster_id
+)
+SELECT
+    p.cluster_id,
+    c.label,
+    m.cluster_notices,
+    p.notice_id,
+    n.inspected_unit,
+    n.issuer,
+    p.passage_id,
+    p.start_offset,
+    p.end_offset,
+    substring(n.text, p.start_offset + 1, least(p.end_offset - p.start_offset, 600)) AS passage
+FROM passages p
+JOIN members m USING (cluster_id)
+JOIN notices n USING (notice_id)
+LEFT JOIN shared_clusters c USING (cluster_id)
+WHERE m.cluster_notices >= 2;
+
+-- Inside one notice: later copies of its own earlier text, with the first occurrence.
+CREATE OR REPLACE VIEW v_repeated_passages AS
+SELECT
+    r.notice_id,
+    n.inspected_unit,
+    r.passage_id,
+    r.label,
+    r.method,
+    r.similarity,
+    r.start_offset,
+    r.end_offset,
+    r.source_start,
+    r.source_end,
+    substring(n.text, r.start_offset + 1, least(r.end_offset - r.start_offset, 600)) AS passage
+FROM repeated_passages r
+JOIN notices n USING (notice_id);

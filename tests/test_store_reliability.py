@@ -1,0 +1,231 @@
+"""The store's reliability guarantees (issue: ingest never loses data silently).
+
+One test per defect of the issue, each named after it: what a run reports is what the store
+holds, and notices already stored stay byte-identical whatever a run meets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import extract.ingest as ingest_mod
+from extract.ingest import ingest_paths
+from extract.store import StoreError, StoreWriter, open_readonly
+from extract.store.writer import remove_stale_copies
+from tests.notice_factory import notice_text, write_notice
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = open_readonly(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _stored_digest(db: Path) -> str:
+    """A digest of every stored notice, problem and quantity (not of the file's bytes)."""
+    h = hashlib.sha256()
+    for table, key in (
+        ("notices", "notice_id"),
+        ("problems", "notice_id, problem_id"),
+        ("quantities", "notice_id, quantity_id"),
+    ):
+        for row in _rows(
+            db,
+            f"SELECT * EXCLUDE (ingested_at) FROM {table} ORDER BY {key}"
+            if table == "notices"
+            else f"SELECT * FROM {table} ORDER BY {key}",
+        ):
+            h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def test_d1_single_file_store_failure_is_reported_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D1: a batch of one file whose write fails said "1 new, 0 failed" and stored nothing."""
+    db = tmp_path / "x.duckdb"
+    original = ingest_mod._insert_rows
+
+    def broken(con: duckdb.DuckDBPyConnection, table: str, *args: object) -> None:
+        if table == "quantities":
+            raise duckdb.ConstraintException("simulated store failure\nsecond line")
+        original(con, table, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_mod, "_insert_rows", broken)
+    path = write_notice(tmp_path / "in", "a.txt")
+    summary = ingest_paths([path], db)
+    assert (summary.new, summary.failed) == (0, 1)
+    (result,) = summary.results
+    assert result.error is not None and str(path) in result.error
+    assert "simulated store failure" in result.error and "\n" not in result.error
+    assert _rows(db, "SELECT count(*) FROM notices") == [(0,)]
+    assert _rows(db, "SELECT files, new, failed FROM ingest_runs") == [(1, 0, 1)]
+
+
+def test_d1_the_65th_file_of_a_folder_failing_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D1: the file that starts a new batch (BATCH_SIZE + 1) fails alone, the rest are kept."""
+    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 4)
+    folder = tmp_path / "in"
+    for i in range(5):
+        write_notice(folder, f"n{i:02d}.txt", unit=f"第{i}单位")
+    original = ingest_mod._insert_rows
+
+    def broken(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list) -> None:
+        if table == "notices" and any("第4单位" in str(r) for r in rows):
+            raise duckdb.IOException("simulated failure of the fifth file")
+        original(con, table, cols, rows)
+
+    monkeypatch.setattr(ingest_mod, "_insert_rows", broken)
+    db = tmp_path / "x.duckdb"
+    summary = ingest_paths([folder], db)
+    assert (summary.new, summary.failed) == (4, 1)
+    assert _rows(db, "SELECT count(*) FROM notices") == [(4,)]
+    assert summary.results[-1].status == "failed"
+
+
+@pytest.mark.parametrize(
+    ("covers", "text_change", "field"),
+    [
+        ("D7 problem total beyond INTEGER", "共反馈问题3000000000个", "completion"),
+        ("D7 group number beyond BIGINT", "第99999999999999999999巡察组", "inspection_group"),
+        ("D7 group number beyond INTEGER", "第99999999999巡察组", "inspection_group"),
+    ],
+)
+def test_d7_huge_integers_never_lose_the_notice(
+    tmp_path: Path, covers: str, text_change: str, field: str
+) -> None:
+    db = tmp_path / "x.duckdb"
+    path = tmp_path / "big.txt"
+    path.write_text(notice_text() + f"\n本轮巡察{text_change},已整改完成40个。\n", encoding="utf-8")
+    summary = ingest_paths([path], db)
+    assert (summary.new, summary.failed) == (1, 0), (covers, summary.results[0].error)
+    assert _rows(db, "SELECT count(*) FROM notices") == [(1,)]
+
+
+def test_d7_out_of_range_value_is_null_with_an_anomaly() -> None:
+    from extract.model import Completion, NoticeMeta, ParsedNotice
+
+    parsed = ParsedNotice(
+        NoticeMeta(inspection_group=10**25), [], Completion(total=3_000_000_000), []
+    )
+    ingest_mod._bound_integers(parsed)
+    assert parsed.meta.inspection_group is None
+    assert parsed.completion is not None and parsed.completion.total == 3_000_000_000
+    assert [a.kind for a in parsed.anomalies] == ["value_out_of_range"]
+    assert parsed.anomalies[0].location == "inspection_group"
+
+
+def _corrupt(db: Path) -> None:
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.seek(size // 2)
+        fh.write(os.urandom(8192))
+
+
+def test_d8_ingest_into_a_corrupt_store_refuses_and_leaves_it_as_is(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    folder = tmp_path / "in"
+    for i in range(40):  # enough rows that the middle of the file holds table data
+        write_notice(folder, f"n{i:02d}.txt", unit=f"第{i}单位")
+    ingest_paths([folder], db)
+    _corrupt(db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(StoreError) as err:
+        ingest_paths([write_notice(tmp_path / "more", "new.txt", unit="新单位")], db)
+    message = str(err.value)
+    assert str(db) in message and "\n" not in message and "损坏" in message
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not list(tmp_path.glob(".x.duckdb.*.next*"))
+
+
+def test_d9_store_path_that_is_a_folder(tmp_path: Path) -> None:
+    folder_db = tmp_path / "db.duckdb"
+    folder_db.mkdir()
+    with pytest.raises(StoreError, match="folder"):
+        ingest_paths([write_notice(tmp_path / "in", "a.txt")], folder_db)
+
+
+def test_d11_stale_copies_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)
+    stale = [tmp_path / f".x.duckdb.{dead_pid}.next", tmp_path / f".x.duckdb.{dead_pid}.next.wal"]
+    for p in stale:
+        p.write_bytes(b"left by a killed ingest")
+    live = tmp_path / f".x.duckdb.{os.getppid()}.next"  # a running process: kept
+    live.write_bytes(b"still running")
+    assert sorted(remove_stale_copies(db)) == sorted(stale)
+    assert live.exists()
+    live.unlink()
+    for p in stale:
+        p.write_bytes(b"left by a killed ingest")
+    ingest_paths([write_notice(tmp_path / "in", "b.txt", unit="乙单位")], db)  # next writer
+    assert not any(p.exists() for p in stale)
+
+
+def test_d13_a_swap_over_another_writers_commit_is_refused(tmp_path: Path) -> None:
+    """D13: with the lock file deleted, a second writer's commit must not be overwritten."""
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
+    writer = StoreWriter(db)
+    with writer:
+        assert writer.con is not None
+        writer.con.execute("DELETE FROM notices")
+        # meanwhile another writer (which got past a deleted lock file) swaps its file in
+        other = tmp_path / "other.duckdb"
+        duckdb.connect(str(other)).close()
+        os.replace(other, db)
+        with pytest.raises(StoreError, match="replaced by another writer"):
+            writer.commit()
+    assert not writer.committed
+
+
+def test_commit_failure_marks_the_run_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full at the swap: nothing is stored, and every new file says so (one line each)."""
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
+    before = _stored_digest(db)
+
+    def full(self: StoreWriter) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(StoreWriter, "commit", full)
+    summary = ingest_paths(
+        [tmp_path / "in" / "a.txt", write_notice(tmp_path / "in", "b.txt", unit="乙单位")], db
+    )
+    assert (summary.unchanged, summary.failed, summary.new) == (1, 1, 0)
+    failed = [r for r in summary.results if r.status == "failed"]
+    assert failed[0].error is not None and "No space left" in failed[0].error
+    assert _stored_digest(db) == before
+
+
+def test_d2_quantity_rows_do_not_copy_their_sentence(tmp_path: Path) -> None:
+    """D2: one long line of figures stores offsets, not one copy of the line per figure."""
+    db = tmp_path / "x.duckdb"
+    path = tmp_path / "long.txt"
+    path.write_text("巡察整改通报\n" + "开展学习2次、" * 3000 + "\n", encoding="utf-8")
+    summary = ingest_paths([path], db)
+    assert summary.failed == 0 and summary.quantities >= 3000
+    columns = {r[0] for r in _rows(db, "DESCRIBE quantities")}
+    assert "sentence" not in columns and {"sentence_start", "sentence_end"} <= columns
+    longest = _rows(db, "SELECT max(length(sentence)), bool_or(sentence_clipped) FROM v_quantities")
+    assert longest[0][0] <= 600 and longest[0][1] is True
