@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import STATUS_PARTS
 from dashboard.i18n import DEFAULT_LANG, label, value_label
-from dashboard.units import choose_scale
+from dashboard.units import choose_scale, format_value
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 STATUS_COLOURS = {
@@ -104,43 +104,73 @@ def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
     return _layout(fig, label("chart.completion_title", lang))
 
 
-def compare_figure(
-    df: pd.DataFrame, measure: str = "value_sum", lang: str = DEFAULT_LANG
+def metric_bars_figure(
+    df: pd.DataFrame, title: str, unit: str, lang: str = DEFAULT_LANG
 ) -> go.Figure:
-    """Grouped bars: one group per notice, one bar per unit (kind·unit), in display units.
+    """Ranked horizontal bars of one metric in one unit: one bar per notice, largest on top.
 
-    ``df`` is :func:`dashboard.data.compare_totals`. ``measure`` is ``value_sum`` (scaled per
-    unit, e.g. 元 → 万元) or ``quantity_count``.
+    ``df`` is the rows of :func:`dashboard.data.metric_values` for a single (metric, unit),
+    already ranked. One display scale for the whole chart (元 → 万元/亿元) keeps bars
+    comparable; each bar's text is its own readable value. A notice whose statements disagree
+    has no value and gets no bar (the table lists it). ``customdata`` carries the notice id so
+    a clicked bar can be traced to its sentences (:func:`selected_notice`).
     """
-    fig = go.Figure()
-    shown_units: list[str] = []
-    for unit, part in df.groupby("unit", sort=False):
-        if measure == "quantity_count":
-            y = part["quantity_count"]
-            shown = label("compare.count_axis", lang)
-        else:
-            max_abs = part["value_sum"].abs().max()
-            divisor, shown = choose_scale(str(unit), None if pd.isna(max_abs) else max_abs)
-            y = part["value_sum"] / divisor
-        shown_units.append(shown)
-        fig.add_trace(
-            go.Bar(
-                name=f"{unit}" if measure == "quantity_count" else shown,
-                x=part["label"],
-                y=y,
-                customdata=list(zip(part["notice_id"], part["quantity_count"], strict=True)),
-                hovertemplate="%{x}<br>%{y:,.2f} "
-                + shown
-                + "<br>n=%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
-            )
+    shown = df[df["value"].notna()]
+    max_abs = shown["value"].abs().max() if not shown.empty else None
+    divisor, display_unit = choose_scale(unit, None if pd.isna(max_abs) else float(max_abs))
+    statements = label("compare.hover_statements", lang)
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=list(shown["label"]),
+            x=list(shown["value"] / divisor),
+            text=[format_value(v, unit) for v in shown["value"]],
+            textposition="auto",
+            customdata=list(zip(shown["notice_id"], shown["statements"], strict=True)),
+            hovertemplate="%{y}<br>%{text}<br>" + statements + " %{customdata[1]}<extra></extra>",
+            marker_color="#1565c0",
         )
-    axis_title = label(f"compare.measure.{measure}", lang)
-    if len(shown_units) == 1:
-        axis_title += f" ({shown_units[0]})"
-    fig.update_layout(
-        barmode="group", xaxis={"tickangle": -30}, showlegend=True, yaxis={"title": axis_title}
     )
-    return _layout(fig, label("compare.chart_title", lang))
+    fig.update_layout(
+        height=max(180, 90 + 30 * len(shown)),
+        showlegend=False,
+        xaxis={"title": display_unit, "rangemode": "tozero"},
+        # Ranked largest first: categories are drawn bottom-up, so reverse the axis.
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        clickmode="event+select",
+    )
+    fig = _layout(fig, title)
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def selected_notice(selection: object) -> str | None:
+    """The notice id of the bar clicked in a :func:`metric_bars_figure` chart, or None.
+
+    ``selection`` is what ``st.plotly_chart(on_select="rerun")`` returns (or its session
+    state): ``{"selection": {"points": [{"customdata": [notice_id, n], ...}]}}``.
+    """
+    inner = _get(selection, "selection")
+    points = _get(inner, "points") or []
+    for point in points:
+        custom = _get(point, "customdata")
+        if isinstance(custom, (list, tuple)) and custom:
+            return str(custom[0])
+        if isinstance(custom, str):
+            return custom
+    return None
+
+
+def _get(obj: object, name: str) -> object:
+    """``obj[name]`` or ``obj.name`` (Streamlit's state objects support both), else None."""
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    try:
+        return obj[name]  # type: ignore[index]
+    except (KeyError, TypeError, IndexError):
+        return getattr(obj, name, None)
 
 
 TIMELINE_FIELDS: tuple[str, ...] = (

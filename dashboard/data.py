@@ -20,6 +20,12 @@ TABLE_ROW_CAP = 2000
 CSV_ROW_CAP = 100_000
 # Most notices drawn in one chart: beyond that bars become unreadable slivers.
 CHART_NOTICE_CAP = 40
+# Most notices a picker offers at once (it searches the server for more).
+NOTICE_PICK_LIMIT = 50
+# Most source sentences listed under a bar or a total.
+SOURCE_ROW_CAP = 200
+# Aggregate rules (metrics.aggregate) whose values may be totalled across notices.
+TOTALLED_AGGREGATES: tuple[str, ...] = ("sum", "headline")
 
 STATUS_PARTS: tuple[str, ...] = ("completed", "basically_completed", "not_completed", "long_term")
 
@@ -52,16 +58,75 @@ def kpis(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def unique_labels(base: pd.Series, ids: pd.Series) -> pd.Series:
-    """Readable, unique notice labels: the unit name, plus a short id when names repeat.
+# Every notice's display name, unique across the store: the inspected unit, else the title
+# (first 40 characters), never a hash or a path. Two notices of one unit (two rounds) get their
+# date; two of one unit and date get an ordinal, so chart categories never collapse.
+_LABELS = """
+    _names AS (
+        SELECT notice_id,
+               coalesce(nullif(trim(inspected_unit), ''), nullif(left(trim(title), 40), ''),
+                        '—') AS name,
+               coalesce(signed_date, as_of_date, feedback_date) AS dated
+        FROM notices
+    ), _dated AS (
+        SELECT notice_id,
+               CASE WHEN count(*) OVER (PARTITION BY name) > 1 AND dated IS NOT NULL
+                    THEN name || ' · ' || strftime(dated, '%Y-%m-%d') ELSE name END AS name
+        FROM _names
+    ), labels AS (
+        SELECT notice_id,
+               CASE WHEN count(*) OVER (PARTITION BY name) > 1
+                    THEN name || ' (' || row_number() OVER (PARTITION BY name ORDER BY notice_id)
+                         || ')'
+                    ELSE name END AS label
+        FROM _dated
+    )
+"""
 
-    Charts use labels as categories, so two notices of the same unit (two rounds) must not
-    collapse into one bar.
+
+def notice_labels(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """(notice_id, label) of the given notices (every notice when none given), newest first."""
+    where, params = _notice_filter(notice_ids, alias="n")
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT n.notice_id, l.label FROM notices n JOIN labels l USING (notice_id)
+        WHERE TRUE {where}
+        ORDER BY coalesce(n.signed_date, n.as_of_date, n.feedback_date) DESC NULLS LAST,
+                 n.notice_id
+        """,
+        params,
+    )
+
+
+def notice_search(
+    con: duckdb.DuckDBPyConnection, text: str = "", limit: int = NOTICE_PICK_LIMIT
+) -> pd.DataFrame:
+    """At most ``limit`` notices whose name, title or issuer contains ``text`` (newest first).
+
+    Pickers ask the server instead of receiving every notice: a store of thousands of notices
+    would otherwise send thousands of options to every browser on every run.
     """
-    base = base.fillna("").astype(str).str.strip()
-    base = base.where(base != "", ids.astype(str))
-    duplicated = base.duplicated(keep=False)
-    return base.where(~duplicated, base + " · " + ids.astype(str).str[:6])
+    needle = text.strip()
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT n.notice_id, l.label FROM notices n JOIN labels l USING (notice_id)
+        WHERE ? = '' OR contains(l.label, ?) OR contains(coalesce(n.title, ''), ?)
+              OR contains(coalesce(n.issuer, ''), ?)
+        ORDER BY coalesce(n.signed_date, n.as_of_date, n.feedback_date) DESC NULLS LAST,
+                 n.notice_id
+        LIMIT ?
+        """,
+        [needle, needle, needle, needle, limit],
+    )
+
+
+def notice_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many notices the store holds."""
+    return int(con.execute("SELECT count(*) FROM notices").fetchone()[0])
 
 
 def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.DataFrame:
@@ -70,16 +135,16 @@ def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.Da
     Counts are aggregated with GROUP BY joins rather than per-row subqueries so the query stays
     linear in the number of quantities.
     """
-    df = _df(
+    return _df(
         con,
-        """
-        WITH pc AS (
+        f"""
+        WITH {_LABELS}, pc AS (
             SELECT notice_id, count(*) AS problem_count
             FROM problems WHERE is_problem GROUP BY notice_id
         ), qc AS (
             SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
         )
-        SELECT n.notice_id, n.inspected_unit, n.inspection_body, n.title,
+        SELECT n.notice_id, l.label, n.inspected_unit, n.inspection_body, n.title,
                n.inspection_start, n.inspection_end, n.feedback_date, n.as_of_date,
                n.signed_date, n.rectification_days,
                coalesce(pc.problem_count, 0) AS problem_count,
@@ -88,6 +153,7 @@ def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.Da
                coalesce(c.computed_rate, c.stated_rate) / 100.0 AS completion_ratio,
                c.consistent
         FROM notices n
+        JOIN labels l USING (notice_id)
         LEFT JOIN pc USING (notice_id)
         LEFT JOIN qc USING (notice_id)
         LEFT JOIN completion c USING (notice_id)
@@ -97,37 +163,34 @@ def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.Da
         """,
         [limit],
     )
-    df.insert(1, "label", unique_labels(df["inspected_unit"], df["notice_id"]))
-    return df
 
 
 def notice_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """notice_id and a unique label for every notice, for pickers (newest first)."""
-    df = _df(
+    return _df(
         con,
-        """
-        WITH qc AS (
+        f"""
+        WITH {_LABELS}, qc AS (
             SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
         )
-        SELECT n.notice_id, coalesce(n.inspected_unit, n.title) AS name,
-               coalesce(qc.quantity_count, 0) AS quantity_count
-        FROM notices n LEFT JOIN qc USING (notice_id)
+        SELECT n.notice_id, l.label AS name, coalesce(qc.quantity_count, 0) AS quantity_count,
+               l.label
+        FROM notices n JOIN labels l USING (notice_id) LEFT JOIN qc USING (notice_id)
         ORDER BY coalesce(signed_date, as_of_date, feedback_date) DESC NULLS LAST, notice_id
         """,
     )
-    df["label"] = unique_labels(df["name"], df["notice_id"])
-    return df
 
 
 def completion(con: duckdb.DuckDBPyConnection, limit: int = CHART_NOTICE_CAP) -> pd.DataFrame:
     """Completion figures of the newest notices that state any, with parts as ratios of total."""
     df = _df(
         con,
-        """
-        SELECT c.notice_id, n.inspected_unit, n.title, c.total, c.completed,
+        f"""
+        WITH {_LABELS}
+        SELECT c.notice_id, l.label, n.inspected_unit, n.title, c.total, c.completed,
                c.basically_completed, c.not_completed, c.long_term, c.in_progress,
                c.stated_rate, c.computed_rate, c.consistent, c.issues
-        FROM completion c JOIN notices n USING (notice_id)
+        FROM completion c JOIN notices n USING (notice_id) JOIN labels l USING (notice_id)
         WHERE c.total IS NOT NULL OR c.stated_rate IS NOT NULL OR c.completed IS NOT NULL
         ORDER BY coalesce(n.signed_date, n.as_of_date, n.feedback_date) DESC NULLS LAST,
                  c.notice_id
@@ -135,7 +198,6 @@ def completion(con: duckdb.DuckDBPyConnection, limit: int = CHART_NOTICE_CAP) ->
         """,
         [limit],
     )
-    df.insert(1, "label", unique_labels(df["inspected_unit"], df["notice_id"]))
     total = df["total"].astype("Float64")
     for part in STATUS_PARTS:
         df[f"{part}_ratio"] = (df[part].astype("Float64") / total.where(total > 0)).astype(float)
@@ -160,47 +222,6 @@ def _notice_filter(notice_ids: Sequence[str], alias: str = "q") -> tuple[str, li
     if not notice_ids:
         return "", []
     return f"AND list_contains(?, {alias}.notice_id)", [list(notice_ids)]
-
-
-def compare_totals(
-    con: duckdb.DuckDBPyConnection,
-    notice_ids: Sequence[str],
-    kind: str | None = None,
-    unit: str | None = None,
-    metric: str | None = None,
-) -> pd.DataFrame:
-    """Per notice and unit: how many matching quantities and their sum/min/max.
-
-    ``metric`` is a phrase looked for in the quantity's metric words or, failing that, its
-    sentence (学习 finds 学习 in "组织专题学习17次"). Dates never count: summing dates means
-    nothing.
-    """
-    where, params = _notice_filter(notice_ids)
-    if kind:
-        where += " AND q.kind = ?"
-        params.append(kind)
-    if unit:
-        where += " AND q.unit = ?"
-        params.append(unit)
-    if metric:
-        where += " AND (contains(q.metric, ?) OR contains(q.sentence, ?))"
-        params += [metric, metric]
-    df = _df(
-        con,
-        f"""
-        SELECT q.notice_id, n.inspected_unit, q.kind, q.unit,
-               count(*) AS quantity_count, sum(q.value) AS value_sum,
-               min(q.value) AS value_min, max(q.value) AS value_max,
-               bool_or(q.approx) AS any_approx
-        FROM quantities q JOIN notices n USING (notice_id)
-        WHERE q.kind <> 'date' {where}
-        GROUP BY q.notice_id, n.inspected_unit, q.kind, q.unit
-        ORDER BY q.notice_id, quantity_count DESC
-        """,
-        params,
-    )
-    df.insert(1, "label", unique_labels(df["inspected_unit"], df["notice_id"]))
-    return df
 
 
 @dataclass(frozen=True)
@@ -232,9 +253,10 @@ class QuantityFilter:
         if text:
             sql += (
                 " AND (contains(q.surface, ?) OR contains(q.metric, ?) OR contains(q.sentence, ?)"
-                " OR contains(coalesce(p.title, ''), ?))"
+                " OR contains(coalesce(q.problem_title, ''), ?)"
+                " OR contains(coalesce(q.metric_name, ''), ?))"
             )
-            params += [text] * 4
+            params += [text] * 5
         if self.value_min is not None:
             sql += " AND q.value >= ?"
             params.append(float(self.value_min))
@@ -244,10 +266,10 @@ class QuantityFilter:
         return sql, params
 
 
+# v_quantities is the one place that cuts a quantity's sentence out of the notice text (schema
+# v2 stores offsets, not copies) and names its canonical metric.
 _QUANTITY_FROM = """
-    FROM quantities q
-    JOIN notices n USING (notice_id)
-    LEFT JOIN problems p ON p.notice_id = q.notice_id AND p.problem_id = q.problem_id
+    FROM v_quantities q
     WHERE TRUE
 """
 
@@ -263,13 +285,14 @@ def quantities(
 ) -> pd.DataFrame:
     """Matching quantities with their provenance, in notice and text order, at most ``limit``."""
     where, params = flt.where()
-    df = _df(
+    return _df(
         con,
         f"""
-        SELECT q.notice_id, q.quantity_id, n.inspected_unit, q.surface, q.kind,
+        SELECT q.notice_id, q.quantity_id, q.inspected_unit, q.surface, q.kind,
                q.value, q.value_high, q.date_value, q.date_high, q.unit, q.approx,
-               q.qualifier, q.metric, q.problem_path, p.title AS problem_title,
-               q.sentence, q.start_offset - q.sentence_start AS offset_in_sentence,
+               q.qualifier, q.metric, q.metric_id, q.metric_name, q.metric_rule,
+               q.restates_quantity_id, q.problem_path, q.problem_title,
+               q.sentence, q.start_offset - q.sentence_offset AS offset_in_sentence,
                q.start_offset, q.end_offset
         {_QUANTITY_FROM} {where}
         ORDER BY q.notice_id, q.quantity_id
@@ -277,7 +300,6 @@ def quantities(
         """,
         [*params, limit],
     )
-    return df
 
 
 def problem_paths(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]) -> pd.DataFrame:
@@ -351,4 +373,245 @@ def completion_of(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFram
         FROM completion WHERE notice_id = ?
         """,
         [notice_id],
+    )
+
+
+# ------------------------------------------------------------------ canonical metrics (Compare)
+# Everything below reads the metric views (sql/views/40, 47): the views define every figure;
+# these functions only filter, order, label and cap.
+
+
+def metric_families(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """Per family of the taxonomy: its metrics, and how many chosen notices state one of them.
+
+    The facet of the Compare page: a family nobody states still shows, with 0.
+    """
+    where, params = _notice_filter(notice_ids, alias="v")
+    return _df(
+        con,
+        f"""
+        SELECT m.family,
+               count(DISTINCT m.metric_id) AS metrics,
+               count(DISTINCT v.notice_id) AS notices,
+               coalesce(sum(v.statements), 0)::BIGINT AS statements
+        FROM metrics m
+        LEFT JOIN v_metric_values v ON v.metric_id = m.metric_id {where}
+        GROUP BY m.family
+        ORDER BY notices DESC, statements DESC, m.family
+        """,
+        params,
+    )
+
+
+def metric_catalog(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """Every metric of the taxonomy with its definition and how often the chosen notices state
+    it, most-stated first (so a picker offers what there is to compare before what there is not).
+    """
+    where, params = _notice_filter(notice_ids, alias="v")
+    return _df(
+        con,
+        f"""
+        SELECT m.metric_id, m.name_zh, m.name_en, m.family, m.unit, m.units, m.aggregate,
+               coalesce(m.description, '') AS description,
+               count(DISTINCT v.notice_id) AS notices,
+               coalesce(sum(v.statements), 0)::BIGINT AS statements
+        FROM metrics m
+        LEFT JOIN v_metric_values v ON v.metric_id = m.metric_id {where}
+        GROUP BY ALL
+        ORDER BY notices DESC, statements DESC, m.metric_id
+        """,
+        params,
+    )
+
+
+def metric_values(
+    con: duckdb.DuckDBPyConnection,
+    metric_ids: Sequence[str],
+    notice_ids: Sequence[str] = (),
+    limit: int = TABLE_ROW_CAP,
+) -> pd.DataFrame:
+    """The chosen notices' figures of the chosen metrics: one row per metric × unit × notice.
+
+    Rows of one (metric, unit) are ranked by value (largest first, a notice whose statements
+    disagree last, as it has no single value); at most ``limit`` per (metric, unit), with
+    ``group_notices`` saying how many there are in all. Never summed here: a total is
+    :func:`metric_totals`.
+    """
+    where, params = _notice_filter(notice_ids, alias="v")
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT v.metric_id, v.metric_name, v.metric_name_en, v.family, v.aggregate, v.unit,
+               v.notice_id, l.label, v.value, v.statements, v.distinct_statements,
+               v.restated_statements, v.values_disagree, v.any_approx,
+               count(*) OVER (PARTITION BY v.metric_id, v.unit) AS group_notices,
+               row_number() OVER (PARTITION BY v.metric_id, v.unit
+                                  ORDER BY v.value DESC NULLS LAST, l.label) AS rank
+        FROM v_metric_values v JOIN labels l USING (notice_id)
+        WHERE list_contains(?, v.metric_id) {where}
+        QUALIFY rank <= ?
+        ORDER BY list_position(?, v.metric_id), v.unit, rank
+        """,
+        [list(metric_ids) or [""], *params, limit, list(metric_ids) or [""]],
+    )
+
+
+def metric_totals(
+    con: duckdb.DuckDBPyConnection, metric_ids: Sequence[str], notice_ids: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Per chosen metric and unit, the total over the chosen notices — only where adding is
+    honest: one metric, one unit, aggregate ``sum`` or ``headline``, never a percent.
+
+    Each notice's value already counts a restated figure once (v_metric_values); this adds the
+    notices' values and nothing else. A ``none`` metric (rates, output) has no row at all.
+    """
+    where, params = _notice_filter(notice_ids, alias="v")
+    return _df(
+        con,
+        f"""
+        SELECT v.metric_id, v.unit, v.aggregate,
+               sum(v.value) AS total,
+               count(v.value) AS notices,
+               sum(v.distinct_statements)::BIGINT AS distinct_statements,
+               sum(v.restated_statements)::BIGINT AS restated_statements,
+               bool_or(v.any_approx) AS any_approx
+        FROM v_metric_values v
+        WHERE list_contains(?, v.metric_id)
+          AND list_contains(?, v.aggregate)
+          AND v.unit <> '%' {where}
+        GROUP BY v.metric_id, v.unit, v.aggregate
+        ORDER BY list_position(?, v.metric_id), v.unit
+        """,
+        [list(metric_ids) or [""], list(TOTALLED_AGGREGATES), *params, list(metric_ids) or [""]],
+    )
+
+
+def _sources_where(
+    metric_id: str, unit: str, notice_ids: Sequence[str]
+) -> tuple[str, list[object]]:
+    where, params = _notice_filter(notice_ids, alias="s")
+    return f"s.metric_id = ? AND s.unit = ? {where}", [metric_id, unit, *params]
+
+
+def metric_sources(
+    con: duckdb.DuckDBPyConnection,
+    metric_id: str,
+    unit: str,
+    notice_ids: Sequence[str] = (),
+    limit: int = SOURCE_ROW_CAP,
+) -> pd.DataFrame:
+    """The statements behind a bar (one notice) or a total (the chosen notices): each quantity
+    with its sentence, where the figure sits in it, its problem, the rule that gave the metric,
+    whether it restates an earlier figure and whether the value counts it (v_metric_sources).
+    """
+    cond, params = _sources_where(metric_id, unit, notice_ids)
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT s.notice_id, l.label, q.quantity_id, q.surface, q.value, q.unit, q.approx,
+               q.metric, q.metric_rule, q.problem_path, q.problem_title, q.sentence,
+               q.start_offset - q.sentence_offset AS offset_in_sentence,
+               q.start_offset, q.end_offset, q.restates_quantity_id, s.counted, s.aggregate
+        FROM v_metric_sources s
+        JOIN v_quantities q ON q.notice_id = s.notice_id AND q.quantity_id = s.quantity_id
+        JOIN labels l ON l.notice_id = s.notice_id
+        WHERE {cond}
+        ORDER BY l.label, q.quantity_id
+        LIMIT ?
+        """,
+        [*params, limit],
+    )
+
+
+def metric_source_count(
+    con: duckdb.DuckDBPyConnection, metric_id: str, unit: str, notice_ids: Sequence[str] = ()
+) -> int:
+    """How many statements :func:`metric_sources` would list without its cap."""
+    cond, params = _sources_where(metric_id, unit, notice_ids)
+    return int(
+        con.execute(f"SELECT count(*) FROM v_metric_sources s WHERE {cond}", params).fetchone()[0]
+    )
+
+
+def coverage_summary(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = ()
+) -> pd.DataFrame:
+    """One row: quantities of the metric kinds in the chosen notices, how many have an id."""
+    where, params = _notice_filter(notice_ids, alias="c")
+    return _df(
+        con,
+        f"""
+        SELECT coalesce(sum(c.quantities), 0)::BIGINT AS quantities,
+               coalesce(sum(c.assigned), 0)::BIGINT AS assigned,
+               coalesce(sum(c.unassigned), 0)::BIGINT AS unassigned,
+               CASE WHEN sum(c.quantities) > 0 THEN sum(c.assigned) / sum(c.quantities)
+               END AS assigned_share
+        FROM v_metric_coverage c WHERE TRUE {where}
+        """,
+        params,
+    )
+
+
+def coverage_by_notice(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = (), limit: int = TABLE_ROW_CAP
+) -> pd.DataFrame:
+    """v_metric_coverage of the chosen notices, least covered first (where to look first)."""
+    where, params = _notice_filter(notice_ids, alias="c")
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT c.notice_id, l.label, c.quantities, c.assigned, c.unassigned, c.assigned_share
+        FROM v_metric_coverage c JOIN labels l USING (notice_id)
+        WHERE TRUE {where}
+        ORDER BY c.assigned_share NULLS LAST, c.quantities DESC, l.label
+        LIMIT ?
+        """,
+        [*params, limit],
+    )
+
+
+def unassigned_phrases(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = (), limit: int = TABLE_ROW_CAP
+) -> pd.DataFrame:
+    """The taxonomy's to-do list: unassigned quantities grouped by their phrase, kind and unit,
+    most frequent first, with how many notices use the phrase and one example figure."""
+    where, params = _notice_filter(notice_ids, alias="u")
+    return _df(
+        con,
+        f"""
+        SELECT u.metric, u.kind, u.unit, count(*) AS quantities,
+               count(DISTINCT u.notice_id) AS notices,
+               arg_min(u.surface, u.notice_id || ':' || lpad(u.quantity_id::VARCHAR, 9, '0'))
+                   AS example
+        FROM v_unassigned_quantities u WHERE TRUE {where}
+        GROUP BY u.metric, u.kind, u.unit
+        ORDER BY quantities DESC, notices DESC, u.metric, u.kind, u.unit
+        LIMIT ?
+        """,
+        [*params, limit],
+    )
+
+
+def unassigned_quantities(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = (), limit: int = CSV_ROW_CAP
+) -> pd.DataFrame:
+    """Each unassigned quantity of the chosen notices with its phrase and sentence (for CSV)."""
+    where, params = _notice_filter(notice_ids, alias="u")
+    return _df(
+        con,
+        f"""
+        WITH {_LABELS}
+        SELECT u.notice_id, l.label, u.quantity_id, u.kind, u.unit, u.metric, u.surface,
+               u.value, u.problem_path, q.sentence, u.start_offset, u.end_offset
+        FROM v_unassigned_quantities u
+        JOIN labels l USING (notice_id)
+        JOIN v_quantities q ON q.notice_id = u.notice_id AND q.quantity_id = u.quantity_id
+        WHERE TRUE {where}
+        ORDER BY u.notice_id, u.quantity_id
+        LIMIT ?
+        """,
+        [*params, limit],
     )

@@ -87,3 +87,16 @@ def format_value(value: float | None, unit: str, *, separators: bool = False) ->
     if not separators:
         number = number.replace(",", "")
     return f"{number}{shown_unit}"
+
+
+def format_share(share: float | None, digits: int = 1) -> str:
+    """A 0..1 share as a percent for display, ``—`` when there is none (nothing to divide).
+
+    >>> format_share(0.8824)
+    '88.2%'
+    >>> format_share(None)
+    '—'
+    """
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{format_number(share * 100, digits)}%"

@@ -38,22 +38,23 @@ PAGES = {
 }
 TARGET_S = 2.0
 
-# (kind, unit, metric, typical value, scale of variation) — figures as notices write them.
-QUANTITY_TYPES: list[tuple[str, str, str, float, float]] = [
-    ("count", "次", "专题学习", 12, 10),
-    ("count", "次", "集中学习", 8, 6),
-    ("count", "个", "问题", 30, 20),
-    ("count", "人", "处理干部", 15, 12),
-    ("count", "项", "制度", 10, 8),
-    ("count", "户", "走访群众", 2000, 1800),
-    ("money", "元", "追回资金", 5e6, 4e6),
-    ("money", "元", "专项资金", 3e7, 2e7),
-    ("area", "亩", "整治土地", 800, 600),
-    ("area", "平方米", "拆除违建", 20000, 15000),
-    ("length", "公里", "新建道路", 12, 10),
-    ("percent", "%", "完成率", 90, 9),
-    ("duration", "天", "整改期限", 90, 60),
-    ("date", "日", "截至", 0, 0),
+# (kind, unit, metric phrase, canonical metric id or None, typical value, scale of variation) —
+# figures as notices write them; about a third carry no id, as in real notices.
+QUANTITY_TYPES: list[tuple[str, str, str, str | None, float, float]] = [
+    ("count", "次", "专题学习", "study.collective", 12, 10),
+    ("count", "次", "集中学习", "study.collective", 8, 6),
+    ("count", "个", "问题", "rect.problems_total", 30, 20),
+    ("count", "人", "处理干部", "discipline.punished", 15, 12),
+    ("count", "项", "制度", "rules.created_revised", 10, 8),
+    ("count", "户", "走访群众", None, 2000, 1800),
+    ("money", "元", "追回资金", "funds.recovered", 5e6, 4e6),
+    ("money", "元", "专项资金", "funds.invested", 3e7, 2e7),
+    ("area", "亩", "整治土地", "land.illegal_rectified", 800, 600),
+    ("area", "平方米", "拆除违建", "land.illegal_rectified", 20000, 15000),
+    ("length", "公里", "新建道路", None, 12, 10),
+    ("percent", "%", "完成率", "rect.completion_rate", 90, 9),
+    ("duration", "天", "整改期限", None, 90, 60),
+    ("date", "日", "截至", None, 0, 0),
 ]
 UNITS = [
     "农业农村局",
@@ -92,7 +93,6 @@ def synthesise(
             "encoding": "utf-8",
             "file_sha256": [i * 4 for i in ids],
             "title": [f"【合成】{u}关于巡察整改进展情况的通报" for u in units],
-            "text": "合成通报正文",
             "char_count": rng.integers(8000, 60000, n_notices),
             "ingested_at": datetime(2025, 1, 1),
             "extractor_version": "bench",
@@ -140,17 +140,27 @@ def synthesise(
     kind = np.array([t[0] for t in QUANTITY_TYPES])[types]
     unit = np.array([t[1] for t in QUANTITY_TYPES])[types]
     metric = np.array([t[2] for t in QUANTITY_TYPES])[types]
-    typical = np.array([t[3] for t in QUANTITY_TYPES])[types]
-    spread = np.array([t[4] for t in QUANTITY_TYPES])[types]
+    metric_id = np.array([t[3] for t in QUANTITY_TYPES], dtype=object)[types]
+    typical = np.array([t[4] for t in QUANTITY_TYPES])[types]
+    spread = np.array([t[5] for t in QUANTITY_TYPES])[types]
     value = np.round(np.abs(typical + rng.normal(0, 1, total_q) * spread), 2)
     surface = [f"{v:g}{u}" for v, u in zip(value, unit, strict=True)]
     sentences = [f"{m}{s}。" for m, s in zip(metric, surface, strict=True)]
     problem_of = rng.integers(1, n_problems + 1, total_q)
     q_paths = np.array(paths[:n_problems], dtype=object)[problem_of - 1]
-    sentence_start = (q_id * 40).astype(np.int64)
+    # Schema v2 stores sentences once, in notices.text: each notice's text is its sentences
+    # one after another, and a quantity keeps its sentence's offsets.
+    sentence_len = np.array([len(x) for x in sentences], dtype=np.int64)
+    ends = sentence_len.reshape(n_notices, n_quantities).cumsum(axis=1).ravel()
+    sentence_start = ends - sentence_len
+    notices["text"] = [
+        "".join(sentences[i * n_quantities : (i + 1) * n_quantities]) for i in range(n_notices)
+    ]
     metric_len = np.array([len(m) for m in metric])
     surface_len = np.array([len(s) for s in surface])
     is_date = kind == "date"
+    # A few figures restate the one before (a summary or an 附件 repeating the body).
+    restates = np.where((rng.random(total_q) < 0.03) & (q_id > 1), q_id - 1, np.nan)
     quantities = pd.DataFrame(
         {
             "notice_id": q_notice,
@@ -158,8 +168,8 @@ def synthesise(
             "problem_id": problem_of,
             "problem_path": q_paths,
             "sentence_index": q_id,
-            "sentence": sentences,
             "sentence_start": sentence_start,
+            "sentence_end": ends,
             "start_offset": sentence_start + metric_len,
             "end_offset": sentence_start + metric_len + surface_len,
             "surface": surface,
@@ -173,6 +183,10 @@ def synthesise(
             "qualifier": "accurate",
             "year_inferred": False,
             "metric": metric,
+            "metric_id": metric_id,
+            "metric_rule": [f"{m}.bench" if m else None for m in metric_id],
+            "taxonomy_version": ["bench" if m else None for m in metric_id],
+            "restates_quantity_id": pd.array(restates, dtype="Int32"),
         }
     )
 

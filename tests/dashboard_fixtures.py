@@ -36,16 +36,22 @@ PAGES = {
 
 @dataclass
 class Q:
-    """One quantity to place in a sentence: its surface must occur in that sentence."""
+    """One quantity to place in a sentence: its surface must occur in that sentence.
+
+    ``metric_id`` is its canonical metric (None: unassigned); ``restates`` is the surface of an
+    earlier quantity of the same notice that this one restates (an 附件 copying the body).
+    """
 
     surface: str
     kind: str
     value: float | None
     unit: str
     metric: str = ""
+    metric_id: str | None = None
     value_high: float | None = None
     date_value: str | None = None
     approx: bool = False
+    restates: str | None = None
 
 
 @dataclass
@@ -72,6 +78,14 @@ class N:
     rectification_days: int | None = 90
 
 
+# What the fixture covers on the metric side (the Compare page's no-false-sums rules):
+# * a restated figure: a1's 附件 restates 17次 (study.collective) — counted once;
+# * percents: a1 95.2%, b2 90% (rect.completion_rate, aggregate none) — never totalled;
+# * a `none` metric: economy.output in a1 (3亿元) and b2 (8亿元 and 8.2亿元: disagreeing) —
+#   side by side, never totalled, b2 has no single value;
+# * one metric in two units: training.participants 300余人 (a1) and 500人次 (b2);
+# * headline: rect.problems_total 10个 (a1) + 20个 (b2); sum: funds.recovered 2000万元 + 500万元;
+# * unassigned: 1000亩 (整治撂荒土地), 2-3公里 (新建道路) — the coverage panel's to-do list.
 NOTICES: list[N] = [
     N(
         notice_id="a1a1a1a1a1a1a1a1",
@@ -95,24 +109,32 @@ NOTICES: list[N] = [
                 None,
                 [
                     Q("2023年11月30日", "date", None, "日", date_value="2023-11-30"),
-                    Q("10个", "count", 10, "个", "问题"),
-                    Q("9个", "count", 9, "个", "已完成"),
+                    Q("10个", "count", 10, "个", "问题", "rect.problems_total"),
+                    Q("9个", "count", 9, "个", "已完成", "rect.problems_completed"),
                 ],
             ),
             S(
-                "组织专题学习17次,覆盖干部300余人。",
+                "组织专题学习17次,培训干部300余人。",
                 "一/(一)",
                 [
-                    Q("17次", "count", 17, "次", "专题学习"),
-                    Q("300余人", "count", 300, "人", "覆盖干部", approx=True),
+                    Q("17次", "count", 17, "次", "专题学习", "study.collective"),
+                    Q(
+                        "300余人",
+                        "count",
+                        300,
+                        "人",
+                        "培训干部",
+                        "training.participants",
+                        approx=True,
+                    ),
                 ],
             ),
             S(
                 "追回资金2000万元,完成率95.2%。",
                 "二",
                 [
-                    Q("2000万元", "money", 20_000_000, "元", "追回资金"),
-                    Q("95.2%", "percent", 95.2, "%", "完成率"),
+                    Q("2000万元", "money", 20_000_000, "元", "追回资金", "funds.recovered"),
+                    Q("95.2%", "percent", 95.2, "%", "完成率", "rect.completion_rate"),
                 ],
             ),
             S(
@@ -121,6 +143,16 @@ NOTICES: list[N] = [
                 [
                     Q("1000亩", "area", 1000, "亩", "整治撂荒土地"),
                 ],
+            ),
+            S(
+                "全县实现税收收入3亿元。",
+                None,
+                [Q("3亿元", "money", 300_000_000, "元", "税收收入", "economy.output")],
+            ),
+            S(
+                "附件:组织专题学习17次。",
+                None,
+                [Q("17次", "count", 17, "次", "专题学习", "study.collective", restates="17次")],
             ),
         ],
         completion={
@@ -150,12 +182,16 @@ NOTICES: list[N] = [
             ("二", "专项资金使用效益不高", "long_term"),
         ],
         sentences=[
-            S("开展集中学习12次。", "一", [Q("12次", "count", 12, "次", "集中学习")]),
+            S(
+                "开展集中学习12次。",
+                "一",
+                [Q("12次", "count", 12, "次", "集中学习", "study.collective")],
+            ),
             S(
                 "统筹专项资金1.5亿元用于民生项目。",
                 "二",
                 [
-                    Q("1.5亿元", "money", 150_000_000, "元", "专项资金"),
+                    Q("1.5亿元", "money", 150_000_000, "元", "专项资金", "funds.invested"),
                 ],
             ),
             S(
@@ -163,6 +199,30 @@ NOTICES: list[N] = [
                 "二",
                 [
                     Q("2-3公里", "length", 2, "公里", "新建道路", value_high=3),
+                ],
+            ),
+            S(
+                "反馈的20个问题,完成率90%。",
+                None,
+                [
+                    Q("20个", "count", 20, "个", "问题", "rect.problems_total"),
+                    Q("90%", "percent", 90, "%", "完成率", "rect.completion_rate"),
+                ],
+            ),
+            S(
+                "追回资金500万元,培训干部500人次。",
+                "二",
+                [
+                    Q("500万元", "money", 5_000_000, "元", "追回资金", "funds.recovered"),
+                    Q("500人次", "count", 500, "人次", "培训干部", "training.participants"),
+                ],
+            ),
+            S(
+                "税收收入8亿元,另一口径税收收入8.2亿元。",
+                None,
+                [
+                    Q("8亿元", "money", 800_000_000, "元", "税收收入", "economy.output"),
+                    Q("8.2亿元", "money", 820_000_000, "元", "税收收入", "economy.output"),
                 ],
             ),
         ],
@@ -190,32 +250,37 @@ NOTICES: list[N] = [
                 '=HYPERLINK("x")共排查隐患45处。',
                 None,
                 [
-                    Q("45处", "count", 45, "处", "排查隐患"),
+                    Q("45处", "count", 45, "处", "排查隐患", "hazards.found_rectified"),
                 ],
             )
         ],
     ),
 ]
 
+TAXONOMY_VERSION = "fixture"
+
 
 def _rows(notice: N) -> tuple[dict, list[dict], list[dict]]:
     title = f"【虚构示例】{notice.unit}关于巡察整改进展情况的通报"
     text = title + "\n" + "".join(s.text for s in notice.sentences)
     quantities: list[dict] = []
+    first_id: dict[str, int] = {}
     offset = len(title) + 1
     paths = [p for p, _, _ in notice.problems]
     for index, sentence in enumerate(notice.sentences):
         for q in sentence.quantities:
             local = sentence.text.index(q.surface)
+            quantity_id = len(quantities) + 1
+            first_id.setdefault(q.surface, quantity_id)
             quantities.append(
                 {
                     "notice_id": notice.notice_id,
-                    "quantity_id": len(quantities) + 1,
+                    "quantity_id": quantity_id,
                     "problem_id": paths.index(sentence.problem) + 1 if sentence.problem else None,
                     "problem_path": sentence.problem,
                     "sentence_index": index,
-                    "sentence": sentence.text,
                     "sentence_start": offset,
+                    "sentence_end": offset + len(sentence.text),
                     "start_offset": offset + local,
                     "end_offset": offset + local + len(q.surface),
                     "surface": q.surface,
@@ -229,6 +294,10 @@ def _rows(notice: N) -> tuple[dict, list[dict], list[dict]]:
                     "qualifier": "blur+" if q.approx else "accurate",
                     "year_inferred": False,
                     "metric": q.metric,
+                    "metric_id": q.metric_id,
+                    "metric_rule": f"{q.metric_id}.fixture" if q.metric_id else None,
+                    "taxonomy_version": TAXONOMY_VERSION if q.metric_id else None,
+                    "restates_quantity_id": first_id[q.restates] if q.restates else None,
                 }
             )
         offset += len(sentence.text)
@@ -262,7 +331,7 @@ def _rows(notice: N) -> tuple[dict, list[dict], list[dict]]:
         "ingested_at": datetime(2024, 8, 1, 12, 0),
         "extractor_version": "fixture",
         "issuer": f"中共{notice.unit}委员会",
-        "inspected_unit": notice.unit,
+        "inspected_unit": notice.unit or None,
         "inspection_body": notice.body,
         "inspection_level": "县区",
         "inspection_kind": "巡察",

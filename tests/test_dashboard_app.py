@@ -79,7 +79,7 @@ def frames_text(at: AppTest) -> str:
         pytest.param(
             "overview",
             "总览",
-            ["示例县农业农村局", "反馈问题 5", "数量 12"],
+            ["示例县农业农村局", "反馈问题 5", "数量 20"],
             id="overview-kpis-and-table",
         ),
         pytest.param("compare", "对比", ["示例市财政局"], id="compare-default-notices"),
@@ -155,44 +155,170 @@ def test_english_toggle(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 # ---------------------------------------------------------------------------- compare
-def test_compare_preset_and_notice_pick(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+MISSING_CELLS = {"nan", "None", "NaT", "<NA>", "NaN"}
+
+
+def assert_no_missing_cells(at: AppTest) -> None:
+    """Every cell of every table on the page is a value or ``—``, never nan/None/NaT/<NA>."""
+    for frame in at.dataframe:
+        df = frame.value
+        assert not df.isna().any().any(), df[df.isna().any(axis=1)]
+        cells = {str(v) for v in df.to_numpy().ravel()}
+        assert not cells & MISSING_CELLS, cells & MISSING_CELLS
+
+
+def html_text(at: AppTest) -> str:
+    return "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def open_compare(
+    db: Path, monkeypatch: pytest.MonkeyPatch, metrics: list[str], **kwargs: object
+) -> AppTest:
+    return open_page("compare", db, monkeypatch, query={"m": metrics}, **kwargs)
+
+
+def test_compare_default_metrics_small_multiples(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
-    at.button_group(key="cmp_preset").set_value("资金 · 元").run()
+    assert len(at.session_state["cmp_metrics"]) == 3, "the three most-stated metrics"
+    assert len(at.get("plotly_chart")) == 3, "one ranked chart per metric and unit"
+    assert_no_missing_cells(at)
+    assert any("点击图中柱形" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("metrics", "totals", "absent"),
+    [
+        pytest.param(["study.collective"], {"合计(次)": "29次"}, [], id="restated-counted-once"),
+        pytest.param(["funds.recovered"], {"合计(元)": "2500万元"}, [], id="money-in-wan-yuan"),
+        pytest.param(
+            ["training.participants"],
+            {"合计(人)": "300人", "合计(人次)": "500人次"},
+            [],
+            id="one-chart-and-total-per-unit",
+        ),
+        pytest.param(["rect.completion_rate"], {}, ["合计(%)"], id="percent-never-summed"),
+        pytest.param(["economy.output"], {}, ["合计(元)"], id="none-metric-never-summed"),
+        pytest.param(["rect.problems_total"], {"合计(个)": "30个"}, [], id="headline-total"),
+    ],
+)
+def test_compare_totals_on_canonical_metrics(
+    metrics: list[str],
+    totals: dict[str, str],
+    absent: list[str],
+    fixture_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, metrics)
+    shown = {m.label: m.value for m in at.metric}
+    for name, value in totals.items():
+        assert shown.get(name) == value, shown
+    for name in absent:
+        assert name not in shown
+    assert_no_missing_cells(at)
+
+
+def test_compare_none_metric_side_by_side_with_disagreement(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, ["economy.output"])
+    table = at.dataframe(key="cmp_table").value
+    assert list(table["shown_value"]) == ["3亿元", "—"]
+    assert "无单一数值" in table["note"].iloc[1]
+    assert any("不相加" in c.value for c in at.caption)
+    assert_no_missing_cells(at)
+
+
+def test_compare_row_selection_shows_sentences_highlighted(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, ["study.collective"])
+    table = at.dataframe(key="cmp_table").value
+    row = list(table["label"]).index("示例县农业农村局")
+    at.session_state["cmp_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
     assert not at.exception
-    assert at.selectbox(key="cmp_kind").value == "money"
-    assert at.text_input(key="cmp_metric").value == "资金"
-    table = at.dataframe[0].value
-    assert set(table["通报"]) == {"示例县农业农村局", "示例市财政局"}
-    assert "合计(元) 1.7亿元" in texts(at)
+    html = html_text(at)
+    assert html.count("<mark>17次</mark>") == 2, "the figure and its restatement"
+    shown = texts(at)
+    assert "复述第 4 个数量,只计一次" in shown and "计入" in shown
+    assert "学习制度落实不到位" in shown, "the problem it belongs to"
+    assert "study.collective.fixture" in shown, "the rule that gave the metric"
 
-    at.multiselect(key="cmp_notices").set_value(["a1a1a1a1a1a1a1a1"]).run()
+
+def test_compare_bar_click_shows_that_notices_sentences(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, ["funds.recovered"])
+    at.session_state["cmp_chart_funds.recovered_元"] = {
+        "selection": {
+            "points": [{"point_index": 1, "customdata": ["b2b2b2b2b2b2b2b2", 1]}],
+            "point_indices": [1],
+            "box": [],
+            "lasso": [],
+        }
+    }
+    at.run()
     assert not at.exception
-    assert list(at.dataframe[0].value["通报"]) == ["示例县农业农村局"]
-    assert "合计(元) 2000万元" in texts(at)
-    assert (
-        at.query_params["n"] == ["a1a1a1a1a1a1a1a1"] or at.query_params["n"] == "a1a1a1a1a1a1a1a1"
-    )
+    assert "追回资金<mark>500万元</mark>" in html_text(at)
+    assert "2000万元" not in html_text(at)
 
 
-def test_compare_reads_filters_from_the_url(
+def test_compare_total_opens_every_statement_behind_it(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, ["study.collective"])
+    at.button(key="cmp_total_study.collective_次").click().run()
+    assert not at.exception
+    assert any("全部通报:共 3 条陈述" in c.value for c in at.caption)
+    assert html_text(at).count("<mark>") == 3
+    assert_no_missing_cells(at)
+
+
+def test_compare_reads_notices_and_family_from_the_url(
     fixture_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_page(
         "compare",
         fixture_db,
         monkeypatch,
-        query={"kind": "area", "n": ["a1a1a1a1a1a1a1a1", "no-such-id"]},
+        query={"n": ["a1a1a1a1a1a1a1a1", "no-such-id"], "f": "funds", "m": "funds.recovered"},
     )
     assert at.multiselect(key="cmp_notices").value == ["a1a1a1a1a1a1a1a1"]
-    assert at.selectbox(key="cmp_kind").value == "area"
-    assert "合计(亩) 1000亩" in texts(at)
+    assert at.session_state["cmp_family"] == "funds"
+    assert {m.label: m.value for m in at.metric}["合计(元)"] == "2000万元"
+    assert list(at.dataframe(key="cmp_table").value["label"]) == ["示例县农业农村局"]
 
 
-def test_compare_with_nothing_matching(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compare_notice_search_is_server_side(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
-    at.text_input(key="cmp_metric").set_value("不存在的指标").run()
+    at.text_input(key="cmp_search").set_value("财政").run()
     assert not at.exception
-    assert any("没有符合条件" in i.value for i in at.info)
+    assert at.multiselect(key="cmp_notices").options == ["示例市财政局"]
+
+
+def test_compare_english_names_and_no_metric(
+    fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_compare(fixture_db, monkeypatch, ["funds.recovered"], lang="en")
+    assert "Funds recovered" in frames_text(at) or "recovered" in frames_text(at).lower()
+    at.multiselect(key="cmp_metrics").set_value([]).run()
+    assert not at.exception
+    assert any("Choose at least one metric" in i.value for i in at.info)
+
+
+def test_compare_coverage_tab(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page("compare", fixture_db, monkeypatch)
+    assert {m.label: m.value for m in at.metric}["已归类比例"] == "88.2%"
+    phrases = next(f.value for f in at.dataframe if "phrase" in f.value.columns)
+    assert list(phrases["phrase"]) == ["整治撂荒土地", "新建道路"]
+    assert at.download_button(key="dl_todo")
+    at.button(key="cmp_prepare_unassigned").click().run()
+    assert not at.exception and at.download_button(key="dl_unassigned")
+    assert_no_missing_cells(at)
 
 
 # --------------------------------------------------------------------------- explorer
@@ -324,6 +450,23 @@ def test_pages_on_the_ingested_sample_notices(
     assert at.title and at.title[0].value != "欢迎使用 xuncha"
 
 
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Path:
+    return build_ingested_db(tmp_path_factory.mktemp("corpus") / "corpus.duckdb", corpus_files)
+
+
+def test_compare_on_the_real_corpus(corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The five real notices: charts draw, every total's sources open, no missing cells."""
+    at = open_page("compare", corpus_db, monkeypatch)
+    assert at.get("plotly_chart")
+    assert_no_missing_cells(at)
+    totals = [b for b in at.get("button") if str(b.proto.id).find("cmp_total_") >= 0]
+    assert totals, "the default metrics have totals"
+    at.button(key=totals[0].key).click().run()
+    assert not at.exception and "<mark>" in html_text(at)
+    assert_no_missing_cells(at)
+
+
 def test_app_reopens_after_the_file_is_swapped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -358,7 +501,7 @@ def test_cursors_per_query_survive_parallel_sessions(
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(work, range(40)))
-    assert set(results) == {12, 3}  # all, and the three in sentences about 学习
+    assert set(results) == {20, 4}  # all, and the four in sentences or problems about 学习
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -191,20 +191,26 @@ def test_overview_in_chromium(page, server: str) -> None:  # type: ignore[no-unt
     _settle(page)
     # KPI values are DOM text; unit names appear as chart tick labels (SVG text).
     page.get_by_test_id("stMetricValue").first.wait_for()
-    assert "12" in page.get_by_test_id("stMetric").nth(2).inner_text()
+    assert "20" in page.get_by_test_id("stMetric").nth(2).inner_text()
     page.locator(".js-plotly-plot .xtick text", has_text="示例县农业农村局").first.wait_for()
     assert page.locator(".js-plotly-plot .bars path").count() > 0, "stacked bars drawn"
     _shot(page, "overview")
 
 
 def test_compare_in_chromium(page, server: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/compare?kind=money&unit=%E5%85%83")
+    """Canonical metric bars: ranked horizontal bars with unit names as tick labels, a total in
+    万元 that never mixes units, and a click on the total lists the sentences highlighted."""
+    page.goto(server + "/compare?m=funds.recovered&m=study.collective")
     page.get_by_role("heading", name="对比").wait_for()
     _settle(page)
     metric = page.get_by_test_id("stMetric").filter(has_text="合计(元)")
     metric.wait_for()
-    assert "1.7亿元" in metric.inner_text()
-    page.locator(".js-plotly-plot .xtick text", has_text="示例市财政局").first.wait_for()
+    assert "2500万元" in metric.inner_text()
+    page.locator(".js-plotly-plot .ytick text", has_text="示例市财政局").first.wait_for()
+    assert page.locator(".js-plotly-plot").count() >= 2, "one chart per metric"
+    page.get_by_role("button", name="查看合计的原文").first.click()
+    _settle(page)
+    page.locator("mark", has_text="2000万元").first.wait_for()
     _shot(page, "compare")
 
 

@@ -177,15 +177,6 @@ def test_completion_figure_has_stacked_parts_and_rate_markers(con) -> None:
     assert any("示例县农业农村局" in str(c[0]) for c in bars[0].customdata)
 
 
-def test_compare_figure_groups_units_in_display_units(con) -> None:
-    totals = data.compare_totals(con, ["a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2"], "money")
-    fig = charts.compare_figure(totals, "value_sum", "zh")
-    assert fig.layout.barmode == "group"
-    assert [t.name for t in fig.data] == ["亿元"]
-    assert sorted(fig.data[0].y) == [0.2, 1.5]
-    assert fig.layout.yaxis.title.text == "数值合计 (亿元)"
-
-
 def test_timeline_figure_marks_known_dates_only(con) -> None:
     meta = data.notice_meta(con, "b2b2b2b2b2b2b2b2").iloc[0]
     fig = charts.timeline_figure(meta, "en")
@@ -198,42 +189,19 @@ def test_timeline_figure_marks_known_dates_only(con) -> None:
 def test_notices_table_counts_and_ratio(con) -> None:
     df = data.notices(con).set_index("notice_id")
     assert df.loc["a1a1a1a1a1a1a1a1", "problem_count"] == 3
-    assert df.loc["a1a1a1a1a1a1a1a1", "quantity_count"] == 8
+    assert df.loc["a1a1a1a1a1a1a1a1", "quantity_count"] == 10
     assert df.loc["a1a1a1a1a1a1a1a1", "completion_ratio"] == pytest.approx(0.9)
     assert pd.isna(df.loc["c3c3c3c3c3c3c3c3", "completion_ratio"])
 
 
 @pytest.mark.parametrize(
-    ("kind", "unit", "metric", "expected"),
-    [
-        pytest.param(
-            "count",
-            "次",
-            "学习",
-            {"a1a1a1a1a1a1a1a1": 17, "b2b2b2b2b2b2b2b2": 12},
-            id="study-times",
-        ),
-        pytest.param(
-            "money",
-            "元",
-            "资金",
-            {"a1a1a1a1a1a1a1a1": 2e7, "b2b2b2b2b2b2b2b2": 1.5e8},
-            id="funds-yuan",
-        ),
-        pytest.param("area", None, None, {"a1a1a1a1a1a1a1a1": 1000}, id="area-any-unit"),
-        pytest.param(None, None, "不存在的词", {}, id="no-match"),
-    ],
-)
-def test_compare_totals(con, kind, unit, metric, expected) -> None:
-    ids = ["a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2"]
-    df = data.compare_totals(con, ids, kind, unit, metric)
-    assert dict(zip(df["notice_id"], df["value_sum"], strict=True)) == expected
-
-
-@pytest.mark.parametrize(
     ("flt", "surfaces"),
     [
-        pytest.param(data.QuantityFilter(kinds=("money",)), {"2000万元", "1.5亿元"}, id="by-kind"),
+        pytest.param(
+            data.QuantityFilter(kinds=("money",)),
+            {"2000万元", "1.5亿元", "3亿元", "500万元", "8亿元", "8.2亿元"},
+            id="by-kind",
+        ),
         pytest.param(
             data.QuantityFilter(notice_ids=("a1a1a1a1a1a1a1a1",), problem_path="一"),
             {"17次", "300余人"},
@@ -243,7 +211,14 @@ def test_compare_totals(con, kind, unit, metric, expected) -> None:
         pytest.param(
             data.QuantityFilter(text="学习制度"), {"17次", "300余人"}, id="text-in-problem-title"
         ),
-        pytest.param(data.QuantityFilter(units=("次",), value_min=13), {"17次"}, id="unit-and-min"),
+        pytest.param(
+            data.QuantityFilter(units=("次",), value_min=13),
+            {"17次"},
+            id="unit-and-min-restated-too",
+        ),
+        pytest.param(
+            data.QuantityFilter(text="集中/专题学习"), {"17次", "12次"}, id="text-in-canonical-name"
+        ),
         pytest.param(
             data.QuantityFilter(value_min=1e8, value_max=2e8), {"1.5亿元"}, id="value-range"
         ),
@@ -257,7 +232,7 @@ def test_compare_totals(con, kind, unit, metric, expected) -> None:
 def test_quantity_filters(con, flt: data.QuantityFilter, surfaces: set[str]) -> None:
     df = data.quantities(con, flt)
     assert set(df["surface"]) == surfaces
-    assert data.quantity_count(con, flt) == len(surfaces)
+    assert data.quantity_count(con, flt) == len(df)
 
 
 def test_quantity_offsets_point_into_the_sentence(con) -> None:
@@ -265,13 +240,6 @@ def test_quantity_offsets_point_into_the_sentence(con) -> None:
     for row in df.itertuples():
         start = row.offset_in_sentence
         assert row.sentence[start : start + len(row.surface)] == row.surface
-
-
-def test_unique_labels_disambiguate_repeated_units() -> None:
-    out = data.unique_labels(
-        pd.Series(["甲局", "甲局", None]), pd.Series(["abcdef12", "99887766", "ffff0000"])
-    )
-    assert out.tolist() == ["甲局 · abcdef", "甲局 · 998877", "ffff0000"]
 
 
 # ------------------------------------------------------------------------------ uploads
@@ -335,3 +303,214 @@ def test_docstring_examples(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+# ------------------------------------------------------- canonical metrics (Compare page)
+A1, B2, C3 = "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2", "c3c3c3c3c3c3c3c3"
+
+
+@pytest.mark.parametrize(
+    ("metric_id", "unit", "expected"),
+    [
+        pytest.param("study.collective", "次", 29, id="restated-17-counted-once-17+12"),
+        pytest.param("funds.recovered", "元", 25_000_000, id="sum-across-notices-one-unit"),
+        pytest.param("rect.problems_total", "个", 30, id="headline-figures-added-across-notices"),
+        pytest.param("training.participants", "人", 300, id="two-units-never-added-人"),
+        pytest.param("training.participants", "人次", 500, id="two-units-never-added-人次"),
+        pytest.param("rect.completion_rate", "%", None, id="percent-never-totalled"),
+        pytest.param("economy.output", "元", None, id="none-metric-never-totalled"),
+    ],
+)
+def test_metric_totals_only_where_adding_is_honest(
+    con, metric_id: str, unit: str, expected: float | None
+) -> None:
+    ids = [
+        "study.collective",
+        "funds.recovered",
+        "rect.problems_total",
+        "training.participants",
+        "rect.completion_rate",
+        "economy.output",
+    ]
+    totals = data.metric_totals(con, ids).set_index(["metric_id", "unit"])
+    if expected is None:
+        assert (metric_id, unit) not in totals.index
+    else:
+        assert totals.loc[(metric_id, unit), "total"] == pytest.approx(expected)
+    assert "%" not in set(totals.index.get_level_values("unit"))
+    assert set(totals["aggregate"]) <= {"sum", "headline"}
+
+
+def test_metric_values_ranked_with_disagreement_last(con) -> None:
+    df = data.metric_values(con, ["economy.output", "study.collective"])
+    output = df[df["metric_id"] == "economy.output"]
+    assert list(output["notice_id"]) == [A1, B2], "A1 has a value; B2 disagrees, ranked last"
+    assert pd.isna(output["value"].iloc[1]) and bool(output["values_disagree"].iloc[1])
+    study = df[df["metric_id"] == "study.collective"]
+    assert list(study["value"]) == [17, 12] and list(study["rank"]) == [1, 2]
+    assert list(df["metric_id"].drop_duplicates()) == ["economy.output", "study.collective"]
+
+
+def test_metric_values_cap_per_group_keeps_the_full_count(con) -> None:
+    df = data.metric_values(con, ["study.collective"], limit=1)
+    assert list(df["notice_id"]) == [A1] and int(df["group_notices"].iloc[0]) == 2
+
+
+def test_metric_sources_mark_the_restated_figure(con) -> None:
+    rows = data.metric_sources(con, "study.collective", "次", [A1])
+    assert list(rows["surface"]) == ["17次", "17次"]
+    first, copy = rows.iloc[0], rows.iloc[1]
+    assert bool(first["counted"]) and pd.isna(first["restates_quantity_id"])
+    assert not bool(copy["counted"]) and int(copy["restates_quantity_id"]) == first["quantity_id"]
+    assert copy["metric_rule"] == "study.collective.fixture"
+    for row in rows.itertuples():
+        shown = highlight_html(row.sentence, row.surface, int(row.offset_in_sentence))
+        assert "<mark>17次</mark>" in shown
+    assert data.metric_source_count(con, "study.collective", "次") == 3
+
+
+def counted_sums_match_values(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows where the counted statements of v_metric_sources do not add up to the value."""
+    return connection.execute(
+        """
+        WITH counted AS (
+            SELECT s.notice_id, s.metric_id, s.unit, sum(q.value) AS counted_value
+            FROM v_metric_sources s JOIN quantities q USING (notice_id, quantity_id)
+            WHERE s.counted GROUP BY ALL
+        )
+        SELECT v.*, c.counted_value FROM v_metric_values v LEFT JOIN counted c
+               USING (notice_id, metric_id, unit)
+        WHERE v.aggregate IN ('sum', 'headline')
+          AND abs(coalesce(c.counted_value, 0) - coalesce(v.value, 0)) > 1e-6
+        """
+    ).df()
+
+
+def test_counted_sources_add_up_to_each_value(con) -> None:
+    assert counted_sums_match_values(con).empty
+
+
+def test_coverage_counts_metric_kinds_only(con) -> None:
+    summary = data.coverage_summary(con).iloc[0]
+    # 17 count/money/area/length quantities (dates and percents excluded), 15 with an id.
+    assert (int(summary["quantities"]), int(summary["assigned"])) == (17, 15)
+    per_notice = data.coverage_by_notice(con)
+    assert per_notice["label"].iloc[-1] == "示例区教育局", "fully covered notice last"
+    phrases = data.unassigned_phrases(con)
+    assert list(phrases["metric"]) == ["整治撂荒土地", "新建道路"]
+    detail = data.unassigned_quantities(con, [B2])
+    assert list(detail["surface"]) == ["2-3公里"] and "新建道路" in detail["sentence"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        pytest.param("", 50, [B2, A1, C3], id="empty-search-newest-first"),
+        pytest.param("财政", 50, [B2], id="by-unit-name"),
+        pytest.param("中共示例区", 50, [C3], id="by-issuer"),
+        pytest.param("", 1, [B2], id="limit-caps-the-options"),
+        pytest.param("'; DROP TABLE notices; --", 50, [], id="sql-is-just-text"),
+    ],
+)
+def test_notice_search(con, text: str, limit: int, expected: list[str]) -> None:
+    assert list(data.notice_search(con, text, limit)["notice_id"]) == expected
+
+
+def test_labels_are_unique_and_never_a_hash(tmp_path: Path) -> None:
+    from datetime import date
+
+    from tests.dashboard_fixtures import N, S
+
+    def notice(nid: str, unit: str, signed: date | None) -> N:
+        dates = {"signed_date": signed} if signed else {}
+        return N(nid, unit, "组", [S("无数字。")], [], dates=dates)
+
+    notices = [
+        notice("1111111111111111", "甲局", date(2023, 1, 5)),  # same unit, own date
+        notice("2222222222222222", "甲局", date(2024, 2, 6)),
+        notice("3333333333333333", "乙局", date(2024, 2, 6)),  # same unit and date: ordinal
+        notice("4444444444444444", "乙局", date(2024, 2, 6)),
+        notice("5555555555555555", "", None),  # no unit: the title
+    ]
+    path = build_fixture_db(tmp_path / "labels.duckdb", notices)
+    connection = open_readonly(path)
+    try:
+        got = dict(data.notice_labels(connection).itertuples(index=False))
+    finally:
+        connection.close()
+    assert got["1111111111111111"] == "甲局 · 2023-01-05"
+    assert got["2222222222222222"] == "甲局 · 2024-02-06"
+    assert got["3333333333333333"] == "乙局 · 2024-02-06 (1)"
+    assert got["4444444444444444"] == "乙局 · 2024-02-06 (2)"
+    assert got["5555555555555555"].startswith("【虚构示例】")
+    assert not any(nid[:6] in lab for nid, lab in got.items())
+
+
+def test_metric_bars_figure_ranked_horizontal_in_display_units(con) -> None:
+    rows = data.metric_values(con, ["funds.recovered"])
+    fig = charts.metric_bars_figure(rows, "追回/收回资金(元)", "元", "zh")
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["示例县农业农村局", "示例市财政局"]
+    assert list(bar.x) == [2000, 500] and fig.layout.xaxis.title.text == "万元"
+    assert list(bar.text) == ["2000万元", "500万元"]
+    assert fig.layout.yaxis.autorange == "reversed", "largest on top"
+    assert [c[0] for c in bar.customdata] == [A1, B2]
+
+
+def test_metric_bars_figure_skips_a_notice_without_a_single_value(con) -> None:
+    rows = data.metric_values(con, ["economy.output"])
+    fig = charts.metric_bars_figure(rows, "产值", "元", "zh")
+    assert list(fig.data[0].y) == ["示例县农业农村局"]
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        pytest.param(
+            {"selection": {"points": [{"point_index": 1, "customdata": [B2, 1]}]}},
+            B2,
+            id="clicked-bar",
+        ),
+        pytest.param({"selection": {"points": []}}, None, id="nothing-selected"),
+        pytest.param(None, None, id="chart-never-touched"),
+        pytest.param({"selection": {"points": [{"customdata": A1}]}}, A1, id="scalar-customdata"),
+    ],
+)
+def test_selected_notice(selection: object, expected: str | None) -> None:
+    assert charts.selected_notice(selection) == expected
+
+
+# ------------------------------------------- the real corpus: a restated figure counts once
+@pytest.fixture(scope="module")
+def corpus_con(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]):
+    from tests.dashboard_fixtures import build_ingested_db
+
+    path = build_ingested_db(tmp_path_factory.mktemp("corpus") / "c.duckdb", corpus_files)
+    connection = open_readonly(path)
+    yield connection
+    connection.close()
+
+
+def test_corpus_totals_count_restated_figures_once(corpus_con) -> None:
+    restated = corpus_con.execute(
+        "SELECT count(*) FROM quantities WHERE restates_quantity_id IS NOT NULL "
+        "AND metric_id IS NOT NULL"
+    ).fetchone()[0]
+    assert restated > 0, "the notice whose 附件 repeats its body restates some figures"
+    sums = corpus_con.execute(
+        """
+        SELECT q.metric_id, q.unit,
+               sum(q.value) FILTER (WHERE q.restates_quantity_id IS NULL) AS once,
+               sum(q.value) AS every_statement
+        FROM quantities q JOIN metrics m USING (metric_id)
+        WHERE m.aggregate = 'sum' AND q.value IS NOT NULL AND q.kind <> 'date'
+        GROUP BY ALL
+        """
+    ).df()
+    totals = data.metric_totals(corpus_con, list(sums["metric_id"].unique()))
+    merged = sums.merge(totals, on=["metric_id", "unit"], validate="one_to_one")
+    assert len(merged) == len(sums)
+    assert (merged["total"] - merged["once"]).abs().max() < 1e-6
+    assert (merged["every_statement"] > merged["total"]).any(), "a restatement was not added"
+    assert counted_sums_match_values(corpus_con).empty

@@ -1,168 +1,391 @@
-"""对比 Compare: the same kind of figure side by side across notices (学习+次, 资金+元, 亩 …)."""
+"""对比 Compare: which unit recovered the most money, held the most study sessions … — on the
+canonical metrics (extract/data/metrics.toml), like with like.
+
+Every figure comes from the metric views (v_metric_values, v_metric_sources, v_metric_coverage):
+one metric in one unit per chart, restated figures counted once, a total only where adding is
+honest (aggregate sum/headline, never a percent, never across units). Each bar, row and total
+opens the sentences behind it. The coverage tab lists what the taxonomy does not name yet.
+"""
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
+from collections.abc import Hashable
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import db
-from dashboard.charts import compare_figure
+from dashboard.charts import metric_bars_figure, selected_notice
+from dashboard.data import CHART_NOTICE_CAP, NOTICE_PICK_LIMIT, SOURCE_ROW_CAP
+from dashboard.highlight import highlight_html
 from dashboard.i18n import label
 from dashboard.ui import (
     code_label,
     download,
-    headers,
     lang,
     query_param_list,
     require_data,
     set_query_param,
     t,
 )
-from dashboard.units import choose_scale, format_value
+from dashboard.units import format_share, format_value
 
-DEFAULT_NOTICES = 8
-_PRESETS_FILE = Path(__file__).resolve().parents[1] / "compare_presets.toml"
-
-
-def _presets() -> list[dict[str, str]]:
-    with _PRESETS_FILE.open("rb") as fh:
-        return list(tomllib.load(fh)["preset"])
+DEFAULT_METRICS = 3
 
 
-def _apply_preset() -> None:
-    """Callback of the preset pills: copy the preset into the three filter widgets."""
-    chosen = st.session_state.get("cmp_preset")
-    for preset in _presets():
-        if preset["name_zh"] == chosen:
-            st.session_state["cmp_kind"] = preset["kind"]
-            st.session_state["cmp_unit"] = preset["unit"]
-            st.session_state["cmp_metric"] = preset["metric"]
+def _metric_name(row: pd.Series | dict) -> str:
+    """The metric's name in the interface language (中文名 first, English when switched)."""
+    if lang() == "en" and row.get("name_en"):
+        return str(row["name_en"])
+    return str(row["name_zh"])
+
+
+def _changed(key: str, current: Hashable) -> bool:
+    """Whether the selection of widget ``key`` differs from the last run (and is not empty).
+
+    Several charts and a table can each hold a selection; the one the user touched last is
+    the one whose sentences are shown, so every run compares each selection with the last.
+    """
+    seen: dict[str, Hashable] = st.session_state.setdefault("cmp_seen", {})
+    before = seen.get(key)
+    seen[key] = current
+    return bool(current) and current != before
+
+
+def _notice_picker() -> tuple[str, ...]:
+    """Search box + multiselect; the server filters and caps the options (thousands of
+    notices are never all sent to the browser). No choice means every notice."""
+    if "cmp_notices" not in st.session_state:
+        wanted = query_param_list("n")
+        known = db.query("notice_labels", tuple(wanted)) if wanted else None
+        st.session_state["cmp_notices"] = [] if known is None else list(known["notice_id"])
+    chosen = list(st.session_state["cmp_notices"])
+    c1, c2 = st.columns([1, 3])
+    text = c1.text_input(
+        t("compare.search"), key="cmp_search", placeholder=t("compare.search_placeholder")
+    )
+    found = db.query("notice_search", text.strip(), NOTICE_PICK_LIMIT)
+    picked = db.query("notice_labels", tuple(chosen)) if chosen else found.iloc[0:0]
+    names = dict(zip(picked["notice_id"], picked["label"], strict=True))
+    names.update(zip(found["notice_id"], found["label"], strict=True))
+    options = list(dict.fromkeys([*chosen, *found["notice_id"]]))
+    total = db.query("notice_count")
+    chosen = c2.multiselect(
+        t("compare.notices"),
+        options,
+        format_func=lambda nid: names.get(nid, nid),
+        key="cmp_notices",
+        placeholder=t("compare.notices_all", n=f"{total:,}"),
+        help=t("compare.notices_help", n=NOTICE_PICK_LIMIT),
+    )
+    set_query_param("n", list(chosen))
+    return tuple(chosen)
+
+
+def _metric_picker(notices: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """Family facet (with how many notices state it) and metric multiselect."""
+    families = db.query("metric_families", notices)
+    catalog = db.query("metric_catalog", notices)
+    by_id = catalog.set_index("metric_id")
+    if "cmp_metrics" not in st.session_state:
+        wanted = [m for m in query_param_list("m") if m in by_id.index]
+        stated = catalog[catalog["notices"] > 0]["metric_id"]
+        st.session_state["cmp_metrics"] = wanted or list(stated[:DEFAULT_METRICS])
+        family_url = st.query_params.get("f", "")
+        st.session_state["cmp_family"] = (
+            family_url if family_url in set(families["family"]) else None
+        )
+    counts = dict(zip(families["family"], families["notices"], strict=True))
+    family = st.pills(
+        t("compare.family"),
+        list(families["family"]),
+        format_func=lambda f: f"{code_label('family', f)} ({counts.get(f, 0)})",
+        key="cmp_family",
+        help=t("compare.family_help"),
+    )
+    chosen = [m for m in st.session_state["cmp_metrics"] if m in by_id.index]
+    in_family = catalog if not family else catalog[catalog["family"] == family]
+    options = list(dict.fromkeys([*chosen, *in_family["metric_id"]]))
+    st.session_state["cmp_metrics"] = chosen
+    metrics = st.multiselect(
+        t("compare.metrics"),
+        options,
+        format_func=lambda m: t(
+            "compare.metric_option",
+            name=_metric_name(by_id.loc[m]),
+            unit=by_id.loc[m, "unit"],
+            n=int(by_id.loc[m, "notices"]),
+        ),
+        key="cmp_metrics",
+        placeholder=t("compare.metrics_placeholder"),
+    )
+    set_query_param("f", family or "")
+    set_query_param("m", list(metrics))
+    return by_id, list(metrics)
+
+
+def _value_note(row: pd.Series) -> str:
+    notes = []
+    if bool(row["values_disagree"]) and pd.isna(row["value"]):
+        notes.append(t("compare.note_disagree"))
+    elif bool(row["values_disagree"]):
+        notes.append(t("compare.note_headline_disagree"))
+    if int(row["restated_statements"]) > 0:
+        notes.append(t("compare.note_restated", n=int(row["restated_statements"])))
+    if bool(row["any_approx"]):
+        notes.append(t("compare.note_approx"))
+    return ";".join(notes)
+
+
+def _group_panel(
+    group: pd.DataFrame, meta: pd.Series, total: pd.Series | None, chosen: tuple[str, ...]
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """One small multiple: the ranked bars of one (metric, unit), its definition and its total.
+
+    Returns the focus the user just asked for here (a clicked bar or the total's button).
+    """
+    metric_id, unit = str(group["metric_id"].iloc[0]), str(group["unit"].iloc[0])
+    aggregate = str(group["aggregate"].iloc[0])
+    name = _metric_name(meta)
+    focus = None
+    st.markdown(f"**{name}** · {unit}")
+    st.caption(
+        t("compare.definition", rule=code_label("aggregate", aggregate), text=meta["description"])
+    )
+    bars = group.head(CHART_NOTICE_CAP)
+    key = f"cmp_chart_{metric_id}_{unit}"
+    if bars["value"].notna().any():
+        event = st.plotly_chart(
+            metric_bars_figure(bars, f"{name}({unit})", unit, lang()),
+            key=key,
+            on_select="rerun",
+            selection_mode="points",
+        )
+        notice = selected_notice(event)
+        if _changed(key, notice) and notice:
+            focus = (metric_id, unit, (notice,))
+    no_value = int(group["value"].isna().sum())
+    if no_value:
+        st.caption(t("compare.no_single_value", n=no_value))
+    group_notices = int(group["group_notices"].iloc[0])
+    if group_notices > len(bars):
+        st.caption(t("compare.bars_capped", shown=len(bars), total=group_notices))
+    if total is not None:
+        st.metric(
+            label("compare.total_of", lang(), unit=unit),
+            format_value(total["total"], unit),
+            help=t(
+                "compare.total_help",
+                notices=int(total["notices"]),
+                n=int(total["distinct_statements"]),
+                restated=int(total["restated_statements"]),
+                rule=code_label("aggregate", aggregate),
+            ),
+        )
+        if st.button(t("compare.total_sources"), key=f"cmp_total_{metric_id}_{unit}"):
+            focus = (metric_id, unit, chosen)
+    else:
+        st.caption(t("compare.no_total_percent" if unit == "%" else "compare.no_total_none"))
+    return focus
+
+
+def _table(values: pd.DataFrame, by_id: pd.DataFrame) -> pd.DataFrame:
+    """The rows behind every chart as display strings: no cell is ever nan/None."""
+    return pd.DataFrame(
+        {
+            "label": values["label"].astype(str),
+            "metric": [_metric_name(by_id.loc[m]) for m in values["metric_id"]],
+            "unit": values["unit"].astype(str),
+            "shown_value": [
+                format_value(None if pd.isna(v) else float(v), u)
+                for v, u in zip(values["value"], values["unit"], strict=True)
+            ],
+            "statements": values["statements"].astype(int),
+            "note": values.apply(_value_note, axis=1),
+        }
+    )
+
+
+def _sources(focus: tuple[str, str, tuple[str, ...]], by_id: pd.DataFrame, names: dict) -> None:
+    """The sentences behind a bar, a row or a total, each with its figure highlighted."""
+    metric_id, unit, notices = focus
+    who = (
+        names.get(notices[0], notices[0])
+        if len(notices) == 1
+        else t("compare.all_chosen")
+        if not notices
+        else t("compare.n_chosen", n=len(notices))
+    )
+    st.subheader(t("compare.sources_title", metric=_metric_name(by_id.loc[metric_id]), unit=unit))
+    count = db.query("metric_source_count", metric_id, unit, notices)
+    rows = db.query("metric_sources", metric_id, unit, notices, SOURCE_ROW_CAP)
+    st.caption(t("compare.sources_caption", who=who, n=f"{count:,}"))
+    for row in rows.itertuples():
+        with st.container(border=True):
+            marks = []
+            if not pd.isna(row.restates_quantity_id):
+                marks.append(t("compare.mark_restated", id=int(row.restates_quantity_id)))
+            elif row.aggregate == "headline" and not row.counted:
+                marks.append(t("compare.mark_not_first"))
+            elif row.aggregate == "none":
+                marks.append(t("compare.mark_never_added"))
+            else:
+                marks.append(t("compare.mark_counted"))
+            st.markdown(
+                f"**{row.label}** · {row.surface} → {format_value(row.value, row.unit)}"
+                f" · {' · '.join(marks)}"
+            )
+            offset = None if pd.isna(row.offset_in_sentence) else int(row.offset_in_sentence)
+            st.html(
+                "<div style='font-size:1.05rem;line-height:1.8'>"
+                + highlight_html(str(row.sentence), str(row.surface), offset)
+                + "</div>"
+            )
+            where = (
+                t("explorer.in_problem", path=row.problem_path, title=row.problem_title or "")
+                if row.problem_path
+                else t("explorer.outside_tree")
+            )
+            st.caption(
+                where
+                + " · "
+                + t(
+                    "compare.rule",
+                    rule=row.metric_rule or "—",
+                    phrase=row.metric or "—",
+                    start=int(row.start_offset),
+                    end=int(row.end_offset),
+                )
+            )
+    if count > len(rows):
+        st.caption(t("table.capped", shown=f"{len(rows):,}", total=f"{count:,}"))
+    export = rows.drop(columns=["offset_in_sentence"])
+    download(export, f"sources_{metric_id}_{unit}", key="dl_cmp_sources")
+
+
+def _compare_tab(notices: tuple[str, ...]) -> None:
+    by_id, metrics = _metric_picker(notices)
+    if not metrics:
+        st.info(t("compare.pick_metrics"))
+        return
+    values = db.query("metric_values", tuple(metrics), notices)
+    if values.empty:
+        st.info(t("compare.nothing"))
+        return
+    totals = db.query("metric_totals", tuple(metrics), notices)
+    total_of = {(r.metric_id, r.unit): r for _, r in totals.iterrows()} if len(totals) else {}
+    groups = [g for _, g in values.groupby(["metric_id", "unit"], sort=False)]
+    focus = st.session_state.get("cmp_focus")
+    columns = st.columns(2) if len(groups) > 1 else [st.container()]
+    for i, group in enumerate(groups):
+        metric_id, unit = group["metric_id"].iloc[0], group["unit"].iloc[0]
+        with columns[i % len(columns)].container(border=True):
+            asked = _group_panel(
+                group, by_id.loc[metric_id], total_of.get((metric_id, unit)), notices
+            )
+        focus = asked or focus
+
+    st.subheader(t("compare.table_title"))
+    table = _table(values, by_id)
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="cmp_table",
+        column_config={
+            "label": st.column_config.TextColumn(t("col.label"), pinned=True),
+            "metric": t("col.metric_name"),
+            "unit": t("col.unit"),
+            "shown_value": t("col.shown_value"),
+            "statements": st.column_config.NumberColumn(t("col.statements")),
+            "note": t("col.note"),
+        },
+    )
+    rows = tuple(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if _changed("cmp_table", rows) and rows and rows[0] < len(values):
+        picked = values.iloc[rows[0]]
+        focus = (str(picked["metric_id"]), str(picked["unit"]), (str(picked["notice_id"]),))
+    download(table.rename(columns=lambda c: t(f"col.{c}")), "compare", key="dl_compare")
+
+    shown = {(str(g["metric_id"].iloc[0]), str(g["unit"].iloc[0])) for g in groups}
+    if focus and (focus[0], focus[1]) not in shown:
+        focus = None
+    st.session_state["cmp_focus"] = focus
+    if focus:
+        names = dict(zip(values["notice_id"], values["label"], strict=True))
+        _sources(focus, by_id, names)
+    else:
+        st.caption(t("compare.select_hint"))
+
+
+def _coverage_tab(notices: tuple[str, ...]) -> None:
+    """Share of quantities with a metric id, per notice, and the unassigned phrases."""
+    st.caption(t("compare.coverage_caption"))
+    summary = db.query("coverage_summary", notices).iloc[0]
+    share = None if pd.isna(summary["assigned_share"]) else float(summary["assigned_share"])
+    st.metric(
+        t("compare.coverage_share"),
+        format_share(share),
+        help=t(
+            "compare.coverage_help",
+            assigned=f"{int(summary['assigned']):,}",
+            total=f"{int(summary['quantities']):,}",
+        ),
+    )
+    per_notice = db.query("coverage_by_notice", notices)
+    st.markdown(t("compare.coverage_per_notice"))
+    shown = pd.DataFrame(
+        {
+            "label": per_notice["label"].astype(str),
+            "quantities": per_notice["quantities"].astype(int),
+            "assigned": per_notice["assigned"].astype(int),
+            "assigned_share": [
+                format_share(None if pd.isna(v) else float(v)) for v in per_notice["assigned_share"]
+            ],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="cmp_cov_notices",
+        column_config={c: t(f"col.{c}") for c in shown.columns},
+    )
+    download(shown.rename(columns=lambda c: t(f"col.{c}")), "coverage", key="dl_coverage")
+
+    st.markdown(t("compare.unassigned_title"))
+    phrases = db.query("unassigned_phrases", notices)
+    if phrases.empty:
+        st.success(t("compare.unassigned_none"))
+        return
+    todo = pd.DataFrame(
+        {
+            "phrase": [p if isinstance(p, str) and p else "—" for p in phrases["metric"]],
+            "kind": [code_label("kind", k) for k in phrases["kind"]],
+            "unit": phrases["unit"].astype(str),
+            "quantities": phrases["quantities"].astype(int),
+            "notices": phrases["notices"].astype(int),
+            "example": phrases["example"].fillna("—").astype(str),
+        }
+    )
+    st.dataframe(
+        todo,
+        hide_index=True,
+        key="cmp_cov_phrases",
+        column_config={c: t(f"col.{c}") for c in todo.columns},
+    )
+    download(todo.rename(columns=lambda c: t(f"col.{c}")), "unassigned_phrases", key="dl_todo")
+    if st.button(t("compare.prepare_unassigned"), key="cmp_prepare_unassigned"):
+        full = db.query("unassigned_quantities", notices)
+        download(full, "unassigned_quantities", key="dl_unassigned")
 
 
 require_data()
 st.title(t("compare.title"))
 st.caption(t("compare.caption"))
-
-options = db.query("notice_options")
-labels = dict(zip(options["notice_id"], options["label"], strict=True))
-
-# First visit in this session: take the filters from the URL, so a shared link reopens the view.
-if "cmp_notices" not in st.session_state:
-    from_url = [n for n in query_param_list("n") if n in labels]
-    st.session_state["cmp_notices"] = from_url or list(options["notice_id"][:DEFAULT_NOTICES])
-    st.session_state["cmp_kind"] = st.query_params.get("kind", "")
-    st.session_state["cmp_unit"] = st.query_params.get("unit", "")
-    st.session_state["cmp_metric"] = st.query_params.get("m", "")
-
-st.pills(
-    t("compare.presets"),
-    [p["name_zh"] for p in _presets()],
-    format_func=lambda name: next(
-        (p[f"name_{lang()}"] for p in _presets() if p["name_zh"] == name), name
-    ),
-    key="cmp_preset",
-    on_change=_apply_preset,
-)
-
-chosen = st.multiselect(
-    t("compare.notices"),
-    list(options["notice_id"]),
-    format_func=labels.get,
-    key="cmp_notices",
-    placeholder=t("compare.notices_placeholder"),
-)
-available = db.query("kind_units", tuple(chosen))
-
-c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
-kinds = ["", *sorted(available["kind"].unique())]
-if st.session_state.get("cmp_kind", "") not in kinds:
-    kinds.append(st.session_state["cmp_kind"])
-kind = c1.selectbox(
-    t("compare.kind"),
-    kinds,
-    key="cmp_kind",
-    format_func=lambda k: code_label("kind", k) if k else t("any"),
-)
-units_for_kind = available if not kind else available[available["kind"] == kind]
-units = ["", *units_for_kind["unit"].unique()]
-if st.session_state.get("cmp_unit", "") not in units:
-    units.append(st.session_state["cmp_unit"])
-unit = c2.selectbox(t("compare.unit"), units, key="cmp_unit", format_func=lambda u: u or t("any"))
-metric = c3.text_input(
-    t("compare.metric"), key="cmp_metric", placeholder=t("compare.metric_placeholder")
-).strip()
-measure = c4.radio(
-    t("compare.measure_label"),
-    ["value_sum", "quantity_count"],
-    key="cmp_measure",
-    format_func=lambda m: t(f"compare.measure.{m}"),
-)
-
-set_query_param("n", chosen)
-set_query_param("kind", kind)
-set_query_param("unit", unit)
-set_query_param("m", metric)
-
-if not chosen:
-    st.info(t("compare.pick_notices"))
-    st.stop()
-
-totals = db.query("compare_totals", tuple(chosen), kind or None, unit or None, metric or None)
-if totals.empty:
-    st.info(t("compare.nothing"))
-    st.stop()
-
-st.plotly_chart(compare_figure(totals, measure, lang()), key="compare_chart")
-
-# Totals per unit across the chosen notices, each in its own display unit.
-by_unit = (
-    totals.groupby("unit", sort=False)
-    .agg(
-        quantity_count=("quantity_count", "sum"),
-        value_sum=("value_sum", "sum"),
-        notices=("notice_id", "nunique"),
-    )
-    .reset_index()
-)
-cols = st.columns(min(len(by_unit), 4))
-for col, row in zip(cols, by_unit.itertuples(), strict=False):
-    col.metric(
-        label("compare.total_of", lang(), unit=row.unit),
-        format_value(row.value_sum, row.unit),
-        help=t("compare.total_help", n=int(row.quantity_count), notices=int(row.notices)),
-        delta=None,
-    )
-
-table = totals.copy()
-for unit_name, part in table.groupby("unit"):
-    divisor, shown_unit = choose_scale(str(unit_name), part["value_sum"].abs().max())
-    table.loc[part.index, "display_unit"] = shown_unit
-    table.loc[part.index, "display_sum"] = part["value_sum"] / divisor
-table["kind"] = table["kind"].map(lambda k: code_label("kind", k))
-shown = table[
-    [
-        "label",
-        "kind",
-        "unit",
-        "quantity_count",
-        "display_sum",
-        "display_unit",
-        "value_sum",
-        "value_min",
-        "value_max",
-        "any_approx",
-        "notice_id",
-    ]
-]
-st.dataframe(
-    headers(shown),
-    hide_index=True,
-    placeholder="—",
-    column_config={t("col.display_sum"): st.column_config.NumberColumn(format="%.2f")},
-)
-download(headers(shown.drop(columns=["display_sum", "display_unit"])), "compare", key="dl_compare")
-if bool(pd.Series(totals["any_approx"]).fillna(False).any()):
-    st.caption(t("compare.approx_note"))
+chosen_notices = _notice_picker()
+tab_compare, tab_coverage = st.tabs([t("compare.tab_compare"), t("compare.tab_coverage")])
+with tab_compare:
+    _compare_tab(chosen_notices)
+with tab_coverage:
+    _coverage_tab(chosen_notices)

@@ -116,12 +116,14 @@ rows = rows.copy()
 rows["label"] = rows["notice_id"].map(labels).fillna(rows["inspected_unit"])
 rows["shown_value"] = rows.apply(_shown_value, axis=1)
 rows["kind_label"] = rows["kind"].map(lambda k: code_label("kind", k))
+rows["metric_shown"] = rows["metric_name"].fillna("—")
 table = rows[
     [
         "label",
         "surface",
         "shown_value",
         "kind_label",
+        "metric_shown",
         "metric",
         "problem_path",
         "approx",
@@ -142,6 +144,7 @@ event = st.dataframe(
         "surface": t("col.surface"),
         "shown_value": t("col.shown_value"),
         "kind_label": t("col.kind"),
+        "metric_shown": t("col.metric_name"),
         "metric": t("col.metric"),
         "problem_path": t("col.problem_path"),
         "approx": st.column_config.CheckboxColumn(t("col.approx")),
@@ -172,6 +175,12 @@ if selected and selected[0] < len(rows):
             )
         else:
             st.caption(t("explorer.outside_tree"))
+        if isinstance(row["metric_id"], str):
+            st.caption(
+                t("explorer.metric", name=row["metric_name"], rule=row["metric_rule"] or "—")
+            )
+        if not pd.isna(row["restates_quantity_id"]):
+            st.caption(t("compare.mark_restated", id=int(row["restates_quantity_id"])))
         st.caption(
             t(
                 "explorer.provenance",
@@ -197,6 +206,10 @@ export_cols = [
     "approx",
     "qualifier",
     "metric",
+    "metric_id",
+    "metric_name",
+    "metric_rule",
+    "restates_quantity_id",
     "problem_path",
     "problem_title",
     "sentence",
