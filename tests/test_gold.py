@@ -36,14 +36,15 @@ from tests.annotation_checks import (
 )
 
 FLOOR = 0.95  # overall exact-match F1 the extractor must reach on the gold set
-# Metric ids. Measured (2026-12-01, taxonomy 2026.12.1): accuracy 0.960 (433/451), precision
-# 0.959 (209/218), coverage 0.534 (217/406). Floors: a little below the measure and never above
-# what the issue requires (accuracy and precision 0.85). Coverage: the issue asks 0.60, but the
-# labels themselves give an id to only 0.544 of these quantities (221/406), so an honest
-# extractor cannot reach 0.60 here; the floor guards the measured figure.
+# Metric ids. Measured (2026-12-01, taxonomy 2026.12.2): accuracy 0.962 (434/451), precision
+# 0.969 (249/257), coverage 0.631 (256/406). Floors: a little below the measure and never above
+# what the issue requires for accuracy and precision (0.85). Coverage: the issue asks 0.60; the
+# labels give an id to 0.643 of these quantities (261/406) since the recurring figures METRICS.md
+# had no id for got ids of their own (tests/gold/README.md, "New ids"), so the floor guards the
+# measured figure just below it.
 METRIC_ACCURACY_FLOOR = 0.85
 METRIC_PRECISION_FLOOR = 0.85
-METRIC_COVERAGE_FLOOR = 0.52
+METRIC_COVERAGE_FLOOR = 0.62
 MIN_METRIC_LABELS = 400
 KIND_FLOOR = 0.90  # exact-match F1 per kind (kinds present in the gold set)
 MIN_QUANTITIES = 330

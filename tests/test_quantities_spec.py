@@ -149,6 +149,16 @@ CASES_SPEC: list[tuple[str, str, list[Row]]] = [
     ("approx-逾", "逾300家", [("逾300家", "count", 300, None, "家", True)]),
     ("approx-超过", "比重超过70%", [("超过70%", "percent", 70, None, "%", True)]),
     ("approx-近-recent", "近三年来没有", [("三年", "duration", 3, None, "年", False)]),
+    # ... but not the last character of a word ([approx] guard in quantity_words.toml)
+    ("approx-guard-签约", "现场签约5个项目", [("5个", "count", 5, None, "个", False)]),
+    ("approx-guard-履约", "履约12家", [("12家", "count", 12, None, "家", False)]),
+    ("approx-guard-附近", "附近3个村", [("3个", "count", 3, None, "个", False)]),
+    ("approx-guard-赶超", "赶超2家", [("2家", "count", 2, None, "家", False)]),
+    ("approx-guard-节约", "节约资金30万元", [("30万元", "money", 300_000, None, "元", False)]),
+    ("approx-guard-longer-word", "签约大约5个", [("大约5个", "count", 5, None, "个", True)]),
+    ("approx-unguarded-约", "涉及约5个村", [("约5个", "count", 5, None, "个", True)]),
+    ("approx-unguarded-近", "服务近3000人", [("近3000人", "count", 3000, None, "人", True)]),
+    ("approx-unguarded-超", "覆盖超2万户", [("超2万户", "count", 20000, None, "户", True)]),
     # --- ranges
     ("range-2-3次", "开展2-3次", [("2-3次", "count", 2, 3, "次", False)]),
     ("range-两到三万", "两到三万元", [("两到三万元", "money", 20000, 30000, "元", False)]),
@@ -369,6 +379,9 @@ CASES_NEGATIVE: list[tuple[str, str]] = [
 CASES_XFAIL: list[tuple[str, str, list[Row]]] = [
     # "N大 + noun" is a count only for case nouns; needs a list of such nouns (spec fine point).
     ("count-三大腐败窝案", "查处三大腐败窝案", [("三大", "count", 3, None, "大", False)]),
+    # 近 + a bare scale word (近千万元, 近百家): the grammar needs a numeral before 千/百/万;
+    # reading a bare scale as 1 is a grammar change that risks 千阳县 / 百名局长-style names.
+    ("approx-近千万元", "投入近千万元", [("近千万元", "money", 10_000_000, None, "元", True)]),
 ]
 
 

@@ -95,6 +95,7 @@ def _grammar() -> dict[str, Any]:
         "infix": approx["infix"],
         "suffix": approx["suffix"],
         "recent_units": frozenset(approx["recent_units"]),
+        "guard": {w: frozenset(chars) for w, chars in approx.get("guard", {}).items()},
         "name_prefixes": tuple(exclude["name_prefixes"]),
         "grade_suffixes": tuple(exclude["grade_suffixes"]),
         "after_ge": frozenset(exclude["after_ge"]),
@@ -136,12 +137,20 @@ def fold_text(text: str) -> str:
 
 
 def _approx_prefix(g: dict[str, Any], text: str, start: int) -> tuple[int, str | None]:
-    """Return (new_start, qualifier) for an approximation word right before ``start``."""
+    """Return (new_start, qualifier) for an approximation word right before ``start``.
+
+    Why the guard: 约/近/超 also end words (签约, 附近, 赶超); read as approximation words they
+    would turn an exact 签约5个项目 into "about 5" and hide the trigger 签约 from the metric id.
+    """
     if start == 0 or text[start - 1] not in g["prefix_last"]:
         return start, None
+    guard = g["guard"]
     for word, qualifier in g["prefix"]:
-        if text.startswith(word, start - len(word)) and start >= len(word):
-            return start - len(word), qualifier
+        begin = start - len(word)
+        if begin >= 0 and text.startswith(word, begin):
+            if begin > 0 and text[begin - 1] in guard.get(word, ""):
+                continue  # 签约5个 / 附近3个 / 赶超2家: the end of a word, not an approximation
+            return begin, qualifier
     return start, None
 
 

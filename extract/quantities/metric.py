@@ -44,7 +44,7 @@ def _config() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int, t
 @lru_cache(maxsize=1)
 def _guard() -> dict[str, str]:
     """Approximation word -> characters that make it the end of a word (签约, 附近)."""
-    return dict(quantity_words()["metric"].get("approx_guard", {}))
+    return dict(quantity_words()["approx"].get("guard", {}))
 
 
 @lru_cache(maxsize=1)
