@@ -6,6 +6,7 @@ imported here and one ingested from the command line end up identical.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,36 +26,84 @@ class Upload:
     content: bytes
 
 
+# Longest file name the usual file systems (ext4, APFS, NTFS via UTF-8) accept, in bytes.
+MAX_NAME_BYTES = 255
+# Reason codes that have no entry in labels.toml yet fall back to these bilingual lines.
+REFUSAL_TEXT: dict[str, str] = {
+    "no_name": (
+        "The file name has nothing before its extension; rename it / 文件名只有扩展名,请重命名"
+    ),
+}
+# Control characters (C0, DEL, C1) and the separators of every platform never reach the disk.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
+
+
+def _clean_name(name: str) -> str:
+    """The last path component of ``name`` without unsafe characters or leading dots.
+
+    Lone surrogates (a browser can send any string) become ``?``: they cannot be written.
+    """
+    name = name.encode("utf-8", "replace").decode("utf-8")
+    last = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return _UNSAFE_CHARS.sub("", last).strip().lstrip(".").strip()
+
+
+def _fit(stem: str, tail: str) -> str:
+    """``stem + tail`` shortened (in the stem, whole characters) to ``MAX_NAME_BYTES`` bytes."""
+    room = MAX_NAME_BYTES - len(tail.encode("utf-8"))
+    encoded = stem.encode("utf-8")
+    if len(encoded) > room:
+        stem = encoded[:room].decode("utf-8", "ignore").rstrip()
+    return stem + tail
+
+
 def safe_name(name: str, taken: set[str]) -> str:
     """A plain file name (no folders, no leading dots), unique within ``taken``.
 
     Browsers send bare names, but a crafted request could send ``../../x.txt``; only the last
-    component is kept, and clashes get ``-2``, ``-3`` … so two ``通报.txt`` both survive.
+    component is kept, and clashes get ``-2``, ``-3`` … so two ``通报.txt`` both survive. NULs,
+    control characters and separators are removed, and a name longer than 255 UTF-8 bytes
+    (about 85 Chinese characters — a full title can be) is shortened keeping its extension,
+    since the disk would refuse it and the page would crash.
 
     >>> safe_name("../../a/通报.txt", set())
     '通报.txt'
     >>> safe_name("通报.txt", {"通报.txt"})
     '通报-2.txt'
     """
-    base = PurePath(name.replace("\\", "/")).name.lstrip(".") or "upload.txt"
+    base = _clean_name(name) or "upload.txt"
     stem, suffix = PurePath(base).stem, PurePath(base).suffix
-    candidate, n = base, 1
+    if not stem:
+        stem, suffix = "upload", suffix or ".txt"
+    candidate, n = _fit(stem, suffix), 1
     while candidate in taken:
         n += 1
-        candidate = f"{stem}-{n}{suffix}"
+        candidate = _fit(stem, f"-{n}{suffix}")
     taken.add(candidate)
     return candidate
 
 
 def precheck(upload: Upload) -> str | None:
-    """Why an upload cannot be ingested (a reason code), or None when it may be tried."""
-    if PurePath(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-        return "suffix"
+    """Why an upload cannot be ingested (a reason code), or None when it may be tried.
+
+    Codes: ``suffix`` (not a notice type), ``no_name`` (``.txt``, ``...txt``: nothing but an
+    extension), ``empty``, ``too_large``; see ``import.refused`` in labels.toml and
+    ``REFUSAL_TEXT``.
+    """
+    cleaned = _clean_name(upload.name)
+    if PurePath(cleaned).suffix.lower() not in ACCEPTED_SUFFIXES:
+        raw = upload.name.strip().lower()
+        return "no_name" if raw.endswith(ACCEPTED_SUFFIXES) else "suffix"
     if not upload.content:
         return "empty"
     if len(upload.content) > MAX_UPLOAD_BYTES:
         return "too_large"
     return None
+
+
+def refusal_text(code: str) -> str | None:
+    """The built-in bilingual line for a refusal ``code`` that labels.toml may not have yet."""
+    return REFUSAL_TEXT.get(code)
 
 
 def ingest_uploads(
@@ -90,7 +139,19 @@ def ingest_uploads(
                 )
                 continue
             target = folder / safe_name(upload.name, taken)
-            target.write_bytes(upload.content)
+            try:
+                target.write_bytes(upload.content)
+            except OSError as exc:  # disk full, quota: this file fails, the others go on
+                rows.append(
+                    {
+                        "file": upload.name,
+                        "status": "failed",
+                        "notice_id": None,
+                        "quantities": 0,
+                        "error": f"cannot save ({exc.strerror or exc}) / 无法保存上传文件",
+                    }
+                )
+                continue
             paths.append(target)
         if paths:
             summary = ingest_paths(paths, db_path, progress=progress)

@@ -10,11 +10,19 @@ hint and put back on top of the text when the container does not include it.
 
 A hand-rolled tree is enough here: pages are small, and readability-style libraries would
 add a dependency while still needing our own table and CJK whitespace handling.
+
+Robustness: ``html_to_text`` never raises and is linear in the page size, whatever the page
+holds. The stdlib tokenizer re-scans the rest of the page from every ``<`` that starts a
+construct it cannot finish (``<a`` × 100,000 took 41 s) and raises on a malformed ``<![``, so
+such ``<`` are escaped before parsing and ``<![`` is read as the bogus comment HTML5 makes of
+it; the tree keeps per-tag stack positions so end tags cost O(1); every walk over the tree
+is iterative (100,000 nested ``<div>`` no longer hit the recursion limit).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -162,9 +170,9 @@ _IMPLIED_CLOSE = {
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # `.cls { display: none }` / `#id {…}` in the page's <style>: spam and tracking blocks hide
 # themselves this way, and a reader never sees them.
-_CSS_HIDDEN_RULE = re.compile(
-    r"([^{}]+)\{[^{}]*(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]*\}", re.IGNORECASE
-)
+# Applied to one rule body at a time (see _hidden_selectors): a regex over the whole sheet,
+# ``([^{}]+)\{…\}``, rescanned the sheet from every character when it had no braces (68 s).
+_CSS_HIDDEN_BODY = _HIDDEN_STYLE
 _CSS_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([\w-]+)\s*$")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 # Marks collapsed whitespace that contained a line break; resolved once the text is joined,
@@ -193,6 +201,14 @@ class _Node:
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[_Node | str] = field(default_factory=list)
     parent: _Node | None = None
+    # Set when the node is built, so that no walk climbs the ancestors (quadratic when deep).
+    depth: int = 0
+    in_article: bool = False
+    dropped: bool = False  # see _drops; set once the page's CSS is known
+
+
+# A rendering step: a generator that yields the sub-steps it would otherwise call recursively.
+_Steps = Iterator["_Steps"]
 
 
 @dataclass(frozen=True)
@@ -211,87 +227,126 @@ def load_content_hints(path: Path = _HINTS_PATH) -> tuple[str, ...]:
 
 
 class _TreeBuilder(HTMLParser):
-    """Builds a forgiving element tree: unknown end tags are ignored, optional ones implied."""
+    """Builds a forgiving element tree: unknown end tags are ignored, optional ones implied.
+
+    ``_where[tag]`` lists the stack positions of the open elements named ``tag``, so an end
+    tag or an implied close finds its element without scanning the stack (a page of 50,000
+    stray ``</span>`` under deep nesting was quadratic).
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = _Node("#root")
         self._stack: list[_Node] = [self.root]
+        self._where: dict[str, list[int]] = {}
+
+    def _new(self, tag: str, attrs: list[tuple[str, str | None]]) -> _Node:
+        parent = self._stack[-1]
+        return _Node(
+            tag,
+            {k.lower(): (v or "") for k, v in attrs},
+            parent=parent,
+            depth=parent.depth + 1,
+            in_article=parent.in_article or parent.tag == "article",
+        )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._close_implied(tag)
-        node = _Node(tag, {k.lower(): (v or "") for k, v in attrs}, parent=self._stack[-1])
+        node = self._new(tag, attrs)
         self._stack[-1].children.append(node)
         if tag not in _VOID_TAGS:
+            self._where.setdefault(tag, []).append(len(self._stack))
             self._stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {k.lower(): (v or "") for k, v in attrs}, parent=self._stack[-1])
-        self._stack[-1].children.append(node)
+        self._stack[-1].children.append(self._new(tag, attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self._stack) - 1, 0, -1):
-            if self._stack[i].tag == tag:
-                del self._stack[i:]
-                return
+        positions = self._where.get(tag)
+        if positions:
+            self._truncate(positions[-1])
 
     def handle_data(self, data: str) -> None:
         self._stack[-1].children.append(data)
+
+    def parse_html_declaration(self, i: int) -> int:
+        """``<![…`` is a bogus comment up to the next ``>`` (HTML5), never an error.
+
+        The stdlib reads it as an SGML marked section and raises ``AssertionError`` on
+        anything but a known keyword (``<![ x``); Word's ``<![if !supportLists]>`` and
+        ``<![endif]>`` are skipped either way.
+        """
+        if self.rawdata.startswith("<![", i):
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+        return super().parse_html_declaration(i)
+
+    def _truncate(self, position: int) -> None:
+        """Close every element from stack ``position`` up."""
+        for node in self._stack[position:]:
+            if node.tag in _VOID_TAGS:
+                continue
+            self._where[node.tag].pop()
+        del self._stack[position:]
 
     def _close_implied(self, tag: str) -> None:
         rule = _IMPLIED_CLOSE.get(tag)
         if rule is None:
             return
         closes, boundaries = rule
-        for i in range(len(self._stack) - 1, 0, -1):
-            open_tag = self._stack[i].tag
-            if open_tag in closes:
-                del self._stack[i:]
+        where = self._where
+        close_at = 0  # the innermost open element this tag closes (0: none; root is 0)
+        for name in closes:
+            positions = where.get(name)
+            if positions and positions[-1] > close_at:
+                close_at = positions[-1]
+        if not close_at:
+            return
+        for name in boundaries:  # …unless a boundary (table, list) was opened inside it
+            positions = where.get(name)
+            if positions and positions[-1] > close_at:
                 return
-            if open_tag in boundaries:
-                return
+        self._truncate(close_at)
 
 
-def _hidden_selectors(root: _Node) -> tuple[frozenset[str], frozenset[str]]:
+def _hidden_selectors(everything: list[_Node]) -> tuple[frozenset[str], frozenset[str]]:
     """Class names and ids that the page's own CSS hides (simple ``.x``/``#y`` selectors)."""
     classes: set[str] = set()
     ids: set[str] = set()
-    for node in _all_nodes(root):
+    for node in everything:
         if node.tag != "style":
             continue
-        for rule in _CSS_HIDDEN_RULE.finditer(_raw_text(node)):
-            for selector in rule.group(1).split(","):
+        # A rule is "selectors { body }" with no brace inside either: split on "}", then the
+        # body follows the chunk's last "{" and the selectors sit between it and the one before.
+        for chunk in _raw_text(node).split("}")[:-1]:
+            pieces = chunk.split("{")
+            if len(pieces) < 2 or not pieces[-2] or not _CSS_HIDDEN_BODY.search(pieces[-1]):
+                continue
+            for selector in pieces[-2].split(","):
                 simple = _CSS_SIMPLE_SELECTOR.match(selector)
                 if simple:
                     (classes if simple.group(1) == "." else ids).add(simple.group(2).lower())
     return frozenset(classes), frozenset(ids)
 
 
-def _mark_css_hidden(root: _Node) -> None:
-    classes, ids = _hidden_selectors(root)
-    if not classes and not ids:
-        return
-    for node in _all_nodes(root):
-        names = set(node.attrs.get("class", "").lower().split())
-        if names & classes or node.attrs.get("id", "").lower() in ids:
-            node.attrs["hidden"] = ""
+def _mark_dropped(everything: list[_Node]) -> None:
+    """Set ``dropped`` on every element: CSS-hidden classes/ids first, then :func:`_drops`."""
+    classes, ids = _hidden_selectors(everything)
+    for node in everything:
+        if classes or ids:
+            names = set(node.attrs.get("class", "").lower().split())
+            if names & classes or node.attrs.get("id", "").lower() in ids:
+                node.attrs["hidden"] = ""
+        node.dropped = _drops(node)
 
 
-def _is_dropped(node: _Node) -> bool:
+def _drops(node: _Node) -> bool:
+    """Whether ``node``'s subtree is page chrome or hidden (computed once per node)."""
     if node.tag in _DROP_TAGS:
-        return not (node.tag in _KEEP_INSIDE_ARTICLE and _has_ancestor(node, "article"))
+        return not (node.tag in _KEEP_INSIDE_ARTICLE and node.in_article)
     if "hidden" in node.attrs or node.attrs.get("aria-hidden") == "true":
         return True
     return bool(_HIDDEN_STYLE.search(node.attrs.get("style", "")))
-
-
-def _has_ancestor(node: _Node, tag: str) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag == tag:
-            return True
-        parent = parent.parent
-    return False
 
 
 def _walk(node: _Node) -> list[_Node]:
@@ -302,35 +357,28 @@ def _walk(node: _Node) -> list[_Node]:
         current = todo.pop()
         found.append(current)
         todo.extend(
-            reversed([c for c in current.children if isinstance(c, _Node) and not _is_dropped(c)])
+            reversed([c for c in current.children if isinstance(c, _Node) and not c.dropped])
         )
     return found
 
 
-def _text_lengths(root: _Node) -> dict[int, int]:
-    """Non-whitespace character count of every kept element, keyed by ``id(node)``."""
+def _text_lengths(walked: list[_Node]) -> dict[int, int]:
+    """Non-whitespace character count of every kept element (``walked``: from ``_walk``)."""
     lengths: dict[int, int] = {}
-
-    def count(node: _Node) -> int:
+    # Children are counted before their parent: reverse pre-order is a valid post-order.
+    for node in reversed(walked):
         total = 0
         for child in node.children:
             if isinstance(child, str):
                 total += len(_HTML_SPACE.sub("", child))
-            elif not _is_dropped(child):
-                total += count(child)
+            elif not child.dropped:
+                total += lengths[id(child)]
         lengths[id(node)] = total
-        return total
-
-    count(root)
     return lengths
 
 
 def _depth(node: _Node) -> int:
-    depth = 0
-    while node.parent is not None:
-        node = node.parent
-        depth += 1
-    return depth
+    return node.depth
 
 
 def _matches_hint(node: _Node, hints: tuple[str, ...]) -> bool:
@@ -343,16 +391,16 @@ def _direct_text(node: _Node, lengths: dict[int, int]) -> int:
     for child in node.children:
         if isinstance(child, str):
             total += len(_HTML_SPACE.sub("", child))
-        elif child.tag in _INLINE_TEXT_TAGS and not _is_dropped(child):
+        elif child.tag in _INLINE_TEXT_TAGS and not child.dropped:
             total += lengths.get(id(child), 0)
     return total
 
 
 def _choose_container(body: _Node, hints: tuple[str, ...]) -> _Node:
     """The element holding the article (see module docstring for the rule)."""
-    lengths = _text_lengths(body)
-    body_len = lengths[id(body)]
     nodes = _walk(body)
+    lengths = _text_lengths(nodes)
+    body_len = lengths[id(body)]
     candidates = [
         n
         for n in nodes
@@ -380,25 +428,41 @@ def _choose_container(body: _Node, hints: tuple[str, ...]) -> _Node:
 
 
 def _render(node: _Node, out: list[str], pre: bool = False) -> None:
+    """Append the text of ``node``'s children to ``out`` (blocks and tables on own lines).
+
+    The steps are generators that yield the sub-steps they would otherwise call
+    recursively; this loop runs them with an explicit stack, so depth costs memory, never
+    the Python recursion limit.
+    """
+    stack: list[_Steps] = [_render_steps(node, out, pre)]
+    while stack:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+        else:
+            stack.append(step)
+
+
+def _render_steps(node: _Node, out: list[str], pre: bool) -> _Steps:
     for child in node.children:
         if isinstance(child, str):
             out.append(child if pre else _HTML_SPACE.sub(_collapse_space, child))
             continue
-        if _is_dropped(child):
+        if child.dropped:
             continue
         tag = child.tag
         if tag == "br":
             out.append("\n")
         elif tag == "table":
             out.append("\n")
-            _render_table(child, out)
+            yield _table_steps(child, out)
             out.append("\n")
         elif tag in _BLOCK_TAGS:
             out.append("\n")
-            _render(child, out, pre or tag == "pre")
+            yield _render_steps(child, out, pre or tag == "pre")
             out.append("\n")
         else:
-            _render(child, out, pre)
+            yield _render_steps(child, out, pre)
 
 
 def _collapse_space(match: re.Match[str]) -> str:
@@ -412,27 +476,30 @@ def _finish(pieces: list[str]) -> str:
 
 
 def _rows(table: _Node) -> list[_Node]:
+    """The table's ``<tr>``, also those inside ``<thead>/<tbody>/<tfoot>`` (in order)."""
     rows: list[_Node] = []
-    for child in table.children:
-        if isinstance(child, _Node) and not _is_dropped(child):
+    todo: list[_Node | str] = list(reversed(table.children))
+    while todo:
+        child = todo.pop()
+        if isinstance(child, _Node) and not child.dropped:
             if child.tag == "tr":
                 rows.append(child)
             elif child.tag in {"thead", "tbody", "tfoot"}:
-                rows.extend(_rows(child))
+                todo.extend(reversed(child.children))
     return rows
 
 
-def _render_table(table: _Node, out: list[str]) -> None:
+def _table_steps(table: _Node, out: list[str]) -> _Steps:
     for row in _rows(table):
         cells = [
             c
             for c in row.children
-            if isinstance(c, _Node) and c.tag in {"td", "th"} and not _is_dropped(c)
+            if isinstance(c, _Node) and c.tag in {"td", "th"} and not c.dropped
         ]
         texts = []
         for cell in cells:
             pieces: list[str] = []
-            _render(cell, pieces)
+            yield _render_steps(cell, pieces, False)
             texts.append(_finish(pieces))
         if not any(texts):
             continue
@@ -452,9 +519,15 @@ def _clean_title(raw: str) -> str | None:
 
 
 def _first(root: _Node, tag: str) -> _Node | None:
-    for node in _walk(root):
-        if node.tag == tag:
-            return node
+    """The first kept ``tag`` element under ``root`` in document order (stops there)."""
+    todo = [root]
+    while todo:
+        current = todo.pop()
+        if current.tag == tag:
+            return current
+        todo.extend(
+            reversed([c for c in current.children if isinstance(c, _Node) and not c.dropped])
+        )
     return None
 
 
@@ -466,12 +539,10 @@ def _plain(node: _Node) -> str:
 
 def html_to_text(html: str, hints: tuple[str, ...] | None = None) -> HtmlArticle:
     """Extract the article text and title of an HTML page (see the module docstring)."""
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    root = builder.root
-    _mark_css_hidden(root)
-    title_node = next((n for n in _all_nodes(root) if n.tag == "title"), None)
+    root = _parse(html)
+    everything = _all_nodes(root)
+    _mark_dropped(everything)
+    title_node = next((n for n in everything if n.tag == "title"), None)
     page_title = _clean_title(_raw_text(title_node)) if title_node else None
     body = _first(root, "body") or root
     container = _choose_container(body, hints if hints is not None else load_content_hints())
@@ -506,4 +577,51 @@ def _all_nodes(root: _Node) -> list[_Node]:
 
 
 def _raw_text(node: _Node) -> str:
-    return "".join(c if isinstance(c, str) else _raw_text(c) for c in node.children)
+    """All text under ``node`` as written, dropped elements included (iterative)."""
+    pieces: list[str] = []
+    todo: list[_Node | str] = list(reversed(node.children))
+    while todo:
+        child = todo.pop()
+        if isinstance(child, str):
+            pieces.append(child)
+        else:
+            todo.extend(reversed(child.children))
+    return "".join(pieces)
+
+
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _defuse_unfinished(html: str) -> str:
+    """Escape each ``<`` that starts a construct nothing later can close.
+
+    The stdlib tokenizer re-scans to the end of the page from every such ``<`` (quadratic);
+    as ``&lt;`` they are the text the tokenizer would have made of them anyway. Covered: any
+    ``<`` after the page's last ``>``, and ``<!--`` after the last ``-->``.
+    """
+    last_gt = html.rfind(">")
+    if "<" in html[last_gt + 1 :]:
+        html = html[: last_gt + 1] + html[last_gt + 1 :].replace("<", "&lt;")
+    last_close = -1  # start of the last "-->": a "<!--" at p closes iff p + 4 <= last_close
+    for match in _COMMENT_CLOSE.finditer(html):
+        last_close = match.start()
+    cut = max(last_close - 3, 0)
+    if "<!--" in html[cut:]:
+        html = html[:cut] + html[cut:].replace("<!--", "&lt;!--")
+    return html
+
+
+def _parse(html: str) -> _Node:
+    """The element tree of ``html``; never raises, whatever the markup."""
+    builder = _TreeBuilder()
+    try:
+        builder.feed(_defuse_unfinished(html))
+        builder.close()
+    except (AssertionError, ValueError, IndexError, TypeError):
+        # Defence in depth: html.parser raised on input no test has shown yet. Keep the page's
+        # words, without structure, rather than losing the notice.
+        root = _Node("#root")
+        root.children.append(_ANY_TAG.sub("\n", _defuse_unfinished(html)))
+        return root
+    return builder.root

@@ -123,18 +123,25 @@ def _is_noise_line(line: str, rules: NoiseRules) -> bool:
     return any(len(line) <= r.max_chars and r.pattern.fullmatch(line) for r in rules.lines)
 
 
+# Passes of the inline rules per line. Each pass is linear; nesting deeper than this (one
+# level per pass, ``【打【打…印】印】``) only occurs in crafted input, where an unbounded loop
+# made the cost quadratic in the line length.
+_MAX_INLINE_PASSES = 16
+
+
 def _strip_inline(line: str, rules: NoiseRules) -> str:
-    """Cut inline fragments until none is left.
+    """Cut inline fragments until none is left (at most ``_MAX_INLINE_PASSES`` passes).
 
     Removing one fragment can join its neighbours into another (``美高梅【打印】@:`` becomes
     ``美高梅@:``), so one pass is not enough for ``strip_noise`` to be idempotent.
     """
-    while True:
+    for _ in range(_MAX_INLINE_PASSES):
         before = line
         for rule in rules.inline:
             line = rule.pattern.sub("", line)
         if line == before:
-            return line
+            break
+    return line
 
 
 def _is_crumb(line: str, rules: NoiseRules) -> bool:

@@ -14,9 +14,11 @@ English and Chinese — the CLI prints it instead of a traceback.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +33,12 @@ __all__ = [
     "LoadedNotice",
     "NoticeReadError",
     "decode_bytes",
+    "decode_bytes_with_warnings",
     "decode_file",
+    "display_path",
     "iter_notice_files",
     "load_notice",
+    "scan_paths",
     "title_from_text",
 ]
 
@@ -90,7 +95,8 @@ class NoticeReadError(ValueError):
     def __init__(self, path: str | Path, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"cannot read notice {self.path}: {reason}")
+        # display_path: a name with undecodable bytes must not crash the terminal printing it.
+        super().__init__(f"cannot read notice {display_path(self.path)}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -103,48 +109,226 @@ class LoadedNotice:
     source_format: SourceFormat
     title_hint: str | None
     file_sha256: str
+    # Problems that did not stop the read (a cut last character…), bilingual, without the
+    # path: the ingest prints each as ``<path>: <warning>``.
+    warnings: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- files
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+_REASON_NOT_REGULAR = "not a regular file (FIFO/device) / 不是普通文件(管道或设备)"
+_REASON_LOOP = "symbolic link loop / 符号链接循环"
+_REASON_DANGLING = "symbolic link points to nothing / 符号链接指向的文件不存在"
+_REASON_MISSING = "no such file or folder / 文件或文件夹不存在"
+_REASON_EMPTY_FOLDER = "no notice files found in folder / 文件夹中没有通报文件"
 
 
-def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Yield the notice files named by ``paths`` (files or folders), each once.
+def display_path(path: str | Path) -> str:
+    """``path`` as text that any terminal can print.
+
+    A name made of bytes that are not UTF-8 (GBK names from unzipping a Windows archive)
+    comes back from the OS with lone surrogates (PEP 383); printing those raises
+    ``UnicodeEncodeError``. Such bytes are shown as ``\\xNN`` escapes instead.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _bad_name_reason(raw_name: str, *, folder: bool) -> str | None:
+    """Why a name cannot be used (not UTF-8), with a guess at what it says, else None.
+
+    Such a name cannot be stored (the database holds UTF-8 text) nor printed, so the file is
+    reported, not read; a GB18030 reading of the bytes is offered, it is usually right.
+    """
+    try:
+        raw_name.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return None
+    raw = os.fsencode(raw_name)
+    try:
+        guess = f"; as GBK it reads {raw.decode('gb18030')!r}"
+    except UnicodeDecodeError:
+        guess = ""
+    what = "folder" if folder else "file"
+    return (
+        f"{what} name is not valid UTF-8{guess}; rename it / "
+        f"{'文件夹' if folder else '文件'}名编码无效,请重命名"
+    )
+
+
+def _os_reason(exc: OSError, *, folder: bool = False) -> str:
+    """One bilingual line for an OS error met while looking at a path."""
+    if exc.errno == errno.ELOOP:
+        return _REASON_LOOP
+    if exc.errno == errno.ENOENT:
+        return _REASON_MISSING
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            "folder cannot be read (permission denied) / 文件夹无法读取(没有权限)"
+            if folder
+            else "cannot be accessed (permission denied) / 无权访问"
+        )
+    if exc.errno == errno.ENAMETOOLONG:
+        return "file name too long / 文件名过长"
+    what = "folder cannot be read" if folder else "cannot be accessed"
+    return f"{what} ({exc.strerror or exc}) / {'文件夹无法读取' if folder else '无法访问'}"
+
+
+def _stat_reason(path: Path) -> tuple[os.stat_result | None, str | None]:
+    """``os.stat`` (following links) of ``path``, or why it failed as a bilingual line."""
+    try:
+        return os.stat(path), None
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return None, _REASON_DANGLING
+        return None, _os_reason(exc)
+    except ValueError:  # embedded NUL: no such name can exist
+        return None, _REASON_MISSING
+
+
+def _is_candidate(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    stem = name[: len(name) - len(suffix)].lower()
+    return suffix in SUPPORTED_EXTENSIONS and stem not in _NOT_NOTICES
+
+
+def _scan_folder(
+    root: Path, root_stat: os.stat_result, problems: list[tuple[Path, str]]
+) -> list[tuple[Path, os.stat_result]]:
+    """Notice files under ``root`` (sorted like a file manager) with their ``os.stat``.
+
+    Symlinked folders are followed, with the (device, inode) of every folder on the current
+    branch kept so that a link back to an ancestor is reported as a loop instead of walked
+    forever; a folder reached twice by different links is walked once. Hidden entries
+    (``.name``) are skipped as before; everything that cannot be looked at is reported in
+    ``problems`` and the walk goes on.
+    """
+    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
+    walked: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
+    # (folder, parts relative to root, (dev, inode) of the folders on its branch)
+    todo: list[tuple[Path, tuple[str, ...], frozenset[tuple[int, int]]]] = [
+        (root, (), frozenset(walked))
+    ]
+    while todo:
+        folder, parts, branch = todo.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda entry: entry.name)  # which link wins is stable
+        except OSError as exc:
+            problems.append((folder, _os_reason(exc, folder=True)))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = folder / name
+            try:
+                is_dir = entry.is_dir()  # follows links; False for a dangling one
+            except OSError:
+                is_dir = False
+            if is_dir:
+                bad = _bad_name_reason(name, folder=True)
+                if bad is not None:
+                    problems.append((Path(display_path(path)), bad))
+                    continue
+                st, why = _stat_reason(path)
+                if st is None:
+                    problems.append((path, why or _REASON_MISSING))
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in branch:
+                    problems.append((path, _REASON_LOOP))
+                elif key not in walked:
+                    walked.add(key)
+                    todo.append((path, (*parts, name), branch | {key}))
+                continue
+            if not _is_candidate(name):
+                # Not a notice name: ignored whatever it is, even a broken link (which cannot be
+                # told from a broken link to a file that is no notice).
+                continue
+            bad = _bad_name_reason(name, folder=False)
+            if bad is not None:
+                problems.append((Path(display_path(path)), bad))
+                continue
+            st, why = _stat_reason(path)
+            if st is None:
+                problems.append((path, why or _REASON_MISSING))
+            elif not stat.S_ISREG(st.st_mode):
+                problems.append((path, _REASON_NOT_REGULAR))
+            else:
+                found.append(((*parts, name), path, st))
+    found.sort(key=lambda item: item[0])
+    return [(path, st) for _, path, st in found]
+
+
+def scan_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The notice files named by ``paths`` (files or folders), and what could not be used.
 
     Folders are searched recursively for ``.txt .md .html .htm`` files (any letter case),
     skipping hidden files and folders (names starting with ``.``) and folder documentation
     (``README.md``, ``CHANGELOG.txt``…, see ``_NOT_NOTICES``); each folder's files come
-    sorted by path (folder by folder, like a file manager). A file named explicitly is
-    yielded as is (``load_notice`` then rejects an unsupported extension); a path that does
-    not exist raises :class:`NoticeReadError`.
+    sorted by path (folder by folder, like a file manager). A file named explicitly is kept
+    whatever its extension (``load_notice`` then reports an unsupported one, so a batch goes
+    on with the others). Each file is listed once, however many links lead to it.
+
+    Only regular files are returned: a FIFO or device (even behind a symlink, even named
+    ``*.txt``) is reported and never opened, since reading it could block forever. Every
+    problem is ``(path, reason)`` with a bilingual one-line reason: missing paths, dangling
+    links, link loops, unreadable folders, names that are not UTF-8 (their path is then the
+    escaped :func:`display_path` form, safe to print), folders without any notice file.
+    Nothing here raises for a bad path.
+    """
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    seen: set[tuple[int, int]] = set()
+    for given in paths:
+        path = Path(given)
+        st, why = _stat_reason(path)
+        if st is None:
+            problems.append((Path(display_path(path)), why or _REASON_MISSING))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            before = len(problems)
+            candidates = _scan_folder(path, st, problems)
+            if not candidates and len(problems) == before:
+                problems.append((path, _REASON_EMPTY_FOLDER))
+        elif stat.S_ISREG(st.st_mode):
+            bad = _bad_name_reason(str(path), folder=False)
+            if bad is not None:
+                problems.append((Path(display_path(path)), bad))
+                continue
+            candidates = [(path, st)]
+        else:
+            problems.append((path, _REASON_NOT_REGULAR))
+            continue
+        for candidate, cst in candidates:
+            key = (cst.st_dev, cst.st_ino)
+            if key not in seen:
+                seen.add(key)
+                files.append(candidate)
+    return files, problems
+
+
+def iter_notice_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield the notice files named by ``paths``, each once (see :func:`scan_paths`).
+
+    Kept for callers that want only the files. A path that cannot be used at all (missing,
+    a FIFO, a link loop…) raises :class:`NoticeReadError`, as before; problems found inside
+    folders (FIFOs, loops, unreadable subfolders) are skipped here — call :func:`scan_paths`
+    to report them.
     """
     seen: set[Path] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = []
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                for name in filenames:
-                    candidate = Path(dirpath) / name
-                    if (
-                        candidate.suffix.lower() in SUPPORTED_EXTENSIONS
-                        and candidate.stem.lower() not in _NOT_NOTICES
-                        and not _is_hidden(candidate, path)
-                    ):
-                        found.append(candidate)
-            candidates = sorted(found, key=lambda p: p.relative_to(path).parts)
-        elif path.is_file():
-            # Named explicitly: yielded whatever its extension, so that load_notice reports
-            # an unsupported one for this file while a batch goes on with the others.
-            candidates = [path]
-        else:
-            raise NoticeReadError(path, "no such file or folder / 文件或文件夹不存在")
-        for candidate in candidates:
+        files, problems = scan_paths([given])
+        top = {Path(given), Path(display_path(given))}
+        for path, reason in problems:
+            # A folder's own problems (unreadable, empty) never raised here: only paths that
+            # are no folder at all did.
+            if path in top and not os.path.isdir(path):
+                raise NoticeReadError(path, reason)
+        for candidate in files:
             key = candidate.resolve()
             if key not in seen:
                 seen.add(key)
@@ -235,22 +419,61 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _cut_warning(dropped: int, encoding: str) -> str:
+    return (
+        f"last character cut off: {dropped} incomplete {encoding} byte(s) at the end dropped"
+        f" / 文件末尾的字符不完整,已舍弃末尾 {dropped} 个字节"
+    )
+
+
+def _utf8_cut_short(raw: bytes) -> tuple[str, int] | None:
+    """UTF-8 bytes whose only fault is a last character cut short: (text, bytes dropped).
+
+    Downloads and copies cut at a byte count often split the final character; refusing the
+    whole notice for it would lose everything else. Not applied when everything before the
+    cut is ASCII and the bytes read cleanly as GB18030: then it is a GBK file, not a cut one.
+    """
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason != "unexpected end of data" or len(raw) - exc.start > 3:
+            return None
+        head = raw[: exc.start]
+        if head.isascii() and _strict(raw, "gb18030") is not None:
+            return None
+        text = _strict(head, "utf-8")
+        return None if text is None else (text, len(raw) - exc.start)
+    return None
+
+
 def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
     """Decode a notice's bytes; return ``(text, encoding name)``.
 
-    Order: BOM; for HTML a declared ``<meta charset>`` that decodes cleanly; strict UTF-8;
+    Order: BOM; for HTML a declared ``<meta charset>`` that decodes cleanly; strict UTF-8
+    (a last character cut short is dropped, see :func:`decode_bytes_with_warnings`);
     GB18030 (or Big5 when that reads as far more plausible Chinese); charset-normalizer.
     Raises ``ValueError`` with a bilingual reason when the bytes are not text.
     """
+    text, encoding, _ = decode_bytes_with_warnings(raw, is_html=is_html)
+    return text, encoding
+
+
+def decode_bytes_with_warnings(
+    raw: bytes, *, is_html: bool = False
+) -> tuple[str, str, tuple[str, ...]]:
+    """:func:`decode_bytes`, plus the bilingual warnings of what was repaired on the way."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            text = _strict(raw[len(bom) :], encoding.removesuffix("-sig"))
-            if text is None:
-                raise ValueError(
-                    f"could not decode as {encoding} despite its byte-order mark"
-                    " / 按字节序标记解码失败"
-                )
-            return text, encoding
+            body = raw[len(bom) :]
+            name = encoding.removesuffix("-sig")
+            text = _strict(body, name)
+            if text is not None:
+                return text, encoding, ()
+            if name == "utf-8" and (cut := _utf8_cut_short(body)) is not None:
+                return cut[0], encoding, (_cut_warning(cut[1], "UTF-8"),)
+            raise ValueError(
+                f"could not decode as {encoding} despite its byte-order mark / 按字节序标记解码失败"
+            )
     for signature, kind in _BINARY_SIGNATURES:
         if raw.startswith(signature):
             raise ValueError(
@@ -261,7 +484,7 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
         utf16 = _utf16_without_bom(raw)
         if utf16 is None:
             raise ValueError("not a text file (binary data) / 不是文本文件(二进制数据)")
-        return utf16
+        return (*utf16, ())
     if is_html:
         declared = _declared_charset(raw)
         if declared:
@@ -269,16 +492,19 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
             if text is None and declared in _GB_FAMILY:
                 text, declared = _strict(raw, "gb18030"), "gb18030"
             if text is not None:
-                return text, declared
+                return text, declared, ()
     text = _strict(raw, "utf-8")
     if text is not None:
-        return text, "utf-8"
+        return text, "utf-8", ()
+    cut = _utf8_cut_short(raw)
+    if cut is not None:
+        return cut[0], "utf-8", (_cut_warning(cut[1], "UTF-8"),)
     options = [(t, name) for name in ("gb18030", "big5") if (t := _strict(raw, name)) is not None]
     if options:
         text, name = max(options, key=lambda o: _frequent_hanzi_share(o[0]))  # ties: gb18030
         if name == "gb18030" and _strict(raw, "gbk") == text:
             name = "gbk"  # report the narrower encoding the file really uses
-        return text, name
+        return text, name, ()
     from charset_normalizer import from_bytes  # imported late: only odd files get here
 
     guess = from_bytes(raw).best()
@@ -286,14 +512,16 @@ def decode_bytes(raw: bytes, *, is_html: bool = False) -> tuple[str, str]:
         raise ValueError(
             "could not decode: not UTF-8, GB18030 or a known encoding / 无法识别文件编码"
         )
-    return str(guess), _canonical_name(guess.encoding)
+    return str(guess), _canonical_name(guess.encoding), ()
 
 
 # --------------------------------------------------------------------------- markdown
 
 
+# Every rule is linear in the line length: no repeated group can match the same characters two
+# ways, and the spans a rule scans (link text, bold, code) stop at the next delimiter instead
+# of running to the end of the line from every opener (100,000 ``[`` took 48 s before).
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),
     (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rule
     (
         re.compile(
@@ -305,9 +533,9 @@ _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE), r"\1"),
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),  # blockquote
     (re.compile(r"^[ \t]*[-*+][ \t]+", re.MULTILINE), ""),  # bullet (numbering is content)
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # link
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"!\[([^\[\]]*)\]\([^()]*\)"), r"\1"),  # image
+    (re.compile(r"\[([^\[\]]+)\]\([^()]*\)"), r"\1"),  # link (innermost brackets)
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),  # bold
     (re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])"), r"\1"),  # italic
     (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
     (re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.MULTILINE), r"\1"),  # table row borders
@@ -316,12 +544,31 @@ _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _MD_CELL_SEPARATOR = re.compile(r"[ \t]*\|[ \t]*")
 
 
+def _drop_html_comments(text: str) -> str:
+    """Remove ``<!-- … -->`` comments; an unclosed one is kept as text.
+
+    A scan with ``str.find`` rather than a lazy ``<!--.*?-->`` regex, which re-scanned the rest
+    of the text from every unclosed ``<!--`` (quadratic).
+    """
+    pieces: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pieces.append(text[pos:start])
+        pos = end + 3
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def _markdown_to_text(text: str) -> str:
     """Drop Markdown syntax (headings, emphasis, links, table borders) and keep the words.
 
     Table rows become ``a | b | c`` lines like HTML tables do. Numbered items (``1.``) are
     kept: they are the notice's own numbering.
     """
+    text = _drop_html_comments(text)
     for pattern, replacement in _MD_RULES:
         text = pattern.sub(replacement, text)
     return "\n".join(
@@ -382,21 +629,52 @@ def _is_title_like(line: str) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise NoticeReadError(path, "no such file / 文件不存在")
-    if path.is_dir():
+    """The file's bytes, refusing anything that could block or exhaust memory.
+
+    ``os.stat`` first so that a FIFO or device is never opened; then the file is opened with
+    ``O_NONBLOCK`` (it may have been swapped for a FIFO in between) and checked again with
+    ``fstat`` on that very descriptor before reading at most ``MAX_FILE_BYTES + 1`` bytes
+    (a file growing while read is still caught).
+    """
+    st, why = _stat_reason(path)
+    if st is None:
+        if why == _REASON_MISSING:
+            why = "no such file / 文件不存在"
+        raise NoticeReadError(path, why or "no such file / 文件不存在")
+    if stat.S_ISDIR(st.st_mode):
         raise NoticeReadError(path, "is a folder, not a file / 这是文件夹,不是文件")
+    if not stat.S_ISREG(st.st_mode):
+        raise NoticeReadError(path, _REASON_NOT_REGULAR)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise NoticeReadError(
-                path,
-                f"file too large ({size // 1024 // 1024} MB > "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB) / 文件过大",
-            )
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise NoticeReadError(path, f"cannot open ({exc.strerror or exc}) / 无法打开文件") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NoticeReadError(path, _REASON_NOT_REGULAR)
+        if st.st_size > MAX_FILE_BYTES:
+            raise NoticeReadError(path, _too_large(st.st_size))
+        chunks: list[bytes] = []
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise NoticeReadError(path, _too_large(total))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NoticeReadError(path, f"cannot read ({exc.strerror or exc}) / 无法读取文件") from exc
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int) -> str:
+    mib = 1024 * 1024
+    return f"file too large ({size / mib:.1f} MB > {MAX_FILE_BYTES // mib} MB) / 文件过大"
 
 
 def decode_file(path: str | Path) -> tuple[str, str]:
@@ -427,7 +705,9 @@ def load_notice(path: str | Path) -> LoadedNotice:
     if not raw.strip():
         raise NoticeReadError(path, "empty file / 文件为空")
     try:
-        decoded, encoding = decode_bytes(raw, is_html=fmt == "html" or _looks_like_html(raw))
+        decoded, encoding, warnings = decode_bytes_with_warnings(
+            raw, is_html=fmt == "html" or _looks_like_html(raw)
+        )
     except ValueError as exc:
         raise NoticeReadError(path, str(exc)) from exc
     if len(_CONTROL.findall(decoded)) > _MAX_CONTROL_SHARE * len(decoded):
@@ -436,12 +716,7 @@ def load_notice(path: str | Path) -> LoadedNotice:
         fmt = "html"
     title: str | None = None
     if fmt == "html":
-        try:
-            article = html_to_text(decoded)
-        except RecursionError as exc:
-            raise NoticeReadError(
-                path, "HTML nested too deeply to read / 网页嵌套层级过深"
-            ) from exc
+        article = html_to_text(decoded)  # never raises: tolerant and iterative by design
         decoded, title = article.text, article.title
     elif fmt == "md":
         decoded = _markdown_to_text(decoded)
@@ -457,6 +732,7 @@ def load_notice(path: str | Path) -> LoadedNotice:
         source_format=fmt,
         title_hint=title or title_from_text(text),
         file_sha256=hashlib.sha256(raw).hexdigest(),
+        warnings=warnings,
     )
 
 

@@ -7,9 +7,23 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import db
-from dashboard.importer import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, Upload, ingest_uploads
+from dashboard.i18n import labels
+from dashboard.importer import (
+    ACCEPTED_SUFFIXES,
+    MAX_UPLOAD_BYTES,
+    Upload,
+    ingest_uploads,
+    refusal_text,
+)
 from dashboard.ui import code_label, download, headers, t
 from extract.store import StoreError
+
+
+def _refusal(code: str) -> str:
+    """The refusal reason in the current language; a code labels.toml lacks shows bilingual."""
+    key = f"import.refused.{code}"
+    return t(key) if key in labels() else (refusal_text(code) or code)
+
 
 st.title(t("import.title"))
 st.markdown(t("import.caption", path=str(db.db_path())))
@@ -55,7 +69,7 @@ if results is not None:
     shown = results.copy()
     shown["status"] = shown["status"].map(lambda s: code_label("import_status", s))
     shown["error"] = [
-        t(f"import.refused.{e}") if s == "refused" else e
+        _refusal(e) if s == "refused" else e
         for s, e in zip(results["status"], results["error"], strict=True)
     ]
     st.dataframe(headers(shown), hide_index=True, placeholder="—")

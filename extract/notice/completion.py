@@ -8,11 +8,16 @@ nearest one before the parts with the same measure word (42, not 12 or 39, above
 
 Only sentences outside problem spans are read: inside a problem, ``已完成3个`` is about a
 measure, not the notice.
+
+Linear in the notice: sentence bounds come from one sorted list of sentence ends (bisect), not
+from a ``rfind`` back to the previous end for every status word (1M characters of status words
+with no full stop took 16 s), and overlap checks between matches use bisect on sorted spans.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +28,7 @@ from extract.notice.numerals import to_int
 __all__ = ["find_completion", "parse_completion_sentence", "recompute"]
 
 _SENTENCE_ENDS = "。!?\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 _NUM = r"\d+|[一二三四五六七八九十百两〇零]+"
 _FIELD = {
     "completed": "completed",
@@ -81,21 +87,31 @@ class _Part:
     end: int
 
 
+def _overlaps(starts: list[int], ends: list[int], a: int, b: int) -> bool:
+    """Whether ``[a, b)`` overlaps one of the sorted, disjoint spans ``zip(starts, ends)``."""
+    i = bisect_left(ends, a + 1)  # first span ending after a
+    return i < len(starts) and starts[i] < b
+
+
 def _parts(folded: str, s: int, e: int) -> list[_Part]:
     p = _patterns()
     status_of = lexicon().status_of
-    found: dict[int, _Part] = {}
-    for pattern in (p.part_status_first, p.part_number_first):
-        for m in pattern.finditer(folded, s, e):
-            number = to_int(m.group("n"))
-            if number is None:
-                continue
-            if any(q.start < m.end() and m.start() < q.end for q in found.values()):
-                continue
-            found[m.start()] = _Part(
-                status_of[m.group("s")], number, m.group("u"), m.start(), m.end()
-            )
-    return [found[k] for k in sorted(found)]
+    # Status-first parts win; a number-first part overlapping one is dropped. Each pattern's
+    # matches are disjoint and in order, so the first list stays sorted for bisect.
+    first: list[_Part] = []
+    for m in p.part_status_first.finditer(folded, s, e):
+        number = to_int(m.group("n"))
+        if number is not None:
+            first.append(_Part(status_of[m.group("s")], number, m.group("u"), m.start(), m.end()))
+    starts = [q.start for q in first]
+    ends = [q.end for q in first]
+    second: list[_Part] = []
+    for m in p.part_number_first.finditer(folded, s, e):
+        number = to_int(m.group("n"))
+        if number is None or _overlaps(starts, ends, m.start(), m.end()):
+            continue
+        second.append(_Part(status_of[m.group("s")], number, m.group("u"), m.start(), m.end()))
+    return sorted(first + second, key=lambda q: q.start)
 
 
 def parse_completion_sentence(sentence: str) -> Completion | None:
@@ -157,15 +173,21 @@ def _gaps(exclude: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     return gaps
 
 
+@lru_cache(maxsize=4)
+def _sentence_ends(folded: str) -> list[int]:
+    """Sorted positions of every 。!?/newline in ``folded`` (once per notice)."""
+    return [m.start() for m in _SENTENCE_END.finditer(folded)]
+
+
 def _sentence_bounds(folded: str, pos: int) -> tuple[int, int]:
     """The sentence holding ``pos``: after the previous 。!?/newline, through the next one."""
-    start = max(folded.rfind(ch, 0, pos) for ch in _SENTENCE_ENDS) + 1
-    end = len(folded)
-    for ch in _SENTENCE_ENDS:
-        i = folded.find(ch, pos)
-        if 0 <= i < end:
-            end = i + (ch != "\n")
-    return start, end
+    ends = _sentence_ends(folded)
+    k = bisect_left(ends, pos)
+    start = ends[k - 1] + 1 if k else 0
+    if k == len(ends):
+        return start, len(folded)
+    i = ends[k]
+    return start, i + (folded[i] != "\n")
 
 
 def _previous_sentence_start(folded: str, s: int) -> int:
@@ -194,16 +216,18 @@ def _from_window(
         if getattr(c, name) is None:
             setattr(c, name, part.number)
     unit = parts[0].unit
+    part_starts = [q.start for q in parts]
     totals = [
         m
         for m in _totals(folded, window_s, parts[0].start)
-        if not any(q.start <= m.start() < q.end for q in parts)
+        if not _inside(part_starts, [q.end for q in parts], m.start())
     ]
     part_sum = sum(getattr(c, f) or 0 for f in _FIELD.values())
     chosen = next((m for m in totals if to_int(m.group("n")) == part_sum), None)
     if chosen is None:
         same_unit = [m for m in totals if m.group("u") == unit]
-        chosen = (same_unit or totals or [None])[-1]
+        pool = same_unit or totals
+        chosen = pool[-1] if pool else None
     start = parts[0].start
     if chosen is not None:
         c.total = to_int(chosen.group("n"))
@@ -214,8 +238,13 @@ def _from_window(
         c.stated_rate = float(rate.group("r"))
         end = max(end, rate.end())
     end = max(end, e)
+    # The offsets are those of the stripped sentence, so text[start:end] == sentence.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     c.start, c.end = start, end
-    c.sentence = text[start:end].strip()
+    c.sentence = text[start:end]
     recompute(c, statuses)
     return c
 
@@ -224,12 +253,18 @@ def _totals(folded: str, s: int, e: int) -> list[re.Match[str]]:
     """Counts of problems/tasks in ``folded[s:e]`` in text order, both word orders."""
     p = _patterns()
     found = list(p.total.finditer(folded, s, e))
+    starts = [o.start() for o in found]
+    ends = [o.end() for o in found]
     found += [
-        m
-        for m in p.total_noun_first.finditer(folded, s, e)
-        if not any(o.start() <= m.start() < o.end() for o in found)
+        m for m in p.total_noun_first.finditer(folded, s, e) if not _inside(starts, ends, m.start())
     ]
     return sorted(found, key=lambda m: m.start())
+
+
+def _inside(starts: list[int], ends: list[int], pos: int) -> bool:
+    """Whether ``pos`` lies in one of the sorted, disjoint spans ``zip(starts, ends)``."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
 
 
 def _sentence_start(folded: str, pos: int, floor: int) -> int:

@@ -9,6 +9,8 @@ listed in ``NoticeMeta.inferred_dates``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -266,9 +268,22 @@ def _feedback_date(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -> N
     ranges = find_ranges(folded, s, e)
     if ranges:
         range_end = ranges[0].second.end
-    for m in p.feedback.finditer(folded, max(s, range_end), e):
-        sentence_start = max(folded.rfind("。", s, m.start()) + 1, s, range_end)
-        mentions = [d for d in find_dates(folded, sentence_start, m.start()) if d.day]
+    floor = max(s, range_end)
+    # Full stops and dates of the window, found once: a rfind and a date scan back to the
+    # sentence start for every 反馈 were quadratic in a long opening without full stops.
+    stops: list[int] | None = None
+    dated: list[DateMention] = []
+    dated_starts: list[int] = []
+    for m in p.feedback.finditer(folded, floor, e):
+        if stops is None:
+            stops = list(_all(folded, "。", s, e))
+            dated = [d for d in find_dates(folded, floor, e) if d.day]
+            dated_starts = [d.start for d in dated]
+        k = bisect_left(stops, m.start())
+        sentence_start = max(stops[k - 1] + 1 if k else 0, s, range_end)
+        lo = bisect_left(dated_starts, sentence_start)
+        hi = bisect_left(dated_starts, m.start())
+        mentions = [d for d in dated[lo:hi] if d.end <= m.start()]
         if not mentions:
             mentions = [d for d in find_dates(folded, m.end(), min(e, m.end() + 20)) if d.day]
             if not mentions:
@@ -287,6 +302,14 @@ def _feedback_date(folded: str, meta: NoticeMeta, opening: tuple[int, int]) -> N
             return
         meta.feedback_date = make_date(year, mention.month, mention.day)
         return
+
+
+def _all(text: str, needle: str, start: int, end: int) -> Iterator[int]:
+    """Positions of ``needle`` in ``text[start:end]``, in order."""
+    i = text.find(needle, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(needle, i + 1, end)
 
 
 def _as_of(folded: str, meta: NoticeMeta, tree: Tree, problem_spans: list[tuple[int, int]]) -> None:
