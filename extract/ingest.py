@@ -278,7 +278,7 @@ def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     problems = rec.parsed.problems
     owners = _assign_problems(problems, (q.start for q in rec.quantities))
     restates = rec.restates or [None] * len(rec.quantities)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i, (q, owner, restated) in enumerate(
         zip(rec.quantities, owners, restates, strict=True), start=1
     ):
@@ -696,8 +696,19 @@ def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error) and _DAMAGED in str(exc):
+            # Not this file's fault: the store itself is damaged (a block the scan at open
+            # did not reach, e.g. an index). The whole run is refused; see ingest_paths.
+            raise _StoreDamaged(first_line(exc)) from exc
         return first_line(exc)
     return None
+
+
+_DAMAGED = "Corrupt database file"
+
+
+class _StoreDamaged(Exception):
+    """A write met a damaged block of the store: no file can be stored, the run must stop."""
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
@@ -727,7 +738,28 @@ def ingest_paths(
     if not files:
         return summary
     started = datetime.now()
-    with StoreWriter(Path(db_path)) as writer:
+    try:
+        return _ingest_files(files, summary, Path(db_path), started, progress, parse)
+    except (_StoreDamaged, duckdb.Error) as exc:
+        if isinstance(exc, duckdb.Error) and _DAMAGED not in str(exc):
+            raise
+        raise StoreError(
+            f"{db_path}: the database is damaged ({first_line(exc)}); nothing was written. "
+            "Move it aside "
+            "and ingest again / 数据库文件已损坏,未写入任何内容"
+        ) from exc
+
+
+def _ingest_files(
+    files: list[Path],
+    summary: IngestSummary,
+    db_path: Path,
+    started: datetime,
+    progress: ProgressFn | None,
+    parse: bool,
+) -> IngestSummary:
+    """The body of :func:`ingest_paths`: one writer, batches of plans, one swap at the end."""
+    with StoreWriter(db_path) as writer:
         con = writer.con
         assert con is not None
         wrote_any = False
