@@ -148,6 +148,18 @@ def _is_crumb(line: str, rules: NoiseRules) -> bool:
     return len(line) <= rules.crumb_max_chars and not (set(line) & rules.sentence_punctuation)
 
 
+def _clean_line(line: str, rules: NoiseRules) -> str | None:
+    """``line`` with its inline fragments cut out, or None when the whole line is noise."""
+    cleaned = _strip_inline(line, rules).strip()
+    if (
+        _ONLY_SEPARATORS.fullmatch(cleaned)
+        or _is_noise_line(line, rules)
+        or _is_noise_line(cleaned, rules)
+    ):
+        return None
+    return cleaned
+
+
 def strip_noise(text: str, rules: NoiseRules | None = None) -> str:
     """Return ``text`` without web noise, in canonical form (see ``normalize_text``).
 
@@ -158,18 +170,21 @@ def strip_noise(text: str, rules: NoiseRules | None = None) -> str:
     rules = rules or load_noise_rules()
     kept: list[str] = []
     before_title = True
+    # What a line becomes depends on the line alone, so a line met again (a pasted block, a
+    # file of one line repeated) is not matched against every rule again.
+    seen: dict[str, str | None] = {}
     for raw in normalize_text(text).split("\n"):
         line = raw.strip()
         if not line:
             kept.append("")
             continue
-        cleaned = _strip_inline(line, rules).strip()
-        if (
-            _ONLY_SEPARATORS.fullmatch(cleaned)
-            or _is_noise_line(line, rules)
-            or _is_noise_line(cleaned, rules)
-        ):
+        if line in seen:
+            cleaned_or_none = seen[line]
+        else:
+            cleaned_or_none = seen[line] = _clean_line(line, rules)
+        if cleaned_or_none is None:
             continue
+        cleaned = cleaned_or_none
         if before_title:
             if rules.crumb_max_chars and _is_crumb(cleaned, rules):
                 continue

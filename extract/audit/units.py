@@ -90,15 +90,24 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def text_units(
     text: str, spans: Iterable[tuple[int, int]], config: RepetitionConfig, min_chars: int
 ) -> list[TextUnit]:
-    """Units of ``text`` whose exact key has at least ``min_chars`` characters, in span order."""
+    """Units of ``text`` whose exact key has at least ``min_chars`` characters, in span order.
+
+    Keys are memoised per fragment: a notice that repeats a sentence thousands of times (a
+    pasted block, a 20 MB file of one line over and over) pays for its keys once.
+    """
     units: list[TextUnit] = []
+    keys: dict[str, tuple[str, str]] = {}
     for raw_start, raw_end in spans:
         start, end = _trim(text, raw_start, raw_end)
         if end - start < min_chars:  # the key is never longer than the span
             continue
-        key = exact_key(text[start:end], config)
-        if len(key) >= min_chars:
-            units.append(TextUnit(len(units), start, end, key, masked_key(key)))
+        fragment = text[start:end]
+        pair = keys.get(fragment)
+        if pair is None:
+            key = exact_key(fragment, config)
+            pair = keys[fragment] = (key, masked_key(key))
+        if len(pair[0]) >= min_chars:
+            units.append(TextUnit(len(units), start, end, pair[0], pair[1]))
     return units
 
 
