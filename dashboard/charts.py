@@ -117,7 +117,9 @@ def metric_bars_figure(
     """
     shown = df[df["value"].notna()]
     max_abs = shown["value"].abs().max() if not shown.empty else None
-    divisor, display_unit = choose_scale(unit, None if pd.isna(max_abs) else float(max_abs))
+    divisor, display_unit = choose_scale(
+        unit, None if max_abs is None or pd.isna(max_abs) else float(max_abs)
+    )
     statements = label("compare.hover_statements", lang)
     fig = go.Figure(
         go.Bar(
@@ -151,8 +153,8 @@ def selected_notice(selection: object) -> str | None:
     state): ``{"selection": {"points": [{"customdata": [notice_id, n], ...}]}}``.
     """
     inner = _get(selection, "selection")
-    points = _get(inner, "points") or []
-    for point in points:
+    points = _get(inner, "points")
+    for point in points if isinstance(points, (list, tuple)) else []:
         custom = _get(point, "customdata")
         if isinstance(custom, (list, tuple)) and custom:
             return str(custom[0])

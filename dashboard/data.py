@@ -124,9 +124,15 @@ def notice_search(
     )
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> int:
+    """The single integer a ``SELECT count(*)`` returns (a count query always has one row)."""
+    row = con.execute(sql, list(params)).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
 def notice_count(con: duckdb.DuckDBPyConnection) -> int:
     """How many notices the store holds."""
-    return int(con.execute("SELECT count(*) FROM notices").fetchone()[0])
+    return _count(con, "SELECT count(*) FROM notices")
 
 
 def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.DataFrame:
@@ -277,7 +283,7 @@ _QUANTITY_FROM = """
 def quantity_count(con: duckdb.DuckDBPyConnection, flt: QuantityFilter) -> int:
     """How many quantities match ``flt`` (the table itself is capped)."""
     where, params = flt.where()
-    return int(con.execute(f"SELECT count(*) {_QUANTITY_FROM} {where}", params).fetchone()[0])
+    return _count(con, f"SELECT count(*) {_QUANTITY_FROM} {where}", params)
 
 
 def quantities(
@@ -530,9 +536,7 @@ def metric_source_count(
 ) -> int:
     """How many statements :func:`metric_sources` would list without its cap."""
     cond, params = _sources_where(metric_id, unit, notice_ids)
-    return int(
-        con.execute(f"SELECT count(*) FROM v_metric_sources s WHERE {cond}", params).fetchone()[0]
-    )
+    return _count(con, f"SELECT count(*) FROM v_metric_sources s WHERE {cond}", params)
 
 
 def coverage_summary(

@@ -147,7 +147,7 @@ def _group_panel(
     metric_id, unit = str(group["metric_id"].iloc[0]), str(group["unit"].iloc[0])
     aggregate = str(group["aggregate"].iloc[0])
     name = _metric_name(meta)
-    focus = None
+    focus: tuple[str, str, tuple[str, ...]] | None = None
     st.markdown(f"**{name}** · {unit}")
     st.caption(
         t("compare.definition", rule=code_label("aggregate", aggregate), text=meta["description"])

@@ -53,7 +53,9 @@ if "nd_notice" not in st.session_state:
     wanted = st.query_params.get("id", "")
     st.session_state["nd_notice"] = wanted if wanted in labels else ids[0]
 
-notice_id = st.selectbox(t("detail.pick"), ids, format_func=labels.get, key="nd_notice")
+notice_id: str = st.selectbox(
+    t("detail.pick"), ids, format_func=lambda i: labels.get(i, i), key="nd_notice"
+)
 set_query_param("id", notice_id)
 meta_df = db.query("notice_meta", notice_id)
 if meta_df.empty:  # the file changed under the picker

@@ -46,7 +46,7 @@ with st.container(border=True):
     chosen = c1.multiselect(
         t("explorer.notices"),
         list(options["notice_id"]),
-        format_func=labels.get,
+        format_func=lambda notice_id: labels.get(notice_id, notice_id),
         key="qx_notices",
         placeholder=t("explorer.all_notices"),
     )

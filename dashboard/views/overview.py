@@ -13,6 +13,7 @@ status = require_data()
 st.title(t("overview.title"))
 st.caption(t("overview.caption"))
 
+assert status.kpis is not None  # require_data() returned: the store has data
 k = status.kpis.iloc[0]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("kpi.notices"), f"{int(k['notices']):,}")

@@ -9,6 +9,7 @@ from dashboard.i18n import labels
 from dashboard.sqlbox import MAX_ROWS, TIMEOUT_S, SqlFailed, SqlRefused, examples
 from dashboard.ui import download, lang, require_data, t
 from extract.store import StoreError
+from extract.store.sql_runner import SqlResult
 
 HISTORY_SIZE = 10
 
@@ -104,8 +105,9 @@ with main:
             history.insert(0, sql.strip())
             del history[HISTORY_SIZE:]
 
-    result = st.session_state.get("sql_result")
-    if result is not None:
+    shown: SqlResult | None = st.session_state.get("sql_result")
+    if shown is not None:
+        result = shown
         st.caption(t("sql.rows", n=len(result.frame), seconds=f"{result.elapsed_s:.3f}"))
         if result.truncated:  # by rows or by bytes: either way the first len(frame) rows show
             st.warning(t("sql.truncated", n=len(result.frame)))

@@ -51,6 +51,8 @@ class DateRange:
 
 
 def _mention(m: re.Match[str], offset: int = 0) -> DateMention | None:
+    year: int | None
+    day: int | None
     if m.group("iy"):
         year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
     else:

@@ -285,16 +285,16 @@ class _Builder:
         if skip_inline:
             return
         hits = self._inline_sequence(s, e, 1)
-        for i, m in enumerate(hits):
-            start = m.start
+        for i, hit in enumerate(hits):
+            start = hit.start
             stop = hits[i + 1].start if i + 1 < len(hits) else e
             child = self._make(
                 "inline_shi",
                 i + 1,
                 start,
-                m.end,
+                hit.end,
                 e,
-                path_key(m.numeral + "是"),
+                path_key(hit.numeral + "是"),
                 node,
                 inline=True,
                 title_stop=stop,

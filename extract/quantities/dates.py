@@ -107,9 +107,10 @@ def parse_date_match(m: regex.Match[str]) -> DateHit | None:
         y, mo, d = int(g("iy")), int(g("im")), int(g("id"))
         return DateHit(start, end, y, mo, d, _fmt(y, mo, d), None, "day", "日")
     if g("y"):
-        y = _num(g("y"))
-        if y is None:
+        year = _num(g("y"))
+        if year is None:
             return None
+        y = year
         if g("y2"):
             y2 = int(g("y2"))
             if y2 <= y:

@@ -268,10 +268,14 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
                 )
     context = data.get("context", {})
     part_of, refines = _parse_context(context, lines, name, set(seen))
-    for r in refines:
-        if r.name in rule_names:
-            raise _fail(f"{name}:{r.line}", f"重复的规则名 {r.name}", f"duplicate rule {r.name}")
-        rule_names.add(r.name)
+    for refine in refines:
+        if refine.name in rule_names:
+            raise _fail(
+                f"{name}:{refine.line}",
+                f"重复的规则名 {refine.name}",
+                f"duplicate rule {refine.name}",
+            )
+        rule_names.add(refine.name)
     limits = {}
     for key, default in (("part_of_max_chars", 2), ("list_item_max_chars", 0)):
         value = context.get(key, default)
