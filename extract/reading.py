@@ -720,7 +720,7 @@ def load_notice(path: str | Path) -> LoadedNotice:
         decoded, title = article.text, article.title
     elif fmt == "md":
         decoded = _markdown_to_text(decoded)
-    text = strip_noise(normalize_text(decoded))
+    text = strip_noise(decoded)  # strip_noise normalises first: no second pass here
     if not text:
         raise NoticeReadError(path, "empty after cleaning (no notice text left) / 清理后没有正文")
     if title is not None:
