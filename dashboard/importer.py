@@ -14,7 +14,10 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-ACCEPTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+from extract.reading import ARCHIVE_EXTENSIONS, SUPPORTED_EXTENSIONS
+
+# What the CLI reads (extract.reading): notice formats and archives of them.
+ACCEPTED_SUFFIXES: tuple[str, ...] = (*SUPPORTED_EXTENSIONS, *sorted(ARCHIVE_EXTENSIONS))
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from extract.html_text import html_to_text
 from extract.noise import strip_noise
 from extract.normalize import normalize_text
 
@@ -42,13 +41,20 @@ __all__ = [
     "title_from_text",
 ]
 
-SourceFormat = Literal["txt", "md", "html"]
+SourceFormat = Literal["txt", "md", "html", "pdf", "docx", "doc"]
 SUPPORTED_EXTENSIONS: dict[str, SourceFormat] = {
     ".txt": "txt",
     ".md": "md",
     ".html": "html",
     ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".doc": "doc",
 }
+# Archives whose members are read as notices (extract.archive); the ingest expands them.
+ARCHIVE_EXTENSIONS = frozenset({".zip"})
+# Formats read from their bytes by a document reader, not decoded as text.
+_DOCUMENT_FORMATS = frozenset({"pdf", "docx", "doc"})
 # Documentation that sits next to notices in a folder (data/README.md) is not a notice.
 _NOT_NOTICES = frozenset({"readme", "changelog", "license", "licence"})
 # A notice is a few dozen KB; anything this big is not one (and would stall the pipeline).
@@ -112,6 +118,8 @@ class LoadedNotice:
     # Problems that did not stop the read (a cut last character…), bilingual, without the
     # path: the ingest prints each as ``<path>: <warning>``.
     warnings: tuple[str, ...] = ()
+    # PDF pages whose text came from OCR (1-based): figures from them deserve a second look.
+    ocr_pages: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------- files
@@ -191,7 +199,9 @@ def _stat_reason(path: Path) -> tuple[os.stat_result | None, str | None]:
 def _is_candidate(name: str) -> bool:
     suffix = os.path.splitext(name)[1].lower()
     stem = name[: len(name) - len(suffix)].lower()
-    return suffix in SUPPORTED_EXTENSIONS and stem not in _NOT_NOTICES
+    return (
+        suffix in SUPPORTED_EXTENSIONS or suffix in ARCHIVE_EXTENSIONS
+    ) and stem not in _NOT_NOTICES
 
 
 def _scan_folder(
@@ -628,7 +638,7 @@ def _is_title_like(line: str) -> bool:
 # --------------------------------------------------------------------------- loading
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing anything that could block or exhaust memory.
 
     ``os.stat`` first so that a FIFO or device is never opened; then the file is opened with
@@ -653,18 +663,18 @@ def _read_bytes(path: Path) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NoticeReadError(path, _REASON_NOT_REGULAR)
-        if st.st_size > MAX_FILE_BYTES:
-            raise NoticeReadError(path, _too_large(st.st_size))
+        if st.st_size > limit:
+            raise NoticeReadError(path, _too_large(st.st_size, limit))
         chunks: list[bytes] = []
         total = 0
-        while total <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total))
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            raise NoticeReadError(path, _too_large(total))
+        if total > limit:
+            raise NoticeReadError(path, _too_large(total, limit))
         return b"".join(chunks)
     except OSError as exc:
         raise NoticeReadError(path, f"cannot read ({exc.strerror or exc}) / 无法读取文件") from exc
@@ -672,9 +682,20 @@ def _read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def _too_large(size: int) -> str:
+def _too_large(size: int, limit: int = MAX_FILE_BYTES) -> str:
     mib = 1024 * 1024
-    return f"file too large ({size / mib:.1f} MB > {MAX_FILE_BYTES // mib} MB) / 文件过大"
+    return f"file too large ({size / mib:.1f} MB > {limit // mib} MB) / 文件过大"
+
+
+def read_archive_bytes(path: str | Path) -> bytes:
+    """The bytes of an archive of notices (``.zip``), with the same guards as a notice file.
+
+    An archive may hold many notices, so its cap is the archive reader's total
+    (``extract.archive.MAX_TOTAL_BYTES``) rather than one notice's.
+    """
+    from extract.archive import MAX_TOTAL_BYTES
+
+    return _read_bytes(Path(path), MAX_TOTAL_BYTES)
 
 
 def decode_file(path: str | Path) -> tuple[str, str]:
@@ -692,18 +713,30 @@ def decode_file(path: str | Path) -> tuple[str, str]:
         raise NoticeReadError(path, str(exc)) from exc
 
 
-def load_notice(path: str | Path) -> LoadedNotice:
+def load_notice(path: str | Path, data: bytes | None = None) -> LoadedNotice:
     """Read one notice file into canonical text.
 
     decode → (HTML or Markdown to text) → ``normalize_text`` → ``strip_noise`` (whose
     output is canonical again). A ``.txt`` file that is really an HTML page is read as
-    HTML. Raises :class:`NoticeReadError` for anything that is not a readable notice.
+    HTML; PDF and Word files go through their document readers (``extract.pdf_text``,
+    ``extract.docx_text``) and then the same cleaning. ``data`` gives the bytes of a file
+    that is not on disk (a member of a ``.zip``; ``path`` is then its display name).
+    Raises :class:`NoticeReadError` for anything that is not a readable notice.
     """
     path = Path(path)
     fmt = _format_of(path)
-    raw = _read_bytes(path)
+    if data is None:
+        raw = _read_bytes(path)
+    elif len(data) > MAX_FILE_BYTES:
+        raise NoticeReadError(path, _too_large(len(data)))
+    else:
+        raw = data
     if not raw.strip():
         raise NoticeReadError(path, "empty file / 文件为空")
+    if fmt == "txt" and raw.startswith(b"%PDF-"):
+        fmt = "pdf"  # an attachment saved under the wrong name
+    if fmt in _DOCUMENT_FORMATS:
+        return _load_document(path, raw, fmt)
     try:
         decoded, encoding, warnings = decode_bytes_with_warnings(
             raw, is_html=fmt == "html" or _looks_like_html(raw)
@@ -716,8 +749,11 @@ def load_notice(path: str | Path) -> LoadedNotice:
         fmt = "html"
     title: str | None = None
     if fmt == "html":
-        article = html_to_text(decoded)  # never raises: tolerant and iterative by design
+        from extract.web_article import article_from_html  # late: trafilatura is slow to import
+
+        article = article_from_html(decoded)  # never raises (the built-in reader is its fallback)
         decoded, title = article.text, article.title
+        warnings = (*warnings, *article.warnings)
     elif fmt == "md":
         decoded = _markdown_to_text(decoded)
     text = strip_noise(decoded)  # strip_noise normalises first: no second pass here
@@ -733,6 +769,38 @@ def load_notice(path: str | Path) -> LoadedNotice:
         title_hint=title or title_from_text(text),
         file_sha256=hashlib.sha256(raw).hexdigest(),
         warnings=warnings,
+    )
+
+
+def _load_document(path: Path, raw: bytes, fmt: str) -> LoadedNotice:
+    """A PDF or Word file through its reader, then the cleaning every notice gets."""
+    ocr_pages: tuple[int, ...] = ()
+    source_format: SourceFormat = "pdf"
+    if fmt == "pdf":
+        from extract.pdf_text import pdf_to_text
+
+        pdf = pdf_to_text(raw, path)
+        body, title, warnings, ocr_pages = pdf.text, pdf.title, pdf.warnings, pdf.ocr_pages
+    else:
+        from extract.docx_text import read_word
+
+        word = read_word(path, raw)
+        body, title, warnings = word.text, word.title, word.warnings
+        source_format = word.source_format
+    text = strip_noise(body)
+    if not text:
+        raise NoticeReadError(path, "empty after cleaning (no notice text left) / 清理后没有正文")
+    # The text's own title first: a document's metadata title is often "Microsoft Word - x".
+    meta_title = normalize_text(title).replace("\n", " ") if title else ""
+    return LoadedNotice(
+        path=path,
+        text=text,
+        encoding=source_format,
+        source_format=source_format,
+        title_hint=title_from_text(text) or meta_title or None,
+        file_sha256=hashlib.sha256(raw).hexdigest(),
+        warnings=tuple(warnings),
+        ocr_pages=tuple(ocr_pages),
     )
 
 

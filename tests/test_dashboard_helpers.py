@@ -249,8 +249,10 @@ def test_quantity_offsets_point_into_the_sentence(con) -> None:
         pytest.param("通报.txt", "内容".encode(), None, id="txt-ok"),
         pytest.param("通报.HTM", b"<p>x</p>", None, id="htm-upper-ok"),
         pytest.param("通报.md", b"# x", None, id="md-ok"),
-        pytest.param("通报.pdf", b"%PDF", "suffix", id="pdf-refused"),
-        pytest.param("通报.docx", b"PK", "suffix", id="docx-refused"),
+        pytest.param("通报.pdf", b"%PDF", None, id="pdf-ok"),
+        pytest.param("通报.docx", b"PK", None, id="docx-ok"),
+        pytest.param("通报.zip", b"PK", None, id="zip-ok"),
+        pytest.param("通报.xlsx", b"PK", "suffix", id="xlsx-refused"),
         pytest.param("空.txt", b"", "empty", id="empty-refused"),
     ],
 )

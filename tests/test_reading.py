@@ -132,7 +132,7 @@ ERROR_CASES = [
     ),
     ("bom_but_broken_utf16", "a.txt", b"\xff\xfe" + "整改".encode("utf-16-le") + b"\x00", "decode"),
     ("control_characters", "a.txt", bytes(range(1, 9)) * 50 + "整改".encode(), "binary"),
-    ("unsupported_extension", "a.docx", NOTICE.encode(), "unsupported extension"),
+    ("unsupported_extension", "a.xlsx", NOTICE.encode(), "unsupported extension"),
     ("no_extension", "README", NOTICE.encode(), "unsupported extension"),
 ]
 
@@ -326,6 +326,7 @@ def test_folder_recursion_order(tmp_path: Path) -> None:
         "a/.cache/d.txt",
         "notes.docx",
         "sub/scan.pdf",
+        "table.xlsx",
         "README.md",
         "a/index.html",
     ]:
@@ -333,7 +334,7 @@ def test_folder_recursion_order(tmp_path: Path) -> None:
     extra = _touch(tmp_path, "single.md")
     found = list(iter_notice_files([root, extra, root / "b.txt"]))
     rel = [p.relative_to(tmp_path).as_posix() for p in found]
-    # sorted folder by folder; hidden files/folders, README and other extensions skipped;
+    # sorted folder by folder; hidden files/folders, README and other extensions (.xlsx) skipped;
     # b.txt named again is yielded once
     assert rel == [
         "notices/A.HTM",
@@ -342,15 +343,17 @@ def test_folder_recursion_order(tmp_path: Path) -> None:
         "notices/a/y.TXT",
         "notices/a/z.html",
         "notices/b.txt",
+        "notices/notes.docx",
+        "notices/sub/scan.pdf",
         "single.md",
     ]
 
 
 def test_explicit_file_with_other_extension_is_yielded_then_rejected(tmp_path: Path) -> None:
-    docx = _touch(tmp_path, "notice.docx")
-    assert list(iter_notice_files([str(docx)])) == [docx]
+    sheet = _touch(tmp_path, "notice.xlsx")
+    assert list(iter_notice_files([str(sheet)])) == [sheet]
     with pytest.raises(NoticeReadError, match="unsupported extension"):
-        load_notice(docx)
+        load_notice(sheet)
 
 
 _HTML_PIECES = st.sampled_from(

@@ -72,7 +72,7 @@ def _tree_broken_folder_links(root: Path) -> None:
     # that is not a notice): there is no telling what they were meant to be.
     os.symlink(root / "nowhere", root / "archive")
     os.symlink(root / "ring", root / "ring")
-    os.symlink(root / "nowhere.pdf", root / "scan.pdf")
+    os.symlink(root / "nowhere.xlsx", root / "sheet.xlsx")
 
 
 def _tree_folder_loop(root: Path) -> None:
@@ -92,7 +92,7 @@ def _tree_bad_name(root: Path) -> None:
 
 
 def _tree_empty(root: Path) -> None:
-    (root / "notes.pdf").write_bytes(b"%PDF")
+    (root / "notes.xlsx").write_bytes(b"PK")
 
 
 def _tree_order(root: Path) -> None:
@@ -466,7 +466,7 @@ def test_safe_name_is_always_writable(
         pytest.param("...txt", "no_name", id="D10-dots-only"),
         pytest.param(".txt", "no_name", id="extension-only"),
         pytest.param(" .txt", "no_name", id="space-extension"),
-        pytest.param("通报.txt\x00.pdf", "suffix", id="nul-hides-real-suffix"),
+        pytest.param("通报.txt\x00.xlsx", "suffix", id="nul-hides-real-suffix"),
         pytest.param("通" * 200 + ".md", None, id="long-name-accepted-then-shortened"),
     ],
 )

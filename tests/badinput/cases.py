@@ -434,7 +434,7 @@ def _hidden_and_docs_build(root: Path) -> list[Path]:
     write(folder / ".hidden.txt", b"\x00binary")
     write(folder / ".git" / "notes.txt", b"\x00binary")
     write(folder / "README.md", "# 说明\n这个文件夹放通报。\n")
-    write(folder / "notes.pdf", b"%PDF-1.4")
+    write(folder / "notes.xlsx", b"PK\x03\x04")
     write(folder / "x_upper.TXT", good_bytes(12))
     write(folder / "x_page.HTM", f"<html><body><p>{good_text(13)}</p></body></html>")
     return [folder]
@@ -830,14 +830,14 @@ CASES: list[Case] = [
     ),
     Case(
         "hidden_docs_and_case",
-        "hidden files, README, .pdf skipped uncounted; .TXT/.HTM read",
+        "hidden files, README, .xlsx skipped uncounted; .TXT/.HTM read",
         _hidden_and_docs_build,
         {"in/x_upper.TXT": "stored", "in/x_page.HTM": "stored", "in/good_*.txt": "stored"},
         counts=(4, 0, 0, 0),
     ),
     Case(
         "explicit_unsupported",
-        "a .docx named on the command line: failed, the folder still ingested",
+        "a broken .docx named on the command line: failed, the folder still ingested",
         _explicit_unsupported_build,
         {"x_notice.docx": "failed", "in/good_*.txt": "stored"},
     ),
