@@ -50,7 +50,7 @@ def kpis(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         con,
         """
         SELECT (SELECT count(*) FROM notices) AS notices,
-               (SELECT count(*) FROM problems WHERE is_problem) AS problems,
+               (SELECT count(*) FROM problems WHERE is_problem AND NOT is_group) AS problems,
                (SELECT count(*) FROM quantities) AS quantities,
                (SELECT count(*) FROM anomalies) AS anomalies,
                (SELECT max(ingested_at) FROM notices) AS last_ingest
@@ -146,7 +146,7 @@ def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.Da
         f"""
         WITH {_LABELS}, pc AS (
             SELECT notice_id, count(*) AS problem_count
-            FROM problems WHERE is_problem GROUP BY notice_id
+            FROM problems WHERE is_problem AND NOT is_group GROUP BY notice_id
         ), qc AS (
             SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
         )

@@ -103,7 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         ".htm; UTF-8, UTF-16, GBK/GB18030 detected) into the database. Re-ingesting "
         "unchanged files changes nothing; a changed file replaces its notice.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="notice files or folders")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="notice files (.txt .md .html .htm .pdf .docx .doc), .zip archives of them, "
+        "folders, or http(s):// URLs (fetched and archived under raw/ beside the database, "
+        "PDF/Word attachments followed)",
+    )
     _db_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors and the summary")
 
@@ -204,7 +211,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.close()
     total = len(summary.results)
     if total == 0:
-        _err("no notice files (.txt .md .html .htm) found in " + ", ".join(args.paths))
+        _err(
+            "no notice files (.txt .md .html .htm .pdf .docx .doc .zip) found in "
+            + ", ".join(args.paths)
+        )
         return EXIT_FAILED
     # Results on stdout (progress went to stderr): failures and warnings, then the summary.
     for r in summary.results:

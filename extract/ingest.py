@@ -11,8 +11,9 @@ swapped in at the end (see :mod:`extract.store.writer`), so readers never see a 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from extract import __version__
+from extract.archive import iter_archive
 from extract.audit.repetition import (
     RepeatedPassage,
     Section,
@@ -31,7 +33,14 @@ from extract.audit.repetition import (
 from extract.audit.shared import PassageSignature, passage_signatures
 from extract.model import Anomaly, ParsedNotice, Problem, Quantity
 from extract.quantities.taxonomy import taxonomy
-from extract.reading import LoadedNotice, NoticeReadError, load_notice, scan_paths
+from extract.reading import (
+    ARCHIVE_EXTENSIONS,
+    LoadedNotice,
+    NoticeReadError,
+    load_notice,
+    read_archive_bytes,
+    scan_paths,
+)
 from extract.store import StoreWriter
 from extract.store.arrowio import insert_by_name
 from extract.store.errors import StoreError, first_line
@@ -85,6 +94,7 @@ PROBLEM_COLUMNS = [
     "start_offset",
     "end_offset",
     "is_problem",
+    "is_group",
 ]
 ANOMALY_COLUMNS = ["notice_id", "anomaly_id", "kind", "location", "detail", "start_offset"]
 # Rows are tuples in the order of these lists; _insert_rows inserts them BY NAME.
@@ -332,6 +342,7 @@ def _problem_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
             p.start,
             p.end,
             bool(p.is_problem),
+            bool(p.is_group),
         )
         for i, p in enumerate(rec.parsed.problems, start=1)
     ]
@@ -424,6 +435,13 @@ NOTICE_COLUMNS = [
     "rectification_days",
     "inferred_dates",
     "repeated_share",
+    "inspection_start_precision",
+    "inspection_end_precision",
+    "feedback_date_precision",
+    "as_of_date_precision",
+    "signed_date_precision",
+    "published_date_precision",
+    "source_url",
 ]
 COMPLETION_COLUMNS = [
     "notice_id",
@@ -441,6 +459,14 @@ COMPLETION_COLUMNS = [
     "sentence",
     "start_offset",
     "end_offset",
+    "verdict",
+    "formula",
+    "tolerance",
+    "rate_surface",
+    "scope",
+    "listed_problems",
+    "stated_problems",
+    "evidence",
 ]
 SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
 REPEAT_COLUMNS = [
@@ -514,6 +540,13 @@ def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
         meta.rectification_days,
         ",".join(meta.inferred_dates) or None,
         rec.repeated_share,
+        meta.inspection_start_precision,
+        meta.inspection_end_precision,
+        meta.feedback_date_precision,
+        meta.as_of_date_precision,
+        meta.signed_date_precision,
+        meta.published_date_precision,
+        meta.source_url,
     )
 
 
@@ -538,6 +571,14 @@ def _completion_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
             c.sentence,
             c.start,
             c.end,
+            c.verdict,
+            c.formula,
+            c.tolerance,
+            c.rate_surface,
+            c.scope,
+            c.listed_problems,
+            ",".join(str(n) for n in c.stated_problems) or None,
+            " ".join(f"{role}:{s}-{e}" for role, s, e in c.evidence) or None,
         )
     ]
 
@@ -554,13 +595,23 @@ class _Plan:
     needs_analysis: bool = False  # new or changed content: _analyse_batch fills in ``rec``
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, path: Path, planned: set[str]) -> _Plan | FileResult:
-    """Read one file and decide what it needs; a FileResult when nothing needs writing."""
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    planned: set[str],
+    data: bytes | None = None,
+    notes: Sequence[str] = (),
+) -> _Plan | FileResult:
+    """Read one file and decide what it needs; a FileResult when nothing needs writing.
+
+    ``data`` is the content of an archive member (``path`` is then its display name);
+    ``notes`` are warnings from fetching the file, reported with it.
+    """
     try:
-        loaded = load_notice(path)
+        loaded = load_notice(path, data)
     except NoticeReadError as exc:
-        return FileResult(path, "failed", error=str(exc))
-    warnings = [w if str(path) in w else f"{path}: {w}" for w in loaded.warnings]
+        return FileResult(path, "failed", error=str(exc), warnings=list(notes))
+    warnings = [w if str(path) in w else f"{path}: {w}" for w in (*notes, *loaded.warnings)]
     notice_id = notice_id_for(loaded.text)
     existing = con.execute(
         "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
@@ -711,15 +762,65 @@ class _StoreDamaged(Exception):
     """A write met a damaged block of the store: no file can be stored, the run must stop."""
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def collect_files(
+    paths: Iterable[str | Path], *, archive_dir: Path | None = None
+) -> tuple[list[Path], list[FileResult], dict[Path, list[str]]]:
     """Expand folders into notice files; every path that cannot be used is a failed result.
 
     Missing paths, FIFOs and devices, link loops, unreadable folders, undecodable names and
     folders without a notice file each become one failed result with its reason (see
     :func:`extract.reading.scan_paths`), so they are counted and reported, never raised.
+    A URL is fetched (with its PDF/Word attachments) and archived under ``archive_dir``
+    (``extract.fetch``); the archived files are ingested, and fetch warnings are returned
+    per file, to be reported with it.
     """
-    files, problems = scan_paths(paths)
-    return files, [FileResult(p, "failed", error=f"{p}: {why}") for p, why in problems]
+    local: list[str | Path] = []
+    fetched: list[Path] = []
+    notes: dict[Path, list[str]] = {}
+    failed: list[FileResult] = []
+    for given in paths:
+        if not (isinstance(given, str) and _URL.match(given)):
+            local.append(given)
+            continue
+        from extract.fetch import fetch_notice  # late: only URLs need the network code
+
+        try:
+            page = fetch_notice(given, archive_dir=archive_dir or Path("data") / "raw")
+        except NoticeReadError as exc:
+            failed.append(FileResult(Path(given), "failed", error=str(exc)))
+            continue
+        for item in (page, *page.attachments):
+            fetched.append(item.path)
+            notes[item.path] = [f"{item.url}: {w}" for w in item.warnings]
+    files, problems = scan_paths(local)
+    failed += [FileResult(p, "failed", error=f"{p}: {why}") for p, why in problems]
+    return [*fetched, *files], failed, notes
+
+
+def _sources(path: Path, summary: IngestSummary) -> Iterator[tuple[Path, bytes | None]]:
+    """The notices a file holds: the file itself, or each notice member of a ``.zip``.
+
+    Members are read lazily (one at a time) and named ``archive.zip!/folder/name.txt``; a
+    member the archive reader refuses (a bomb, an encrypted or traversal name) is a failed
+    result, like an unreadable file.
+    """
+    if path.suffix.lower() not in ARCHIVE_EXTENSIONS:
+        yield path, None
+        return
+    problems: list[str] = []
+    try:
+        yield from (
+            (Path(name), data)
+            for name, data in iter_archive(path, read_archive_bytes(path), problems)
+        )
+    except NoticeReadError as exc:
+        summary.results.append(FileResult(path, "failed", error=str(exc)))
+    for line in problems:
+        name = line.partition(": ")[0]
+        summary.results.append(FileResult(Path(name), "failed", error=line))
 
 
 def ingest_paths(
@@ -733,13 +834,14 @@ def ingest_paths(
 
     ``parse=False`` skips the notice parser (used by the benchmark that measures its cost).
     """
-    files, missing = collect_files(paths)
+    db_path = Path(db_path)
+    files, missing, notes = collect_files(paths, archive_dir=db_path.parent / "raw")
     summary = IngestSummary(results=list(missing))
     if not files:
         return summary
     started = datetime.now()
     try:
-        return _ingest_files(files, summary, Path(db_path), started, progress, parse)
+        return _ingest_files(files, notes, summary, db_path, started, progress, parse)
     except (_StoreDamaged, duckdb.Error) as exc:
         if isinstance(exc, duckdb.Error) and _DAMAGED not in str(exc):
             raise
@@ -752,6 +854,7 @@ def ingest_paths(
 
 def _ingest_files(
     files: list[Path],
+    notes: dict[Path, list[str]],
     summary: IngestSummary,
     db_path: Path,
     started: datetime,
@@ -770,26 +873,27 @@ def _ingest_files(
         def done(path: Path) -> None:
             nonlocal finished
             finished += 1
-            if progress is not None:
-                progress(finished, len(files), path)
+            if progress is not None:  # an archive's members count as they are read
+                progress(finished, max(len(files), finished), path)
 
         def flush() -> None:
             nonlocal wrote_any, batch, planned
             _write_batch(con, _analyse_batch(batch, parse=parse, done=done), started)
             wrote_any, batch, planned = True, [], set()
 
-        for path in files:
-            outcome = _prepare(con, path, planned)
-            if isinstance(outcome, _Plan):
-                batch.append(outcome)
-                summary.results.append(outcome.result)
-                if outcome.needs_analysis and outcome.result.notice_id:
-                    planned.add(outcome.result.notice_id)
-            else:
-                summary.results.append(outcome)
-                done(path)
-            if len(batch) >= BATCH_SIZE:
-                flush()
+        for file in files:
+            for path, data in _sources(file, summary):
+                outcome = _prepare(con, path, planned, data, notes.get(path, ()))
+                if isinstance(outcome, _Plan):
+                    batch.append(outcome)
+                    summary.results.append(outcome.result)
+                    if outcome.needs_analysis and outcome.result.notice_id:
+                        planned.add(outcome.result.notice_id)
+                else:
+                    summary.results.append(outcome)
+                    done(path)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
         if batch:
             flush()
         if wrote_any or not Path(db_path).exists():

@@ -96,11 +96,24 @@ class Problem:
     start: int = 0
     end: int = 0
     is_problem: bool = True  # False for nodes that are measures/sections, not feedback problems
+    # A feedback problem whose sub-items are feedback problems too (``1.政治站位不高`` over
+    # ``一是…二是…``): a heading of listed problems, not one more problem. A notice's problem
+    # count is its leaves, ``is_problem and not is_group``; counting both doubles it.
+    is_group: bool = False
 
 
 @dataclass(slots=True)
 class Completion:
-    """Completion figures from a summary sentence, stated vs recomputed."""
+    """Completion figures from a summary sentence, stated vs recomputed, and their audit.
+
+    The audit (``extract/notice/completion.py``, ENGINEERING_NOTES §11) gives every notice one
+    ``verdict``: ``consistent`` (at least one check passed, none failed), ``inconsistency`` (a
+    stated figure cannot follow from the others within its rounding) or ``not_checkable``
+    (nothing to compare: silence is never read as consistency). ``formula`` names the rate
+    formula that matched (or, for an inconsistency, the plain one that was tried), ``tolerance``
+    the half unit of the stated rate's last decimal (``98%`` ±0.5, ``95.2%`` ±0.05) and
+    ``evidence`` the offsets of each figure read, as ``(role, start, end)``.
+    """
 
     total: int | None = None
     completed: int | None = None
@@ -116,6 +129,14 @@ class Completion:
     sentence: str = ""
     start: int = 0
     end: int = 0
+    verdict: str = "not_checkable"  # consistent | inconsistency | not_checkable
+    formula: str | None = None  # e.g. "completed/total", "(completed+basically)/total"
+    tolerance: float | None = None  # percentage points, from the stated rate's decimals
+    rate_surface: str | None = None  # the stated rate as written ("完成率95.2%")
+    scope: str | None = None  # what the total counts: problems | tasks | measures (None: unsaid)
+    listed_problems: int | None = None  # leaf feedback problems the notice lists (its body)
+    stated_problems: list[int] = field(default_factory=list)  # problem counts the summary states
+    evidence: list[tuple[str, int, int]] = field(default_factory=list)  # (role, start, end)
 
 
 @dataclass(slots=True)
@@ -151,6 +172,17 @@ class NoticeMeta:
     rectification_days: int | None = None
     # names of the date fields whose year was inferred from the surrounding dates
     inferred_dates: list[str] = field(default_factory=list)
+    # How precise each date above is: 'day' | 'month' | 'year' (None when the date is None).
+    # A month- or year-precise date is stored as the first day of its period (2021-03 ->
+    # 2021-03-01 with precision 'month'), so it stays a DATE yet is never read as a day.
+    inspection_start_precision: str | None = None
+    inspection_end_precision: str | None = None
+    feedback_date_precision: str | None = None
+    as_of_date_precision: str | None = None
+    signed_date_precision: str | None = None
+    published_date_precision: str | None = None
+    # the page's own address: a URL line at the top of the scrape or its canonical link
+    source_url: str | None = None
 
 
 @dataclass(slots=True)

@@ -239,10 +239,43 @@ def test_corpus_metadata(
             "山东商河经济开发区工作委员会关于市委第三轮巡察集中",
             id="002-truncated-title-after-noise-lines",
         ),
+        pytest.param("003", "", id="003-chrome-line-来源-发布时间-is-no-title"),
+        pytest.param("004", "", id="004-opens-with-根据-no-title"),
     ],
 )
 def test_corpus_title(prefix: str, title: str) -> None:
     assert _parse(prefix)[1].meta.title == title
+
+
+# Every metadata date of the five files is written to the day (checked by hand: the opening's
+# range and feedback, 002's 截至2023年11月30日, the signature lines, 002/003's 发布时间), so
+# each stated date is 'day'-precise and a missing one has no precision; no file carries a URL
+# line at the top or a canonical link (001's 网上举报 address is a contact, not the source).
+# (file, precisions of inspection_start, inspection_end, feedback, as_of, signed, published)
+PRECISIONS = [
+    pytest.param("000", ("day", "day", "day", None, "day", None), id="000"),
+    pytest.param("001", ("day", "day", "day", None, "day", None), id="001-contact-url-no-source"),
+    pytest.param("002", ("day", "day", "day", "day", None, "day"), id="002-yearless-day"),
+    pytest.param("003", ("day", "day", "day", None, "day", "day"), id="003-截至6月-is-no-as-of"),
+    pytest.param("004", ("day", "day", "day", None, "day", None), id="004"),
+]
+
+
+@pytest.mark.parametrize(("prefix", "precisions"), PRECISIONS)
+def test_corpus_date_precision_and_source_url(
+    prefix: str, precisions: tuple[str | None, ...]
+) -> None:
+    m = _parse(prefix)[1].meta
+    got = (
+        m.inspection_start_precision,
+        m.inspection_end_precision,
+        m.feedback_date_precision,
+        m.as_of_date_precision,
+        m.signed_date_precision,
+        m.published_date_precision,
+    )
+    assert got == precisions
+    assert m.source_url is None
 
 
 # (file, top-level groups, problems, leaf problems, statuses counted by hand)
@@ -500,3 +533,114 @@ def test_fixture_table_layout() -> None:
     assert (m.inspection_type, m.inspection_level, m.region) == ("回头看", "省", "虚构区")
     plans = next(p for p in parsed.problems if p.path == "三")
     assert "中共虚构区委" not in text[plans.start : plans.end]  # the signature ends the body
+
+
+# ---- problem counts and the completion audit (issue 14 items 5-6) ---------------------------
+
+# Leaf feedback problems, counted by hand from the files (grep of the marker lines, then read):
+# 000: under 三、 the numbered problems 1.-9. are headings over 一是… lines, 2+10+2+1+3+2+1+2+2
+#      = 25, plus the attachment's (the 专项巡察 list) 1.-3. and 1.-5. = 8: 33 (9 headings);
+# 001: 1.-30. in (一) without 3-5 and 29 (26), 1.-9. in (二), 1.-6. in (三), 1.-2. in (四): 43,
+#      none with sub-problems (their 一是… are measures);
+# 002: the (一)反馈问题: heading over (1)-(13) without (11): 12 (1 heading);
+# 003: 1.-12. headings over the 27 lines "(n)针对市委巡察组指出的…": 27 (12 headings);
+# 004: 1.-23. under (一)已完成… and 1.-5. under (二)…持续推进…: 28, no headings.
+# (file, leaf problems, group headings, body leaves the audit compares)
+PROBLEM_COUNTS = [
+    pytest.param("000", 33, 9, 25, id="000-一是-subproblems-heading-not-counted"),
+    pytest.param("001", 43, 0, 43, id="001-no-groups"),
+    pytest.param("002", 12, 1, 12, id="002-反馈问题-heading-over-(n)"),
+    pytest.param("003", 27, 12, 27, id="003-12-headings-over-27"),
+    pytest.param("004", 28, 0, 28, id="004-two-status-sections"),
+]
+
+
+@pytest.mark.parametrize(("prefix", "leaves", "groups", "body_leaves"), PROBLEM_COUNTS)
+def test_corpus_problem_counts_are_leaves(
+    prefix: str, leaves: int, groups: int, body_leaves: int
+) -> None:
+    """The problem count is the listed leaf problems: a heading is never counted again."""
+    _, parsed = _parse(prefix)
+    problems = [p for p in parsed.problems if p.is_problem]
+    counted = [p for p in problems if not p.is_group]
+    assert (len(counted), sum(p.is_group for p in problems)) == (leaves, groups)
+    # is_group is exactly "has a problem child", the leaf definition of _counts above.
+    assert [p.path for p in counted] == [
+        p.path for p in problems if not any(c.parent_path == p.path for c in problems)
+    ]
+    assert all(not p.is_group for p in parsed.problems if not p.is_problem)
+    c = parsed.completion
+    if c is not None:
+        assert c.listed_problems == body_leaves
+
+
+# (file, verdict, formula, tolerance, scope, stated problem counts, listed-count finding)
+AUDITS = [
+    pytest.param("000", None, None, None, None, [], False, id="000-no-summary"),
+    pytest.param("001", None, None, None, None, [], False, id="001-no-summary"),
+    pytest.param(
+        "002",
+        "consistent",
+        "completed/total",
+        0.05,
+        "problems",
+        [12, 42],
+        False,
+        id="002-40/42-is-95.2±0.05-and-12-listed-match-反馈的12个问题",
+    ),
+    pytest.param(
+        "003",
+        "consistent",
+        "completed+basically_completed+not_completed = total",
+        None,
+        "problems",
+        [31],
+        True,
+        id="003-22+7+2=31-but-27-listed",
+    ),
+    pytest.param(
+        "004",
+        "not_checkable",
+        "statuses: completed/stated",
+        None,
+        None,
+        [],
+        False,
+        id="004-statuses-only-rate-shown",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "verdict", "formula", "tolerance", "scope", "stated", "finding"), AUDITS
+)
+def test_corpus_completion_audit(
+    prefix: str,
+    verdict: str | None,
+    formula: str | None,
+    tolerance: float | None,
+    scope: str | None,
+    stated: list[int],
+    finding: bool,
+) -> None:
+    """Zero false alarms: no corpus notice is an inconsistency; evidence offsets are exact."""
+    text, parsed = _parse(prefix)
+    c = parsed.completion
+    mismatch = [a for a in parsed.anomalies if a.kind == "problem_count_mismatch"]
+    assert bool(mismatch) is finding
+    if verdict is None:
+        assert c is None
+        return
+    assert c is not None
+    assert (c.verdict, c.formula, c.tolerance, c.scope) == (verdict, formula, tolerance, scope)
+    assert c.stated_problems == stated
+    assert any("27" in i and "31" in i for i in c.issues) is finding
+    assert len(c.issues) == int(finding)  # the only issue is the listed-count finding
+    for role, s, e in c.evidence:
+        assert c.start <= s < e <= c.end, role
+        if role == "rate":
+            assert c.rate_surface is not None and c.rate_surface.endswith(text[s:e])
+        elif role == "total":
+            assert str(c.total) in text[s:e]
+        else:
+            assert str(getattr(c, role)) in text[s:e]

@@ -284,8 +284,8 @@ COMPLETION_SENTENCES = [
     ),
     pytest.param(
         "共性问题10个,其中8个已整改完成",
-        (10, 8, None, None, None, None, None, 80.0, False),
-        id="number-first-part",
+        (10, 8, None, None, None, None, None, 80.0, None),
+        id="number-first-part-partial-parts-not-checkable",
     ),
     pytest.param(
         "梳理出15项问题,已完成十二项、长期坚持三项",
@@ -336,7 +336,8 @@ def test_status_rate_and_issues_recomputed() -> None:
         ["completed", "completed", "in_progress"],
     )
     assert c.status_rate == 66.7
-    assert c.issues == ["parts sum to 5, not the total 4"] and c.consistent is False
+    assert c.issues == ["各项之和5与总数4不符 / parts sum to 5, not the total 4"]
+    assert c.consistent is False and c.verdict == "inconsistency"
 
 
 # ---- dates -------------------------------------------------------------------------------------

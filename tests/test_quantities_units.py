@@ -13,9 +13,11 @@ import pytest
 from extract.model import KINDS
 from extract.quantities.units import (
     KNOWN_FLAGS,
+    NOUN_FLAGS,
     LexiconError,
     data_path,
     load_char_map,
+    load_implied_contexts,
     load_implied_units,
     parse_units,
     read_rows,
@@ -34,8 +36,42 @@ def test_every_unit_is_well_formed(unit) -> None:  # type: ignore[no-untyped-def
     assert unit.kind in KINDS and unit.kind != "date"
     assert unit.factor > 0
     assert unit.unit, "canonical unit must not be empty"
-    assert unit.flags <= KNOWN_FLAGS
+    assert unit.flags <= KNOWN_FLAGS | NOUN_FLAGS
+    assert ("only_before" in unit.flags) == bool(unit.only_before)
+    assert ("also_before" in unit.flags) == bool(unit.also_before)
     assert unit.surface == unit.surface.strip() and unit.surface
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=[u.surface for u in UNITS])
+def test_unit_surfaces_are_simplified(unit) -> None:  # type: ignore[no-untyped-def]
+    """The text is converted with OpenCC before matching: a traditional surface is dead weight."""
+    from extract.text.fold import to_simplified
+
+    assert to_simplified(unit.surface) == unit.surface
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ("only_before=", "bad flag"),  # a noun flag needs nouns
+        ("before=意见", "bad flag"),  # an unknown noun flag
+        ("loud", "unknown flags"),  # an unknown plain flag
+    ],
+)
+def test_bad_unit_flags_name_file_and_line(tmp_path, monkeypatch, flags, message) -> None:  # type: ignore[no-untyped-def]
+    import extract.quantities.units as units_mod
+
+    bad = tmp_path / "units.tsv"
+    bad.write_text(f"surface\tkind\tunit\tfactor\tflags\n点\tcount\t点\t1\t{flags}\n", "utf-8")
+    monkeypatch.setattr(units_mod, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(LexiconError, match=rf"units.tsv:2: {message}"):
+        units_mod.parse_units()
+
+
+def test_implied_contexts_name_nouns_of_the_table() -> None:
+    contexts = load_implied_contexts()
+    assert "省市" in contexts["级"]
+    assert set(contexts) <= set(load_implied_units())
 
 
 def test_no_duplicate_surface() -> None:
@@ -96,7 +132,15 @@ def test_char_map_is_one_to_one_and_unique() -> None:
     sources = [cells[0] for _, cells in rows]
     assert len(sources) == len(set(sources))
     assert all(len(c[0]) == 1 and len(c[1]) == 1 and c[0] != c[1] for _, c in rows)
-    assert load_char_map()[ord("萬")] == "万"
+    assert load_char_map()[ord("拾")] == "十"
+
+
+def test_char_map_holds_no_script_conversion() -> None:
+    """OpenCC t2s does the script (issue 14 item 7); a row here must be something it does not."""
+    from extract.text.fold import to_simplified
+
+    for src, dst in ((chr(k), v) for k, v in load_char_map().items()):
+        assert to_simplified(src) != dst, f"quantity_char_map.tsv: {src}→{dst} is OpenCC's job"
 
 
 @pytest.mark.parametrize("name", ["slogans.txt", "non_quantity_names.txt"])

@@ -14,6 +14,12 @@ so the decision uses evidence, strongest first:
 7. its title reads like a problem (``关于…问题``, ``…问题的整改``) and so do at least half of
    its same-style siblings, or most siblings do -> problem (``2.执行干部选拔任用制度不严``).
 
+A problem with problem descendants is a *group* (``is_group``): ``1.政治站位不高`` over
+``一是…二是…`` sub-problems, or ``(一)反馈问题:…`` over ``(1)…(13)``. The notice lists its
+leaves; counting the heading as well double-counts (42 stored for 33 listed), so the problem
+count is ``is_problem and not is_group``. The heading stays a problem node: its span holds its
+sub-problems and it is where their shared title lives.
+
 Statuses stated on a section heading (``(一)已完成的整改事项``, ``(二)仍需持续推进的整改事项``)
 apply to the problems under it that state none of their own.
 """
@@ -118,7 +124,21 @@ def classify_nodes(nodes: list[Node], folded: str) -> None:
         n.is_problem = _decide(
             n, titles[id(n)], parent_problem, group_support.get(key, 0.0), len(groups[key])
         )
+    _mark_groups(nodes)
     _inherit_heading_status(nodes, titles)
+
+
+def _mark_groups(nodes: list[Node]) -> None:
+    """``is_group`` on every problem that has a problem below it (one bottom-up pass).
+
+    Nodes are in document order with parents first, so walking them backwards sees every
+    child before its parent: linear, where asking each node about its subtree would not be.
+    """
+    below: set[int] = set()  # ids of nodes with a problem somewhere below them
+    for n in reversed(nodes):
+        n.is_group = n.is_problem and id(n) in below
+        if (n.is_problem or id(n) in below) and n.parent is not None:
+            below.add(id(n.parent))
 
 
 def _decide(n: Node, title: str, parent_problem: bool, support: float, group_size: int) -> bool:

@@ -16,16 +16,20 @@ with no full stop took 16 s), and overlap checks between matches use bisect on s
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from extract.model import Completion
-from extract.notice.lexicon import lexicon
+from extract.notice.lexicon import alternation, lexicon, read_toml
 from extract.notice.numerals import to_int
 
-__all__ = ["find_completion", "parse_completion_sentence", "recompute"]
+__all__ = ["SCOPES", "find_completion", "parse_completion_sentence", "recompute"]
+
+SCOPES = ("problems", "tasks", "measures")
 
 _SENTENCE_ENDS = "。!?\n"
 _SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
@@ -47,15 +51,49 @@ class _Patterns:
     total_noun_first: re.Pattern[str]
     rate: re.Pattern[str]
     status_word: re.Pattern[str]
+    rate_not_after: tuple[str, ...]
+    nested: tuple[str, ...]
+    remainder: tuple[str, ...]
+    scope_of: dict[str, str]
+
+
+def _word_list(table: dict[str, Any], key: str, where: str) -> list[str]:
+    words = table.get(key)
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+        raise ValueError(
+            f"notice_status.toml: [{where}] {key} 须为非空字符串列表 / must be a non-empty "
+            "list of strings"
+        )
+    return words
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     lx = lexicon()
+    data = read_toml("notice_status.toml")
+    parts = data.get("parts", {})
+    scope_of: dict[str, str] = {}
+    nouns = set(data["count"]["total_nouns"])
+    for scope in SCOPES:
+        for noun in _word_list(data["count"].get("scope", {}), scope, "count.scope"):
+            if noun not in nouns:
+                raise ValueError(
+                    f"notice_status.toml: [count.scope] {scope}: {noun!r} 不在 total_nouns 中 / "
+                    "is not one of count.total_nouns"
+                )
+            scope_of[noun] = scope
+    # "基本完成并持续整改3个": a completed/basically status, then a joiner and a long_term or
+    # in_progress phrase, then the number. The first status is the part's status.
+    ongoing = [w for w, st in lx.status_of.items() if st in ("long_term", "in_progress")]
+    continuation = (
+        rf"(?:整改)?(?:{alternation(_word_list(parts, 'joiners', 'parts'))})"
+        rf"(?:{alternation(_word_list(parts, 'continuation_openers', 'parts'))})?"
+        rf"(?:{alternation(ongoing)})"
+    )
     return _Patterns(
         part_status_first=re.compile(
-            rf"(?P<s>{lx.status_words})(?!率)(?:整改)?(?:的)?(?:问题|任务|事项)?(?:共|有)?\s*"
-            rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"
+            rf"(?P<s>{lx.status_words})(?P<cont>{continuation})?(?!率)(?:整改)?(?:的)?"
+            rf"(?:问题|任务|事项)?(?:共|有)?\s*(?P<n>{_NUM})\s*(?P<u>{lx.count_units})"
         ),
         part_number_first=re.compile(
             rf"(?P<n>{_NUM})\s*(?P<u>{lx.count_units})(?:具体)?(?:问题|任务|事项)?"
@@ -72,9 +110,13 @@ def _patterns() -> _Patterns:
         ),
         rate=re.compile(
             rf"(?:{lx.rate_words})\s*(?:为|达|达到|是|已达|已达到)?\s*"
-            r"(?P<r>\d+(?:\.\d+)?)\s*%"
+            r"(?P<r>\d+(?:\.(?P<dec>\d+))?)\s*%"
         ),
         status_word=re.compile(lx.status_words),
+        rate_not_after=tuple(_word_list(data["rate"], "not_after", "rate")),
+        nested=tuple(_word_list(parts, "nested", "parts")),
+        remainder=tuple(_word_list(parts, "remainder", "parts")),
+        scope_of=scope_of,
     )
 
 
@@ -85,12 +127,20 @@ class _Part:
     unit: str
     start: int
     end: int
+    nested: bool = False  # "其中基本完成5个": inside the previous part, not beside it
+    remainder: bool = False  # "其余2个正在整改": the parts name every problem
 
 
 def _overlaps(starts: list[int], ends: list[int], a: int, b: int) -> bool:
     """Whether ``[a, b)`` overlaps one of the sorted, disjoint spans ``zip(starts, ends)``."""
     i = bisect_left(ends, a + 1)  # first span ending after a
     return i < len(starts) and starts[i] < b
+
+
+def _before(folded: str, pos: int, words: tuple[str, ...], reach: int = 3) -> bool:
+    """Whether one of ``words`` ends within ``reach`` characters before ``pos``."""
+    window = folded[max(0, pos - reach - 2) : pos]
+    return any(w in window for w in words)
 
 
 def _parts(folded: str, s: int, e: int) -> list[_Part]:
@@ -111,10 +161,14 @@ def _parts(folded: str, s: int, e: int) -> list[_Part]:
         if number is None or _overlaps(starts, ends, m.start(), m.end()):
             continue
         second.append(_Part(status_of[m.group("s")], number, m.group("u"), m.start(), m.end()))
-    return sorted(first + second, key=lambda q: q.start)
+    found = sorted(first + second, key=lambda q: q.start)
+    for i, part in enumerate(found):
+        part.nested = i > 0 and _before(folded, part.start, p.nested)
+        part.remainder = _before(folded, part.start, p.remainder)
+    return found
 
 
-def parse_completion_sentence(sentence: str) -> Completion | None:
+def parse_completion_sentence(sentence: str, listed: int | None = None) -> Completion | None:
     """Completion figures of one summary text, offsets relative to it (tests, tools).
 
     >>> c = parse_completion_sentence("反馈的31个具体问题,目前已完成22个、基本完成7个、未完成2个")
@@ -124,16 +178,22 @@ def parse_completion_sentence(sentence: str) -> Completion | None:
     from extract.notice.fold import fold_for_matching
 
     folded = fold_for_matching(sentence)
-    return _from_window(sentence, folded, 0, len(folded), [(0, len(folded))], [])
+    return _from_window(sentence, folded, 0, len(folded), [(0, len(folded))], [], listed)
 
 
 def find_completion(
-    text: str, folded: str, exclude: list[tuple[int, int]], statuses: list[str]
+    text: str,
+    folded: str,
+    exclude: list[tuple[int, int]],
+    statuses: list[str],
+    listed: int | None = None,
 ) -> Completion | None:
     """The notice's completion figures; ``exclude`` = problem spans, ``statuses`` = per-problem.
 
-    Only the gaps between problem spans are scanned, and only sentences holding a status word
-    are split out, so the cost follows the (short) summary sections, not the whole notice.
+    ``listed`` is the number of leaf feedback problems the notice lists: the audit compares it
+    with the problem counts the summary states. Only the gaps between problem spans are
+    scanned, and only sentences holding a status word are split out, so the cost follows the
+    (short) summary sections, not the whole notice.
     """
     p = _patterns()
     best: tuple[int, int] | None = None
@@ -149,17 +209,15 @@ def find_completion(
             if not parts:
                 continue
             prev_s = _previous_sentence_start(folded, s)
-            has_context = (
-                len(parts) >= 2 or p.rate.search(folded, s, e) or _totals(folded, prev_s, e)
-            )
+            has_context = len(parts) >= 2 or _rates(folded, s, e) or _totals(folded, prev_s, e)
             if has_context and len(parts) > best_parts:
                 best, best_parts = (s, e), len(parts)
     if best is None:
-        return _status_only(statuses)
+        return _status_only(statuses, listed)
     s, e = best
     prev_s = _previous_sentence_start(folded, s)
     nxt_e = _sentence_bounds(folded, e)[1] if e < len(folded) and folded[e - 1] != "\n" else e
-    return _from_window(text, folded, prev_s, nxt_e, [(s, e)], statuses)
+    return _from_window(text, folded, prev_s, nxt_e, [(s, e)], statuses, listed)
 
 
 def _gaps(exclude: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -197,6 +255,48 @@ def _previous_sentence_start(folded: str, s: int) -> int:
     return _sentence_bounds(folded, s - 1)[0]
 
 
+def _rates(folded: str, s: int, e: int) -> list[re.Match[str]]:
+    """Stated completion rates in ``folded[s:e]``, without ``投资完成率`` and the like."""
+    p = _patterns()
+    return [
+        m
+        for m in p.rate.finditer(folded, s, e)
+        if not _before(folded, m.start(), p.rate_not_after, 0)
+    ]
+
+
+def _groups(parts: list[_Part], totals: list[re.Match[str]]) -> list[list[_Part]]:
+    """Parts split wherever a total lies between two of them.
+
+    ``反馈问题31个,已完成28个;制定整改措施120条,已完成100条`` states two completions, one of
+    problems and one of measures: each part belongs to the total before it.
+    """
+    starts = [m.start() for m in totals]
+    groups: list[list[_Part]] = []
+    for part in parts:
+        if groups and bisect_left(starts, groups[-1][-1].end) == bisect_left(starts, part.start):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def _group_total(
+    group: list[_Part], totals: list[re.Match[str]], floor: int
+) -> re.Match[str] | None:
+    """The total a group of parts counts against: the one they add up to, else the nearest
+    before them with the same measure word, else the nearest before them."""
+    before = [m for m in totals if floor <= m.start() < group[0].start]
+    if not before:
+        return None
+    part_sum = sum(q.number for q in group if not q.nested)
+    equal = [m for m in before if to_int(m.group("n")) == part_sum]
+    if equal:
+        return equal[-1]
+    same_unit = [m for m in before if m.group("u") == group[0].unit]
+    return (same_unit or before)[-1]
+
+
 def _from_window(
     text: str,
     folded: str,
@@ -204,40 +304,64 @@ def _from_window(
     window_e: int,
     part_spans: list[tuple[int, int]],
     statuses: list[str],
+    listed: int | None,
 ) -> Completion | None:
     p = _patterns()
     s, e = part_spans[0]
     parts = _parts(folded, s, e)
     if not parts:
-        return _status_only(statuses)
-    c = Completion()
-    for part in parts:
+        return _status_only(statuses, listed)
+    part_starts = [q.start for q in parts]
+    part_ends = [q.end for q in parts]
+    totals = [
+        m
+        for m in _totals(folded, window_s, window_e)
+        if not _inside(part_starts, part_ends, m.start())
+    ]
+    groups = _groups(parts, totals)
+    floors = [window_s] + [g[-1].end for g in groups[:-1]]
+    chosen_totals = [_group_total(g, totals, f) for g, f in zip(groups, floors, strict=True)]
+    scopes = [None if t is None else p.scope_of.get(t.group("noun")) for t in chosen_totals]
+    # The notice's completion is the first group that counts problems or tasks; a group that
+    # counts measures is used only when it is the only one.
+    pick = next((i for i, sc in enumerate(scopes) if sc != "measures"), 0)
+    group, chosen = groups[pick], chosen_totals[pick]
+    c = Completion(scope=scopes[pick], listed_problems=listed)
+    nested_fields: set[str] = set()
+    for part in group:
         name = _FIELD[part.status]
         if getattr(c, name) is None:
             setattr(c, name, part.number)
-    unit = parts[0].unit
-    part_starts = [q.start for q in parts]
-    totals = [
-        m
-        for m in _totals(folded, window_s, parts[0].start)
-        if not _inside(part_starts, [q.end for q in parts], m.start())
-    ]
-    part_sum = sum(getattr(c, f) or 0 for f in _FIELD.values())
-    chosen = next((m for m in totals if to_int(m.group("n")) == part_sum), None)
-    if chosen is None:
-        same_unit = [m for m in totals if m.group("u") == unit]
-        pool = same_unit or totals
-        chosen = pool[-1] if pool else None
-    start = parts[0].start
+            c.evidence.append((name, part.start, part.end))
+            if part.nested:
+                nested_fields.add(name)
+    start = group[0].start
     if chosen is not None:
         c.total = to_int(chosen.group("n"))
+        c.evidence.insert(0, ("total", chosen.start("n"), chosen.end("u")))
         start = min(start, _sentence_start(folded, chosen.start(), window_s))
-    end = parts[-1].end
-    rate = p.rate.search(folded, s, window_e)
+    c.stated_problems = sorted(
+        {
+            n
+            for m in totals
+            if p.scope_of.get(m.group("noun")) == "problems"
+            and (n := to_int(m.group("n"))) is not None
+        }
+    )
+    end = group[-1].end
+    # A rate belongs to the group whose parts come before it (the first group if none do).
+    next_group = groups[pick + 1][0].start if pick + 1 < len(groups) else window_e
+    rate_floor = group[0].start if pick else s
+    rate = next(iter(_rates(folded, rate_floor, next_group)), None)
+    tolerance = None
     if rate is not None:
         c.stated_rate = float(rate.group("r"))
+        decimals = len(rate.group("dec") or "")
+        tolerance = 0.5 * 10.0**-decimals
+        c.rate_surface = text[rate.start() : rate.end()]
+        c.evidence.append(("rate", rate.start("r"), rate.end()))
         end = max(end, rate.end())
-    end = max(end, e)
+    end = max(end, e) if pick == len(groups) - 1 else max(end, group[-1].end)
     # The offsets are those of the stripped sentence, so text[start:end] == sentence.
     while start < end and text[start].isspace():
         start += 1
@@ -245,7 +369,14 @@ def _from_window(
         end -= 1
     c.start, c.end = start, end
     c.sentence = text[start:end]
-    recompute(c, statuses)
+    c.evidence.sort(key=lambda ev: ev[1])
+    recompute(
+        c,
+        statuses,
+        tolerance=tolerance,
+        nested=frozenset(nested_fields),
+        exhaustive=any(q.remainder for q in group),
+    )
     return c
 
 
@@ -278,42 +409,154 @@ def _sentence_start(folded: str, pos: int, floor: int) -> int:
     return best
 
 
-def _status_only(statuses: list[str]) -> Completion | None:
+def _status_only(statuses: list[str], listed: int | None) -> Completion | None:
     """No summary sentence: still report the rate the per-problem statuses give, if any."""
     if not statuses:
         return None
-    c = Completion()
+    c = Completion(listed_problems=listed)
     recompute(c, statuses)
     return c
 
 
-def recompute(c: Completion, statuses: list[str]) -> Completion:
-    """Fill computed_rate, status_rate, consistent and issues from the stated figures.
+# --- the audit ---------------------------------------------------------------------------------
+
+_EPS = 1e-9
+
+
+def _fmt(x: float) -> str:
+    """A percentage as a reader writes it: ``95.24``, ``71``, ``97.56``."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _tolerance_of(rate: float) -> float:
+    """Half a unit of the last decimal, read back from the number when the parser gave none."""
+    text = repr(rate)
+    if rate.is_integer() or "e" in text:
+        return 0.5
+    return 0.5 * 10.0 ** -len(text.split(".")[1])
+
+
+def _matches(value: float, stated: float, tol: float) -> bool:
+    """``value`` rounds to ``stated`` (±tol) or truncates to it (some notices cut, not round)."""
+    return abs(value - stated) <= tol + _EPS or stated - _EPS <= value < stated + 2 * tol - _EPS
+
+
+def _possible(stated: float, tol: float, denominator: int) -> bool:
+    """GRIM: whether any whole count k of ``denominator`` gives the stated rate (±tol)."""
+    low = math.ceil((stated - tol) * denominator / 100 - _EPS)
+    high = math.floor((stated + tol) * denominator / 100 + _EPS)
+    return max(low, 0) <= min(high, denominator)
+
+
+def _formulas(c: Completion, nested: frozenset[str]) -> list[tuple[str, int, int]]:
+    """(name, numerator, denominator) of every rate formula the stated figures allow."""
+    if c.completed is None:
+        return []
+    found: list[tuple[str, int, int]] = []
+    basic = c.basically_completed
+    if c.total:
+        found.append(("completed/total", c.completed, c.total))
+        if basic is not None and "basically_completed" not in nested:
+            found.append(("(completed+basically)/total", c.completed + basic, c.total))
+        if c.long_term and c.total - c.long_term > 0:
+            found.append(("completed/(total-long_term)", c.completed, c.total - c.long_term))
+    else:
+        # No total stated: the parts are the problems ("已完成40项、长期整改2项,完成率95.2%").
+        parts: list[int] = [getattr(c, f) or 0 for f in _FIELD.values() if f not in nested]
+        stated = [f for f in _FIELD.values() if getattr(c, f) is not None]
+        whole = sum(parts)
+        if len(stated) >= 2 and whole:
+            found.append(("completed/(sum of parts)", c.completed, whole))
+            if basic is not None and "basically_completed" not in nested:
+                found.append(("(completed+basically)/(sum of parts)", c.completed + basic, whole))
+    return found
+
+
+def recompute(
+    c: Completion,
+    statuses: list[str],
+    *,
+    tolerance: float | None = None,
+    nested: frozenset[str] = frozenset(),
+    exhaustive: bool = False,
+) -> Completion:
+    """Audit the stated figures: rate against each formula, parts against the total.
+
+    ``tolerance`` is the stated rate's half unit (from its decimals; read back from the number
+    when not given), ``nested`` names parts stated inside another (``其中基本完成5个``),
+    ``exhaustive`` says the parts name every problem (``其余2个正在整改``). Fills
+    computed_rate, status_rate, formula, tolerance, verdict, consistent and issues; issues are
+    bilingual, one line each, because the dashboard shows them as they are.
 
     >>> c = recompute(Completion(total=42, completed=40, long_term=2, stated_rate=95.2), [])
-    >>> (c.computed_rate, c.consistent, c.issues)
-    (95.2, True, [])
-    >>> recompute(Completion(total=31, completed=22, not_completed=2, stated_rate=80.0), []).issues
-    ['stated rate 80.0% differs from 22/31 = 71.0%', 'parts sum to 24, not the total 31']
+    >>> (c.computed_rate, c.verdict, c.formula, c.tolerance, c.issues)
+    (95.2, 'consistent', 'completed/total', 0.05, [])
+    >>> recompute(Completion(total=41, completed=40, stated_rate=98.0), [], tolerance=0.5).verdict
+    'consistent'
+    >>> c = recompute(Completion(total=31, completed=22, stated_rate=80.0), [], tolerance=0.5)
+    >>> (c.verdict, c.formula, c.computed_rate)
+    ('inconsistency', 'completed/total', 71.0)
     """
     c.issues = []
-    checks = 0
-    if c.total and c.completed is not None:
-        c.computed_rate = round(c.completed / c.total * 100, 1)
+    passed = failed = 0
+    c.formula = None
     if statuses:
         done = sum(1 for s in statuses if s == "completed")
         c.status_rate = round(done / len(statuses) * 100, 1)
-    if c.stated_rate is not None and c.computed_rate is not None:
-        checks += 1
-        if abs(c.stated_rate - c.computed_rate) > 0.1 + 1e-9:
-            c.issues.append(
-                f"stated rate {c.stated_rate}% differs from "
-                f"{c.completed}/{c.total} = {c.computed_rate}%"
-            )
-    parts = [getattr(c, f) for f in _FIELD.values() if getattr(c, f) is not None]
-    if c.total is not None and parts:
-        checks += 1
-        if sum(parts) != c.total:
-            c.issues.append(f"parts sum to {sum(parts)}, not the total {c.total}")
-    c.consistent = None if checks == 0 else not c.issues
+    formulas = _formulas(c, nested)
+    if formulas:
+        name, num, den = formulas[0]
+        c.computed_rate = round(num / den * 100, 1)
+    if c.stated_rate is not None:
+        tol = tolerance if tolerance is not None else _tolerance_of(c.stated_rate)
+        c.tolerance = tol
+        matched = next(
+            (f for f in formulas if _matches(f[1] / f[2] * 100, c.stated_rate, tol)), None
+        )
+        if matched is not None:
+            passed += 1
+            c.formula = matched[0]
+            c.computed_rate = round(matched[1] / matched[2] * 100, 2 if tol < 0.05 else 1)
+        elif formulas:
+            failed += 1
+            name, num, den = formulas[0]
+            c.formula = name
+            grim = "" if _possible(c.stated_rate, tol, den) else "_grim"
+            c.issues.append(_issue("rate" + grim, c, num, den, tol))
+    if c.total:
+        counted = {f: getattr(c, f) for f in _FIELD.values() if getattr(c, f) is not None}
+        outer = sum(v for f, v in counted.items() if f not in nested)
+        parts_formula = "+".join(f for f in counted if f not in nested) + " = total"
+        if counted and outer == c.total:
+            passed += 1
+            c.formula = c.formula or parts_formula
+        elif counted and (outer > c.total or exhaustive):
+            failed += 1
+            c.formula = c.formula or parts_formula
+            c.issues.append(_issue("parts", c, outer, c.total, 0.0))
+    if c.listed_problems and c.stated_problems and c.listed_problems not in c.stated_problems:
+        c.issues.append(_issue("listed", c, c.listed_problems, c.stated_problems[-1], 0.0))
+    if c.formula is None and c.stated_rate is None and c.status_rate is not None and not passed:
+        c.formula = "statuses: completed/stated"
+    c.verdict = "inconsistency" if failed else ("consistent" if passed else "not_checkable")
+    c.consistent = None if c.verdict == "not_checkable" else not failed
     return c
+
+
+def _issue(kind: str, c: Completion, a: int, b: int, tol: float) -> str:
+    """One bilingual line: Chinese first (the dashboard's language), then English."""
+    rate = _fmt(c.stated_rate or 0.0)
+    value = _fmt(a / b * 100) if b else "-"
+    if kind.startswith("rate"):
+        zh = f"完成率{rate}%与{a}/{b}={value}%不符(容差±{_fmt(tol)},任一公式均不符)"
+        en = (
+            f"stated rate {rate}% differs from {a}/{b} = {value}% "
+            f"(tolerance ±{_fmt(tol)}, no formula matches)"
+        )
+        if kind.endswith("_grim"):
+            zh += f";{b}的任何整数份额都得不到{rate}%"
+            en += f"; no whole count of {b} gives {rate}%"
+        return f"{zh} / {en}"
+    if kind == "parts":
+        return f"各项之和{a}与总数{b}不符 / parts sum to {a}, not the total {b}"
+    return f"通报列出{a}个问题,汇总称{b}个 / the notice lists {a} problems, the summary states {b}"

@@ -14,31 +14,17 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["Lexicon", "alternation", "lexicon", "load_trad_map"]
+__all__ = ["Lexicon", "alternation", "lexicon", "read_toml"]
 
 
 def _data_path(name: str) -> Any:
     return resources.files("extract") / "data" / name
 
 
-def _read_toml(name: str) -> dict[str, Any]:
+def read_toml(name: str) -> dict[str, Any]:
+    """One of the parser's data files (``extract/data/<name>``), parsed."""
     with _data_path(name).open("rb") as handle:
         return tomllib.load(handle)
-
-
-@lru_cache(maxsize=1)
-def load_trad_map() -> dict[str, str]:
-    """Traditional -> simplified character pairs from ``notice_trad.txt`` (1:1, for matching)."""
-    pairs: dict[str, str] = {}
-    for raw in _data_path("notice_trad.txt").read_text("utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        trad, simp = line.split()
-        if len(trad) != 1 or len(simp) != 1:
-            raise ValueError(f"notice_trad.txt: pairs must be single characters, got {line!r}")
-        pairs[trad] = simp
-    return pairs
 
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:
@@ -82,10 +68,10 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load and check every notice data file (raises ValueError naming the bad entry)."""
-    status = _read_toml("notice_status.toml")
-    sections = _read_toml("notice_sections.toml")
-    meta = _read_toml("notice_meta.toml")
-    places = _read_toml("notice_places.toml")
+    status = read_toml("notice_status.toml")
+    sections = read_toml("notice_sections.toml")
+    meta = read_toml("notice_meta.toml")
+    places = read_toml("notice_places.toml")
     from extract.model import STATUSES
 
     status_of: dict[str, str] = {}

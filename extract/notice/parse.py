@@ -78,28 +78,28 @@ def _parse(text: str) -> ParsedNotice:
     stated = [n for n in nodes if n.is_problem and n.status is not None]
     body_stated = [n for n in stated if n.branch == 0]
     statuses = [n.status for n in (body_stated or stated) if n.status is not None]
-    completion = find_completion(text, folded, problem_spans, statuses)
+    # The listed problems are the body's leaves (attachments often repeat the body's list).
+    leaves = [n for n in nodes if n.is_problem and not n.is_group]
+    listed = sum(1 for n in leaves if n.branch == 0) or len(leaves) or None
+    completion = find_completion(text, folded, problem_spans, statuses, listed)
 
     anomalies: list[Anomaly] = []
     anomalies += numbering_anomalies(nodes)
     anomalies += duplicate_rectifications(text, nodes, segments)
     anomalies += missing_rectifications(nodes, texts)
-    leaves = [
-        n
-        for n in nodes
-        if n.is_problem and n.branch == 0 and not any(c.is_problem for c in n.children)
-    ]
     if (
         completion is not None
-        and completion.total is not None
-        and leaves
-        and (completion.total != len(leaves))
+        and completion.listed_problems
+        and completion.stated_problems
+        and completion.listed_problems not in completion.stated_problems
     ):
+        said = completion.stated_problems[-1]
         anomalies.append(
             Anomaly(
                 "problem_count_mismatch",
                 "notice",
-                f"summary counts {completion.total}, the notice lists {len(leaves)} problems",
+                f"汇总称{said}个问题,通报列出{completion.listed_problems}个 / the summary "
+                f"states {said} problems, the notice lists {completion.listed_problems}",
                 completion.start,
             )
         )
@@ -177,4 +177,5 @@ def _problem(text: str, n: Node, rectification: str) -> Problem:
         n.start,
         n.end,
         n.is_problem,
+        n.is_group,
     )

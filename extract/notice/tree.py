@@ -61,6 +61,7 @@ class Node:
     status_from_heading: bool = False
     status_mark_end: int = -1  # end of a "(已完成)" mark after the heading; body starts after it
     is_problem: bool = False
+    is_group: bool = False  # a problem whose sub-items are problems: a heading, not counted
 
 
 @dataclass(slots=True)

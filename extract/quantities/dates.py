@@ -30,6 +30,9 @@ DATE_RE = regex.compile(
     (?:
     (?<![\d./])(?P<iy>{_YEAR})(?P<isep>[-/.])(?P<im>{_MONTH})(?P=isep)(?P<id>{_DAY})(?![\d.])
     |
+    # glued digits with the day word: 20220315日 (a scraped 2022年03月15日 without its words)
+    (?<![\d.])(?P<gy>{_YEAR})(?P<gm>0[1-9]|1[0-2])(?P<gd>0[1-9]|[12]\d|3[01])[日号]
+    |
     (?<![\d.])(?P<y>{_YEAR}|{_CYEAR})(?:{_SEP}(?P<y2>{_YEAR}))?年(?P<ydu>度)?
     (?:
         (?P<q>第?[一二三四1-4])季度
@@ -41,6 +44,10 @@ DATE_RE = regex.compile(
     )?
     |
     (?<![\d.])(?P<ly>{_YEAR})(?=[、和及与](?:{_YEAR})年)
+    |
+    # Chinese-numeral month and day without a year: 九月五日 (a day is required: 三月 alone is
+    # too often part of a longer phrase to read as a date)
+    (?<![\d.一二三四五六七八九十〇零第])(?P<km>{_CMONTH})月(?P<kd>{_CDAY})[日号]
     |
     (?<![\d.:/一二三四五六七八九十第])(?P<cm>{_MONTH})(?:{_SEP}(?P<cm2>{_MONTH}))?月份?
         (?:(?P<cd>{_DAY})(?:{_SEP}(?P<cd2>{_DAY}))?[日号])?
@@ -128,6 +135,11 @@ def parse_date_match(m: regex.Match[str]) -> DateHit | None:
             month = 1 if g("ypart") == "初" else 12
             return DateHit(start, end, y, month, None, _fmt(y, month), None, "month", "月")
         return DateHit(start, end, y, None, None, _fmt(y), None, "year", "年")
+    if g("gy"):
+        y, mo, d = int(g("gy")), int(g("gm")), int(g("gd"))
+        return DateHit(start, end, y, mo, d, _fmt(y, mo, d), None, "day", "日")
+    if g("km"):
+        return _month_day(start, end, None, g("km"), None, g("kd"), None)
     if g("ly"):
         y = int(g("ly"))
         return DateHit(start, end, y, None, None, _fmt(y), None, "year", "年")

@@ -2,9 +2,10 @@
 
 Design (for speed and for offsets that always point into the caller's text):
 
-1. Fold the text one code point to one code point (full-width ASCII → ASCII, traditional →
-   simplified, see ``quantity_char_map.tsv``). Lengths are unchanged, so offsets computed on
-   the folded text are offsets into the caller's text and ``text[start:end] == surface``.
+1. Fold the text (``extract.text.fold``: full-width ASCII → ASCII, traditional → simplified
+   with OpenCC, the variants in ``quantity_char_map.tsv``) one code point to one code point,
+   and take pinyin annotations (``個(gè)``) out of the copy. Offsets found in the copy are
+   mapped back (the identity unless there were annotations), so ``text[start:end] == surface``.
 2. One scan for masked spans (titles, codes, slogans, names — ``exclusions.py``).
 3. One scan of the date grammar (``dates.py``); dates win over other readings.
 4. One scan of the quantity grammar below (a numeral, scale words, approximation words, an
@@ -15,7 +16,6 @@ Design (for speed and for offsets that always point into the caller's text):
 from __future__ import annotations
 
 import math
-import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,13 @@ import regex
 from extract.gcpause import gc_paused
 from extract.model import Quantity
 from extract.quantities import dates as dates_mod
-from extract.quantities.exclusions import in_short_quote, is_cjk, masked_spans, overlaps
+from extract.quantities.exclusions import (
+    OPEN_QUOTES,
+    in_short_quote,
+    is_cjk,
+    masked_spans,
+    overlaps,
+)
 from extract.quantities.metric import metric_phrase
 from extract.quantities.metric_id import assign_metric_ids
 from extract.quantities.numbers import (
@@ -37,8 +43,15 @@ from extract.quantities.numbers import (
     parse_range,
 )
 from extract.quantities.sentences import sentence_index_at, sentence_starts, split_sentences
-from extract.quantities.units import Unit, load_char_map, load_implied_units, load_units
+from extract.quantities.units import (
+    Unit,
+    load_char_map,
+    load_implied_contexts,
+    load_implied_units,
+    load_units,
+)
 from extract.quantities.wordlists import quantity_words, trie_pattern
+from extract.text.fold import FoldProfile, MatchingView, fold, matching_view
 
 __all__ = ["extract_quantities", "fold_text"]
 
@@ -48,6 +61,8 @@ _NUM_CN = (
     r"[零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟]*"
 )
 _SCALE = r"(?:千(?![米克瓦])|百(?![分米]))?[万亿]{0,2}"
+# Scraped text sometimes puts a space before the scale word too ("5000.5 万元").
+_SCALE_SPACE = r"(?:[ \u3000](?=[万亿]))?"
 _RSEP = r"(?:[-~—–至到]|－|～)"
 _CLAUSE_END = frozenset("，,、；;。：:！？!?\n\r\t （）()《》“”\"'…—")
 _YEARLIKE = regex.compile(r"(?:19|20)\d\d")
@@ -72,9 +87,9 @@ def _grammar() -> dict[str, Any]:
           | (?<![上下前后多大])半(?P<hu>个月|个小时|个季度|年|天|小时|月)
         )
       | (?P<pct>百分之)?
-        (?P<n1>{_NUM_AR}|{_NUM_CN})
+        (?P<n1>{_NUM_AR}|{_NUM_CN}|(?<=百分之)百(?![分千万亿]))  # 百分之百: a bare 百 only here
         (?P<ax1>{infix_alt})?
-        (?P<s1>{_SCALE})
+        {_SCALE_SPACE}(?P<s1>{_SCALE})
         (?:(?P<rsep>{_RSEP})(?P<n2>{_NUM_AR}|{_NUM_CN})(?P<ax2>{infix_alt})?(?P<s2>{_SCALE}))?
         (?P<ax3>{infix_alt})?
         (?:[ \u3000]?(?P<unit>{unit_alt}))?       # scraped text sometimes has "13 件"
@@ -90,6 +105,7 @@ def _grammar() -> dict[str, Any]:
         "units": units,
         "implied_re": regex.compile(trie_pattern(sorted(implied, key=len, reverse=True))),
         "implied": implied,
+        "implied_after": load_implied_contexts(),
         "prefix": sorted(prefix.items(), key=lambda kv: len(kv[0]), reverse=True),
         "prefix_last": frozenset(w[-1] for w in prefix),
         "infix": approx["infix"],
@@ -112,28 +128,23 @@ def _grammar() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
-        ch = chr(code)
-        if ch in "，；！？（）：":  # Chinese punctuation stays (a ，is not a thousands separator)
-            continue
-        table[code] = unicodedata.normalize("NFKC", ch)
-    table[0x3000] = " "  # ideographic space
-    table.update(load_char_map())
-    return table
+def _fold_profile() -> FoldProfile:
+    """The extractor's fold: Chinese punctuation kept, plus ``quantity_char_map.tsv``'s pairs.
+
+    A ``，`` must stay apart from the thousands separator ``,``; the char map holds only the
+    numeral and currency variants that are not a script conversion (OpenCC does the script).
+    """
+    pairs = tuple(sorted((chr(code), dst) for code, dst in load_char_map().items()))
+    return FoldProfile(punctuation=False, extra=pairs)
 
 
 def fold_text(text: str) -> str:
-    """Fold full-width digits/letters and traditional characters, keeping the length.
+    """The extractor's matching copy, exactly as long as ``text`` (annotations masked).
 
     >>> fold_text("１２萬個")
     '12万个'
     """
-    folded = text.translate(_fold_table())
-    if len(folded) != len(text):  # pragma: no cover - guarded by the lexicon test
-        raise AssertionError("character folding must keep the text length")
-    return folded
+    return fold(text, _fold_profile())
 
 
 def _approx_prefix(g: dict[str, Any], text: str, start: int) -> tuple[int, str | None]:
@@ -225,7 +236,8 @@ class _Extractor:
 
     def __init__(self, text: str, context_year: int | None) -> None:
         self.text = text
-        self.folded = fold_text(text)
+        self.view: MatchingView = matching_view(text, _fold_profile())
+        self.folded = self.view.text
         self.context_year = context_year
         self.g = _grammar()
         self.mask_starts, self.mask_ends = masked_spans(self.folded)
@@ -267,7 +279,15 @@ class _Extractor:
                 if prev.month is not None:
                     value = value[:5] + f"{prev.month:02d}" + value[7:]
             elif hit.year is None and self.context_year is not None:
-                year = last_written_year if last_written_year is not None else self.context_year
+                # The nearest written year, unless it is far from the notice's own dates: a
+                # plan's horizon (二〇三五年远景目标) or a history (2008年以来) is no year for
+                # a 截至6月 in a notice signed in 2021.
+                year = (
+                    last_written_year
+                    if last_written_year is not None
+                    and abs(last_written_year - self.context_year) <= 1
+                    else self.context_year
+                )
                 value = dates_mod.with_year(value, year) or value
                 high = dates_mod.with_year(high, year)
                 inferred = True
@@ -380,6 +400,7 @@ class _Extractor:
 
         unit: Unit | None = None
         implied_unit: str | None = None
+        implied_in_context = False  # 省市两级: the noun's place words precede the numeral
         implied_m = None
         if unit_text and not m.group("post") and not m.group("rsep"):
             # A noun that starts with the measure word (两部门 vs 部) wins when it is longer.
@@ -406,6 +427,11 @@ class _Extractor:
                     return
                 if folded.startswith("一", im.end()):  # 一村一品-like patterns
                     return
+                context = g["implied_after"].get(im.group())
+                if context is not None:
+                    if not folded.endswith(context, 0, s):
+                        return
+                    implied_in_context = True
                 implied_unit = g["implied"][im.group()]
 
         if unit is not None:
@@ -416,8 +442,19 @@ class _Extractor:
                 return
             if "phase" in flags and not arabic and n1 != "两" and not post:
                 return
-            if "no_cjk_after" in flags and after and is_cjk(after) and not post:
+            unit_end = m.end("unit")
+            if unit.only_before and not folded.startswith(unit.only_before, unit_end):
+                return  # 8点 is a time; 5点意见 counts
+            if (
+                "no_cjk_after" in flags
+                and after
+                and is_cjk(after)
+                and not post
+                and not (unit.also_before and folded.startswith(unit.also_before, unit_end))
+            ):
                 return
+            if "no_quote_after" in flags and not arabic and after in OPEN_QUOTES:
+                return  # 两个“确保”: a formula, not a count
             if "no_year" in flags and arabic and _YEARLIKE.fullmatch(n1):
                 return
             if unit_text == "方" and after in g["volume_not_after"]:
@@ -440,7 +477,7 @@ class _Extractor:
                 return  # 商河县三元净水工程: a name
             if unit_text in ("周", "个周") and after == "年":  # 3周年 is an anniversary
                 return
-        if after in g["grade_suffixes"] and not post:
+        if after in g["grade_suffixes"] and not post and not implied_in_context:
             return
         if in_short_quote(folded, s, e):
             return
@@ -542,6 +579,8 @@ class _Extractor:
 
     @staticmethod
     def _value(token: str, scale: str | None) -> Decimal | tuple[Decimal, Decimal]:
+        if token == "百":  # 百分之百: the grammar lets a bare 百 through only after 百分之
+            return Decimal(100)
         rng = None if is_arabic(token) else parse_range(token)
         factor = Decimal(1)
         for ch in scale or "":
@@ -567,8 +606,11 @@ class _Extractor:
             self.folded,
             [(r[0], r[1], r[2], r[5], p) for r, p in zip(self.out, phrases, strict=True)],
         )
+        view = self.view
         for row, metric, (metric_id, metric_rule) in zip(self.out, phrases, ids, strict=True):
             s, e, kind, value, high, unit, approx, inferred, qualifier = row
+            if not view.is_identity:
+                s, e = view.source_span(s, e)
             result.append(
                 Quantity(
                     surface=text[s:e],

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from extract.model import KINDS
 
-KNOWN_FLAGS = frozenset({"arabic", "cn_small", "no_cjk_after", "phase", "no_year", "approx"})
+KNOWN_FLAGS = frozenset(
+    {"arabic", "cn_small", "no_cjk_after", "phase", "no_year", "approx", "no_quote_after"}
+)
+# Flags that carry a list of nouns: ``only_before=意见|建议`` (the measure word counts only right
+# before one of them: 5点意见, never 8点) and ``also_before=问题|事项`` (exceptions to
+# ``no_cjk_after``: 9类问题 counts, 3类村 names a set).
+NOUN_FLAGS = frozenset({"only_before", "also_before"})
 
 
 class LexiconError(ValueError):
@@ -30,6 +36,8 @@ class Unit:
     unit: str
     factor: Decimal
     flags: frozenset[str]
+    only_before: tuple[str, ...] = ()
+    also_before: tuple[str, ...] = ()
 
 
 def data_path(name: str) -> Path:
@@ -66,10 +74,32 @@ def parse_units(name: str = "units.tsv") -> list[Unit]:
             factor = Decimal(factor_text)
         except InvalidOperation as exc:
             raise LexiconError(f"{name}:{lineno}: factor {factor_text!r} is not a number") from exc
-        flags = frozenset() if flags_text in ("", "-") else frozenset(flags_text.split(","))
-        if flags - KNOWN_FLAGS:
-            raise LexiconError(f"{name}:{lineno}: unknown flags {sorted(flags - KNOWN_FLAGS)}")
-        units.append(Unit(surface, kind, unit, factor, flags))
+        words = [] if flags_text in ("", "-") else flags_text.split(",")
+        nouns: dict[str, tuple[str, ...]] = {}
+        plain: set[str] = set()
+        for word in words:
+            key, sep, value = word.partition("=")
+            if not sep:
+                plain.add(word)
+                continue
+            listed = tuple(sorted({n for n in value.split("|") if n}, key=len, reverse=True))
+            if key not in NOUN_FLAGS or not listed:
+                raise LexiconError(f"{name}:{lineno}: bad flag {word!r} (want only_before=A|B)")
+            nouns[key] = listed
+        if plain - KNOWN_FLAGS:
+            raise LexiconError(f"{name}:{lineno}: unknown flags {sorted(plain - KNOWN_FLAGS)}")
+        flags = frozenset(plain | set(nouns))
+        units.append(
+            Unit(
+                surface,
+                kind,
+                unit,
+                factor,
+                flags,
+                nouns.get("only_before", ()),
+                nouns.get("also_before", ()),
+            )
+        )
     return units
 
 
@@ -89,8 +119,25 @@ def load_implied_units() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def load_implied_contexts() -> dict[str, tuple[str, ...]]:
+    """Noun → words one of which must end right before the numeral (third column, optional).
+
+    Why: ``级`` and ``地`` are nouns only after the places they count (``省市两级``,
+    ``京津两地``); elsewhere ``三级`` is a grade or a civil-service rank.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for lineno, cells in read_rows("implied_units.tsv", 2):
+        if len(cells) > 2 and cells[2] not in ("", "-"):
+            words = tuple(w for w in cells[2].split("|") if w)
+            if not words:
+                raise LexiconError(f"implied_units.tsv:{lineno}: empty context list")
+            out[cells[0]] = words
+    return out
+
+
+@lru_cache(maxsize=1)
 def load_char_map() -> dict[int, str]:
-    """Single-character folding table (traditional → simplified) for ``str.translate``."""
+    """Extra 1:1 pairs (拾 → 十, 圓 → 元) the extractor folds on top of OpenCC (extract.text)."""
     table: dict[int, str] = {}
     for lineno, cells in read_rows("quantity_char_map.tsv", 2):
         src, dst = cells[0], cells[1]

@@ -101,3 +101,37 @@ CREATE TABLE shared_clusters (
     notices      INTEGER NOT NULL,       -- distinct notices holding it when labelled
     labelled_at  TIMESTAMP NOT NULL
 );
+
+-- 5. Problem counts and the completion audit (issue 14). A feedback problem whose sub-items are
+--    problems is a group heading: the notice's problem count is its leaves
+--    (is_problem AND NOT is_group). The completion audit keeps one verdict per notice with the
+--    formula that matched, the tolerance from the stated decimals and the evidence offsets.
+ALTER TABLE problems ADD COLUMN is_group BOOLEAN DEFAULT false;      -- heading over sub-problems, not counted
+ALTER TABLE completion ADD COLUMN verdict VARCHAR;                   -- consistent | inconsistency | not_checkable
+ALTER TABLE completion ADD COLUMN formula VARCHAR;                   -- completed/total, (completed+basically)/total, completed/(total-long_term) …
+ALTER TABLE completion ADD COLUMN tolerance DOUBLE;                  -- ± percentage points, half a unit of the stated decimals
+ALTER TABLE completion ADD COLUMN rate_surface VARCHAR;              -- the stated rate as written (完成率95.2%)
+ALTER TABLE completion ADD COLUMN scope VARCHAR;                     -- what the total counts: problems | tasks | measures
+ALTER TABLE completion ADD COLUMN listed_problems BIGINT;            -- leaf feedback problems the notice lists
+ALTER TABLE completion ADD COLUMN stated_problems VARCHAR;           -- problem counts the summary states, comma-joined
+ALTER TABLE completion ADD COLUMN evidence VARCHAR;                  -- role:start-end offsets into notices.text, space-separated
+
+-- 6. Metadata dates keep their precision: a DATE column holds the first day of the period
+--    (2021-03 -> 2021-03-01) and <field>_precision says 'day' | 'month' | 'year', so a
+--    month-only date ("2019年9月至11月") is stored instead of dropped, and is never read as a day.
+--    source_url: the page's own address (a URL line at the top of a scrape, its canonical link).
+ALTER TABLE notices ADD COLUMN inspection_start_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN inspection_end_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN feedback_date_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN as_of_date_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN signed_date_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN published_date_precision VARCHAR;
+ALTER TABLE notices ADD COLUMN source_url VARCHAR;
+-- Rows written before this migration only ever stored day-precise dates.
+UPDATE notices SET
+    inspection_start_precision = CASE WHEN inspection_start IS NOT NULL THEN 'day' END,
+    inspection_end_precision = CASE WHEN inspection_end IS NOT NULL THEN 'day' END,
+    feedback_date_precision = CASE WHEN feedback_date IS NOT NULL THEN 'day' END,
+    as_of_date_precision = CASE WHEN as_of_date IS NOT NULL THEN 'day' END,
+    signed_date_precision = CASE WHEN signed_date IS NOT NULL THEN 'day' END,
+    published_date_precision = CASE WHEN published_date IS NOT NULL THEN 'day' END;

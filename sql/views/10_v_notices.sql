@@ -1,5 +1,8 @@
 -- One row per notice with its headline figures: what the Overview page and notices.csv show.
 -- repeated_share: the share of the notice's text that repeats its own earlier text (0..1).
+-- <date>_precision: 'day' | 'month' | 'year'; a month- or year-precise date is the first day of
+-- its period (2021-03 shows as 2021-03-01 with precision 'month'). rectification_days is NULL
+-- unless the feedback and the report dates are both day-precise.
 CREATE OR REPLACE VIEW v_notices AS
 SELECT
     n.notice_id,
@@ -19,6 +22,12 @@ SELECT
     n.as_of_date,
     n.signed_date,
     n.published_date,
+    n.inspection_start_precision,
+    n.inspection_end_precision,
+    n.feedback_date_precision,
+    n.as_of_date_precision,
+    n.signed_date_precision,
+    n.published_date_precision,
     n.rectification_days,
     coalesce(pc.problem_count, 0) AS problem_count,
     coalesce(qc.quantity_count, 0) AS quantity_count,
@@ -30,13 +39,16 @@ SELECT
     n.repeated_share,
     n.char_count,
     n.source_path,
+    n.source_url,
     n.encoding,
     n.ingested_at,
     n.extractor_version
 FROM notices n
 LEFT JOIN completion c USING (notice_id)
 LEFT JOIN (
-    SELECT notice_id, count(*) AS problem_count FROM problems WHERE is_problem GROUP BY notice_id
+    SELECT notice_id, count(*) AS problem_count FROM problems
+    WHERE is_problem AND NOT coalesce(is_group, false)  -- leaf problems: a group heading is not counted again
+    GROUP BY notice_id
 ) pc USING (notice_id)
 LEFT JOIN (
     SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id

@@ -3,6 +3,8 @@
 -- (一是…二是…) and sub-problems too: "how many figures does this problem's rectification cite".
 -- own_quantity_count counts only those whose deepest node is this one (quantities.problem_id),
 -- so own counts add up to the notice total while quantity_count nests.
+-- is_group: a feedback problem whose sub-items are problems (a heading over 一是…二是…). The
+-- notice's problem count is its leaves, is_problem AND NOT is_group; counting both doubles it.
 CREATE OR REPLACE VIEW v_problem_quantities AS
 SELECT
     p.notice_id,
@@ -13,6 +15,7 @@ SELECT
     p.title,
     p.status,
     p.is_problem,
+    coalesce(p.is_group, false) AS is_group,
     count(q.quantity_id) AS quantity_count,
     count(q.quantity_id) FILTER (WHERE q.problem_id = p.problem_id) AS own_quantity_count,
     count(q.quantity_id) FILTER (WHERE q.kind = 'count') AS count_quantities,
