@@ -524,6 +524,12 @@ CASES_YEAR: list[tuple[str, str, int | None, list[tuple[str, str, bool]]]] = [
     ("no-context-keeps-XXXX", "6月6日召开", None, [("6月6日", "XXXX-06-06", False)]),
     ("context-year-fills", "6月6日召开", 2024, [("6月6日", "2024-06-06", True)]),
     (
+        "far-written-year-is-not-lent",
+        "到二〇三五年基本实现目标。截至6月,已完成整改",
+        2021,
+        [("二〇三五年", "2035", False), ("6月", "2021-06", True)],
+    ),
+    (
         "nearest-written-year-wins",
         "2022年12月9日反馈。3月24日召开",
         2024,

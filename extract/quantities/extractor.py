@@ -66,6 +66,9 @@ _SCALE_SPACE = r"(?:[ \u3000](?=[万亿]))?"
 _RSEP = r"(?:[-~—–至到]|－|～)"
 _CLAUSE_END = frozenset("，,、；;。：:！？!?\n\r\t （）()《》“”\"'…—")
 _YEARLIKE = regex.compile(r"(?:19|20)\d\d")
+# A written year further than this from the notice's own dates is not lent to a yearless
+# date: notices span a few years (inspection, feedback, as-of), plans and histories do not.
+_YEAR_DRIFT = 3
 
 
 @lru_cache(maxsize=1)
@@ -285,7 +288,7 @@ class _Extractor:
                 year = (
                     last_written_year
                     if last_written_year is not None
-                    and abs(last_written_year - self.context_year) <= 1
+                    and abs(last_written_year - self.context_year) <= _YEAR_DRIFT
                     else self.context_year
                 )
                 value = dates_mod.with_year(value, year) or value
