@@ -36,6 +36,7 @@ from extract.notice.dates import (
     first_day,
     infer_year,
 )
+from extract.notice.fold import fold_for_matching
 from extract.notice.lexicon import alternation, lexicon
 from extract.notice.numerals import to_int
 from extract.notice.tree import DATE_LINE, Tree
@@ -382,17 +383,24 @@ def _inspected_unit(text: str, folded: str, opening: tuple[int, int]) -> str | N
 
 
 def _clean_unit(name: str) -> str | None:
+    """``name`` without trailing clause words, or None when it is no unit's name.
+
+    The word lists are simplified; they are tested on the same-length folded copy, so a
+    traditional 縣林業局黨組 is the unit it names and is returned as written.
+    """
     ex = _extra()
+    folded = fold_for_matching(name)
     changed = True
     while changed:
         changed = False
         for word in ex.unit_trim:
-            if name.endswith(word) and len(name) > len(word):
-                name = name[: -len(word)].rstrip()
+            if folded.endswith(word) and len(folded) > len(word):
+                cut = len(folded) - len(word)
+                name, folded = name[:cut].rstrip(), folded[:cut].rstrip()
                 changed = True
-    if len(name) < 2 or any(w in name for w in ex.unit_reject):
+    if len(folded) < 2 or any(w in folded for w in ex.unit_reject):
         return None
-    if not name.endswith(ex.unit_suffixes):
+    if not folded.endswith(ex.unit_suffixes):
         return None
     return name
 

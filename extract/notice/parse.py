@@ -26,6 +26,7 @@ from extract.notice.rectification import (
     status_from_text,
 )
 from extract.notice.tree import Node, build_tree
+from extract.text.fold import MatchingView, matching_view
 
 __all__ = ["parse_notice"]
 
@@ -47,7 +48,27 @@ def parse_notice(text: str) -> ParsedNotice:
             "decode the file first (extract.reading.load_notice(path).text)"
         )
     with gc_paused():
-        return _parse(text)
+        view = matching_view(text)
+        if view.is_identity:
+            return _parse(text)
+        # Pinyin annotations scraped with a traditional page (縣(xiàn)委) are taken out before
+        # parsing, so names and markers read whole; offsets are mapped back to ``text``.
+        stripped = "".join(text[view.to_source(i)] for i in range(len(view.text)))
+        return _to_source(_parse(stripped), view)
+
+
+def _to_source(parsed: ParsedNotice, view: MatchingView) -> ParsedNotice:
+    """``parsed`` (of the annotation-free copy) with every offset moved onto the source."""
+    for p in parsed.problems:
+        p.start, p.end = view.source_span(p.start, p.end)
+    c = parsed.completion
+    if c is not None:
+        c.start, c.end = view.source_span(c.start, c.end)
+        c.evidence = [(role, *view.source_span(s, e)) for role, s, e in c.evidence]
+    for a in parsed.anomalies:
+        if a.start is not None:
+            a.start = view.to_source(a.start)
+    return parsed
 
 
 def _parse(text: str) -> ParsedNotice:
