@@ -5,6 +5,8 @@
 -- so own counts add up to the notice total while quantity_count nests.
 -- is_group: a feedback problem whose sub-items are problems (a heading over 一是…二是…). The
 -- notice's problem count is its leaves, is_problem AND NOT is_group; counting both doubles it.
+-- No money total here: a problem's figures are of unlike metrics (money invested, recovered,
+-- GDP); per-metric values are in v_metric_values.
 CREATE OR REPLACE VIEW v_problem_quantities AS
 SELECT
     p.notice_id,
@@ -20,7 +22,7 @@ SELECT
     count(q.quantity_id) FILTER (WHERE q.problem_id = p.problem_id) AS own_quantity_count,
     count(q.quantity_id) FILTER (WHERE q.kind = 'count') AS count_quantities,
     count(q.quantity_id) FILTER (WHERE q.kind = 'money') AS money_quantities,
-    sum(q.value) FILTER (WHERE q.kind = 'money') AS money_sum_yuan,
+    count(q.quantity_id) FILTER (WHERE q.metric_id IS NOT NULL) AS metric_quantities,
     count(q.quantity_id) FILTER (WHERE q.kind = 'date') AS date_quantities
 FROM problems p
 JOIN notices n USING (notice_id)
