@@ -141,6 +141,50 @@ def cut_utf8(data: bytes, keep: int) -> bytes:
     return data + "完".encode()[:keep]
 
 
+def _zip_bytes(members: Mapping[str, bytes]) -> bytes:
+    """A zip archive of ``members`` (name -> bytes), built in memory."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _docx_bytes() -> bytes:
+    """A minimal valid .docx holding one good notice (document.xml with its paragraphs)."""
+    paragraphs = "".join(
+        f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in good_text(31).splitlines()
+    )
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{paragraphs}</w:body></w:document>"
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    return _zip_bytes(
+        {
+            "[Content_Types].xml": content_types.encode(),
+            "_rels/.rels": rels.encode(),
+            "word/document.xml": document.encode(),
+        }
+    )
+
+
 # ----------------------------------------------------------------------------- builders
 
 
@@ -772,6 +816,43 @@ CASES: list[Case] = [
         # the one case whose honest work is large (20 MB through every stage): a hang guard
         # with room for a loaded CI machine; its time target is the bench's 10 s
         timeout=180.0,
+    ),
+    # ---- documents (PDF, Word): a damaged one fails alone, with one line -------------------
+    folder_case(
+        "pdf_garbage_after_signature",
+        "issue 13: %PDF followed by garbage: a damaged PDF, one line, the folder goes on",
+        {"x_bad.pdf": lambda: b"%PDF-1.7\n" + bytes(range(256)) * 64},
+        {"x_bad.pdf": "failed"},
+    ),
+    folder_case(
+        "pdf_truncated",
+        "issue 13: a PDF cut after its header and first object",
+        {"x_cut.pdf": lambda: b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"},
+        {"x_cut.pdf": "failed"},
+    ),
+    folder_case(
+        "docx_good_beside_bad_files",
+        "issue 13: a valid .docx is stored like a .txt (the reader is wired into ingest)",
+        {"x_ok.docx": _docx_bytes, "x_bad.pdf": lambda: b"%PDF-1.7\n" + b"\x00" * 512},
+        {"x_ok.docx": "stored", "x_bad.pdf": "failed"},
+    ),
+    folder_case(
+        "docx_truncated",
+        "issue 13: a .docx (zip) cut in half: one line, nothing else lost",
+        {"x_cut.docx": lambda: _docx_bytes()[: len(_docx_bytes()) // 2]},
+        {"x_cut.docx": "failed"},
+    ),
+    folder_case(
+        "docx_without_document",
+        "issue 13: a zip named .docx without word/document.xml (a renamed archive)",
+        {"x_fake.docx": lambda: _zip_bytes({"readme.txt": b"not a Word file"})},
+        {"x_fake.docx": "failed"},
+    ),
+    folder_case(
+        "doc_garbage_after_ole_signature",
+        "issue 13: a legacy .doc that is only an OLE signature and garbage",
+        {"x_bad.doc": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096},
+        {"x_bad.doc": "failed"},
     ),
     folder_case(
         "size_limit_plus_one",
