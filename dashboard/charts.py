@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import STATUS_PARTS
 from dashboard.i18n import DEFAULT_LANG, label, value_label
-from dashboard.units import choose_scale, format_value
+from dashboard.units import choose_scale, format_date, format_value
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 STATUS_COLOURS = {
@@ -200,6 +200,11 @@ def _as_date(value: object) -> date | None:
     return None if pd.isna(ts) else ts.date()
 
 
+def _shown_date(meta: pd.Series, field: str) -> str:
+    """A timeline date as the notice states it: ``2024-03`` for a month-precise date."""
+    return format_date(meta.get(field), meta.get(f"{field}_precision"))
+
+
 def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
     """The notice's life on a date axis: inspection period, feedback, as-of, signature.
 
@@ -216,7 +221,11 @@ def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
                 mode="lines",
                 line={"width": 14, "color": "#90caf9"},
                 name=label("timeline.inspection_period", lang),
-                hovertemplate="%{x|%Y-%m-%d}<extra></extra>",
+                customdata=[
+                    _shown_date(meta, "inspection_start"),
+                    _shown_date(meta, "inspection_end"),
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
             )
         )
     points = [(f, _as_date(meta.get(f))) for f in TIMELINE_FIELDS]
@@ -234,7 +243,8 @@ def timeline_figure(meta: pd.Series, lang: str = DEFAULT_LANG) -> go.Figure:
                 ],
                 marker={"size": 12, "color": "#1565c0"},
                 name=label("timeline.events", lang),
-                hovertemplate="%{text}: %{x|%Y-%m-%d}<extra></extra>",
+                customdata=[_shown_date(meta, f) for f, _ in points],
+                hovertemplate="%{text}: %{customdata}<extra></extra>",
             )
         )
     fig.update_layout(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from dashboard.units import PRECISE_DATE_FIELDS
+
 # Most rows a table page receives; the full count is shown beside it and the CSV holds more.
 TABLE_ROW_CAP = 2000
 # Most rows one CSV download holds (datasette caps CSVs too: max_csv_mb).
@@ -28,6 +30,9 @@ SOURCE_ROW_CAP = 200
 TOTALLED_AGGREGATES: tuple[str, ...] = ("sum", "headline")
 
 STATUS_PARTS: tuple[str, ...] = ("completed", "basically_completed", "not_completed", "long_term")
+# The ``<date>_precision`` columns of v_notices ('day' | 'month' | 'year'), which the pages need
+# to show 2021-03 rather than the stored first day 2021-03-01 (units.format_date).
+_DATE_PRECISIONS = ", ".join(f"v.{field}_precision" for field in PRECISE_DATE_FIELDS)
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
@@ -66,12 +71,19 @@ _LABELS = """
         SELECT notice_id,
                coalesce(nullif(trim(inspected_unit), ''), nullif(left(trim(title), 40), ''),
                         '—') AS name,
-               coalesce(signed_date, as_of_date, feedback_date) AS dated
+               coalesce(signed_date, as_of_date, feedback_date) AS dated,
+               CASE WHEN signed_date IS NOT NULL THEN signed_date_precision
+                    WHEN as_of_date IS NOT NULL THEN as_of_date_precision
+                    ELSE feedback_date_precision END AS dated_precision
         FROM notices
     ), _dated AS (
         SELECT notice_id,
                CASE WHEN count(*) OVER (PARTITION BY name) > 1 AND dated IS NOT NULL
-                    THEN name || ' · ' || strftime(dated, '%Y-%m-%d') ELSE name END AS name
+                    THEN name || ' · ' || CASE dated_precision  -- no invented day or month
+                         WHEN 'year' THEN strftime(dated, '%Y')
+                         WHEN 'month' THEN strftime(dated, '%Y-%m')
+                         ELSE strftime(dated, '%Y-%m-%d') END
+                    ELSE name END AS name
         FROM _names
     ), labels AS (
         SELECT notice_id,
@@ -136,35 +148,27 @@ def notice_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def notices(con: duckdb.DuckDBPyConnection, limit: int = TABLE_ROW_CAP) -> pd.DataFrame:
-    """One row per notice (newest first) with problem and quantity counts and a completion ratio.
+    """One row per notice (newest first) with problem and quantity counts, a completion ratio
+    and each date's precision.
 
-    Counts are aggregated with GROUP BY joins rather than per-row subqueries so the query stays
-    linear in the number of quantities.
+    Reads v_notices, the one definition of a notice's headline figures (its counts are GROUP BY
+    joins, so the query stays linear in the number of quantities).
     """
     return _df(
         con,
         f"""
-        WITH {_LABELS}, pc AS (
-            SELECT notice_id, count(*) AS problem_count
-            FROM problems WHERE is_problem AND NOT is_group GROUP BY notice_id
-        ), qc AS (
-            SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
-        )
-        SELECT n.notice_id, l.label, n.inspected_unit, n.inspection_body, n.title,
-               n.inspection_start, n.inspection_end, n.feedback_date, n.as_of_date,
-               n.signed_date, n.rectification_days,
-               coalesce(pc.problem_count, 0) AS problem_count,
-               coalesce(qc.quantity_count, 0) AS quantity_count,
-               c.stated_rate, c.computed_rate,
-               coalesce(c.computed_rate, c.stated_rate) / 100.0 AS completion_ratio,
-               c.consistent
-        FROM notices n
+        WITH {_LABELS}
+        SELECT v.notice_id, l.label, v.inspected_unit, v.inspection_body, v.title,
+               v.inspection_start, v.inspection_end, v.feedback_date, v.as_of_date,
+               v.signed_date, v.rectification_days, v.problem_count, v.quantity_count,
+               v.stated_rate, v.computed_rate,
+               coalesce(v.computed_rate, v.stated_rate) / 100.0 AS completion_ratio,
+               v.completion_consistent AS consistent,
+               {_DATE_PRECISIONS}
+        FROM v_notices v
         JOIN labels l USING (notice_id)
-        LEFT JOIN pc USING (notice_id)
-        LEFT JOIN qc USING (notice_id)
-        LEFT JOIN completion c USING (notice_id)
-        ORDER BY coalesce(n.signed_date, n.as_of_date, n.feedback_date) DESC NULLS LAST,
-                 n.notice_id
+        ORDER BY coalesce(v.signed_date, v.as_of_date, v.feedback_date) DESC NULLS LAST,
+                 v.notice_id
         LIMIT ?
         """,
         [limit],
@@ -323,16 +327,19 @@ def problem_paths(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]) -> 
 
 
 def notice_meta(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
-    """Every metadata column of one notice (not its text)."""
+    """Every metadata column of one notice (not its text), with each date's precision."""
     return _df(
         con,
-        """
-        SELECT notice_id, title, issuer, inspected_unit, inspection_body, inspection_level,
-               inspection_kind, inspection_group, inspection_round, inspection_type, region,
-               inspection_start, inspection_end, feedback_date, as_of_date, signed_date,
-               published_date, rectification_days, inferred_dates, source_path,
-               source_format, encoding, char_count, ingested_at, extractor_version
-        FROM notices WHERE notice_id = ?
+        f"""
+        SELECT n.notice_id, n.title, n.issuer, n.inspected_unit, n.inspection_body,
+               n.inspection_level, n.inspection_kind, n.inspection_group, n.inspection_round,
+               n.inspection_type, n.region, n.inspection_start, n.inspection_end,
+               n.feedback_date, n.as_of_date, n.signed_date, n.published_date,
+               n.rectification_days, n.inferred_dates, n.source_path, n.source_format,
+               n.encoding, n.char_count, n.ingested_at, n.extractor_version,
+               {_DATE_PRECISIONS}
+        FROM notices n JOIN v_notices v USING (notice_id)
+        WHERE n.notice_id = ?
         """,
         [notice_id],
     )
@@ -419,6 +426,7 @@ def metric_catalog(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str] = (
         f"""
         SELECT m.metric_id, m.name_zh, m.name_en, m.family, m.unit, m.units, m.aggregate,
                coalesce(m.description, '') AS description,
+               coalesce(m.description_zh, '') AS description_zh,
                count(DISTINCT v.notice_id) AS notices,
                coalesce(sum(v.statements), 0)::BIGINT AS statements
         FROM metrics m

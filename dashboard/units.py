@@ -1,4 +1,5 @@
-"""Display units: show 12345678 元 as 1234.57万元, as the notices themselves would write it.
+"""Display units: show 12345678 元 as 1234.57万元, as the notices themselves would write it;
+show a date at the precision the notice wrote it (2021-03, not 2021-03-01).
 
 Values are stored in base units (元, 平方米 …). For a chart or a table column one scale is
 chosen for the whole series (from its largest value), so bars stay comparable; a single
@@ -10,9 +11,15 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CONFIG_FILE = Path(__file__).with_name("display_units.toml")
 
@@ -100,3 +107,58 @@ def format_share(share: float | None, digits: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "—"
     return f"{format_number(share * 100, digits)}%"
+
+
+# How a date of each precision is written (sql/views/10_v_notices.sql: a month- or year-precise
+# date is stored as the first day of its period, so printing it in full would invent a day).
+DATE_FORMATS: dict[str, str] = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+# The notice metadata dates that carry a ``<field>_precision`` column (v_notices).
+PRECISE_DATE_FIELDS: tuple[str, ...] = (
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "as_of_date",
+    "signed_date",
+    "published_date",
+)
+
+
+def format_date(value: object, precision: object = "day") -> str:
+    """A stored date as the notice wrote it: ``2021-03-05``, ``2021-03`` or ``2021``; ``—`` when
+    there is none. An unknown or missing precision is a full date (rows stored before dates had
+    a precision are day-precise). Accepts a date, a datetime/Timestamp or an ISO string.
+
+    >>> format_date(date(2021, 3, 1), "month")
+    '2021-03'
+    >>> format_date(None, "day")
+    '—'
+    """
+    if value is None or value != value:  # None, NaN and NaT (which are not equal to themselves)
+        return "—"
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return "—"
+        try:
+            value = date.fromisoformat(text[:10])
+        except ValueError:
+            return text  # not a date after all: shown as stored rather than hidden
+    if not isinstance(value, date):
+        return str(value)
+    fmt = DATE_FORMATS.get(precision if isinstance(precision, str) else "day", DATE_FORMATS["day"])
+    return value.strftime(fmt)
+
+
+def format_date_columns(
+    df: pd.DataFrame, fields: Iterable[str] = PRECISE_DATE_FIELDS
+) -> pd.DataFrame:
+    """A copy of ``df`` with each date column of ``fields`` it has written by
+    :func:`format_date` at its ``<field>_precision`` (day when the frame has no such column)."""
+    out = df.copy()
+    for field in fields:
+        if field not in out.columns:
+            continue
+        precision = out[f"{field}_precision"] if f"{field}_precision" in out.columns else None
+        precisions = list(precision) if precision is not None else ["day"] * len(out)
+        out[field] = [format_date(v, p) for v, p in zip(out[field], precisions, strict=True)]
+    return out

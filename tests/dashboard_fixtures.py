@@ -76,6 +76,8 @@ class N:
     anomalies: list[tuple[str, str, str]] = field(default_factory=list)
     dates: dict[str, date] = field(default_factory=dict)
     rectification_days: int | None = 90
+    # <date>_precision of a date written without its day or month (all others are 'day').
+    precisions: dict[str, str] = field(default_factory=dict)
 
 
 # What the fixture covers on the metric side (the Compare page's no-false-sums rules):
@@ -172,11 +174,15 @@ NOTICES: list[N] = [
         notice_id="b2b2b2b2b2b2b2b2",
         unit="示例市财政局",
         body="市委第三巡察组",
+        # Fed back in 2024年3月 (no day): stored as 2024-03-01, precision 'month', shown 2024-03;
+        # no rectification days, since the feedback day is unknown (v_notices).
         dates={
             "feedback_date": date(2024, 3, 1),
             "as_of_date": date(2024, 6, 30),
             "signed_date": date(2024, 7, 10),
         },
+        precisions={"feedback_date": "month"},
+        rectification_days=None,
         problems=[
             ("一", "学习贯彻不够到位", "completed"),
             ("二", "专项资金使用效益不高", "long_term"),
@@ -337,6 +343,7 @@ def _rows(notice: N) -> tuple[dict, list[dict], list[dict]]:
         "inspection_kind": "巡察",
         "rectification_days": notice.rectification_days,
         **notice.dates,
+        **{f"{k}_precision": notice.precisions.get(k, "day") for k in notice.dates},
     }
     return meta, problems, quantities
 

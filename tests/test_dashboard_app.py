@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from extract.quantities.taxonomy import taxonomy
 from tests.dashboard_fixtures import (
     APP,
     PAGES,
@@ -144,6 +145,25 @@ def test_overview_table_chart_and_mismatch(
     assert at.get("plotly_chart"), "completion chart drawn"
     assert any("1 份通报" in w.value for w in at.warning), "stated 100% vs computed 90% flagged"
     assert len(at.get("download_button")) >= 2
+
+
+# The fixture's dates as the pages must show them: b2 was fed back in 2024年3月 (month-precise,
+# stored as 2024-03-01), a1's dates are day-precise, c3 states none.
+@pytest.mark.parametrize(
+    ("unit", "column", "shown"),
+    [
+        pytest.param("示例市财政局", "feedback_date", "2024-03", id="month-precise-no-day"),
+        pytest.param("示例市财政局", "as_of_date", "2024-06-30", id="day-precise-same-notice"),
+        pytest.param("示例县农业农村局", "feedback_date", "2023-08-29", id="day-precise"),
+        pytest.param("示例区教育局", "feedback_date", "—", id="missing-date-is-a-dash"),
+    ],
+)
+def test_overview_dates_at_their_precision(
+    unit: str, column: str, shown: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page("overview", fixture_db, monkeypatch)
+    table = at.dataframe[0].value.set_index("label")
+    assert table.loc[unit, column] == shown
 
 
 def test_english_toggle(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -310,6 +330,24 @@ def test_compare_english_names_and_no_metric(
     assert any("Choose at least one metric" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize(
+    ("lang", "field", "other"),
+    [
+        pytest.param(None, "description_zh", "description", id="chinese-page-chinese-definition"),
+        pytest.param("en", "description", "description_zh", id="english-page-english-definition"),
+    ],
+)
+def test_compare_definition_in_the_interface_language(
+    lang: str | None, field: str, other: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The definition under each chart is the taxonomy's text in the page's language only."""
+    at = open_compare(fixture_db, monkeypatch, ["funds.recovered"], lang=lang)
+    metric = taxonomy().by_id()["funds.recovered"]
+    captions = "\n".join(c.value for c in at.caption)
+    assert getattr(metric, field) in captions
+    assert getattr(metric, other) not in captions
+
+
 def test_compare_coverage_tab(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
     assert {m.label: m.value for m in at.metric}["已归类比例"] == "88.2%"
@@ -375,6 +413,23 @@ def test_detail_opened_from_a_shared_link(
     at = open_page("detail", fixture_db, monkeypatch, query={"id": "c3c3c3c3c3c3c3c3"})
     assert "示例区教育局" in at.title[0].value
     assert "通报中未找到日期。" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        pytest.param("反馈日期", "2024-03", id="month-precise-no-day"),
+        pytest.param("截至日期", "2024-06-30", id="day-precise"),
+        pytest.param("落款日期", "2024-07-10", id="signed-day-precise"),
+        pytest.param("发布日期", "—", id="missing-is-a-dash"),
+    ],
+)
+def test_detail_metadata_dates_at_their_precision(
+    field: str, shown: str, fixture_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page("detail", fixture_db, monkeypatch, query={"id": "b2b2b2b2b2b2b2b2"})
+    meta = at.dataframe[0].value.set_index("field")
+    assert meta.loc[field, "value"] == shown
 
 
 # -------------------------------------------------------------------------------- SQL

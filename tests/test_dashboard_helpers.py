@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import string
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,13 @@ from dashboard import charts, data
 from dashboard.highlight import highlight_html, locate
 from dashboard.i18n import LANGS, label, labels, value_label
 from dashboard.importer import Upload, precheck, safe_name
-from dashboard.units import choose_scale, format_value
+from dashboard.units import (
+    PRECISE_DATE_FIELDS,
+    choose_scale,
+    format_date,
+    format_date_columns,
+    format_value,
+)
 from extract.csvout import BOM, csv_bytes, neutralise_formulas
 from extract.model import KINDS, STATUSES
 from extract.store import open_readonly
@@ -105,6 +112,47 @@ def test_choose_scale(unit: str, max_abs: float | None, expected: tuple[float, s
     assert choose_scale(unit, max_abs) == expected
 
 
+# ------------------------------------------------------------------ dates at their precision
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        pytest.param(date(2021, 3, 5), "day", "2021-03-05", id="day-precise-in-full"),
+        pytest.param(date(2021, 3, 1), "month", "2021-03", id="month-no-invented-day"),
+        pytest.param(date(2021, 1, 1), "year", "2021", id="year-no-invented-month"),
+        pytest.param(date(2021, 3, 1), None, "2021-03-01", id="no-precision-is-a-full-date"),
+        pytest.param(date(2021, 3, 1), "week", "2021-03-01", id="unknown-precision-full"),
+        pytest.param(pd.Timestamp("2021-03-01"), "month", "2021-03", id="pandas-timestamp"),
+        pytest.param(datetime(2021, 3, 5, 0, 0), "day", "2021-03-05", id="datetime-no-time"),
+        pytest.param("2021-03-01", "month", "2021-03", id="iso-string-from-csv-or-sql"),
+        pytest.param(None, "day", "—", id="missing"),
+        pytest.param(pd.NaT, None, "—", id="missing-from-a-dataframe"),
+        pytest.param(float("nan"), "day", "—", id="nan"),
+        pytest.param("", "day", "—", id="empty-string"),
+        pytest.param("2021年3月", "month", "2021年3月", id="not-iso-shown-as-stored"),
+    ],
+)
+def test_format_date(value: object, precision: object, expected: str) -> None:
+    assert format_date(value, precision) == expected
+
+
+def test_format_date_columns_uses_each_rows_precision() -> None:
+    """Per row and per field its own precision; a field without a precision column is a full
+    date, and the frame passed in is left as it was (pages keep the raw one for CSV)."""
+    df = pd.DataFrame(
+        {
+            "feedback_date": pd.to_datetime(["2021-03-01", "2021-03-05", None]),
+            "feedback_date_precision": ["month", "day", None],
+            "signed_date": pd.to_datetime(["2021-01-01", "2022-02-02", "2023-03-03"]),
+            "label": ["甲", "乙", "丙"],
+        }
+    )
+    out = format_date_columns(df)
+    assert list(out["feedback_date"]) == ["2021-03", "2021-03-05", "—"]
+    assert list(out["signed_date"]) == ["2021-01-01", "2022-02-02", "2023-03-03"]
+    assert list(out["label"]) == ["甲", "乙", "丙"]
+    assert pd.api.types.is_datetime64_any_dtype(df["feedback_date"]), "input untouched"
+
+
 # ------------------------------------------------------------------------- highlighting
 @pytest.mark.parametrize(
     ("sentence", "surface", "start", "expected"),
@@ -175,6 +223,24 @@ def test_completion_figure_has_stacked_parts_and_rate_markers(con) -> None:
     assert "Noto Sans CJK SC" in fig.layout.font.family
     # Hover carries the source notice.
     assert any("示例县农业农村局" in str(c[0]) for c in bars[0].customdata)
+
+
+@pytest.mark.parametrize(
+    ("query", "notice_id"),
+    [
+        pytest.param("notices", "b2b2b2b2b2b2b2b2", id="overview-table"),
+        pytest.param("notice_meta", "b2b2b2b2b2b2b2b2", id="detail-metadata"),
+    ],
+)
+def test_queries_carry_each_dates_precision(con, query: str, notice_id: str) -> None:
+    """Both pages that show dates receive every ``<date>_precision`` of v_notices; the fixture's
+    b2 was fed back in a month without a day."""
+    fn = getattr(data, query)
+    df = (fn(con) if query == "notices" else fn(con, notice_id)).set_index("notice_id")
+    assert {f"{f}_precision" for f in PRECISE_DATE_FIELDS} <= set(df.columns)
+    row = df.loc[notice_id]
+    assert row["feedback_date_precision"] == "month" and row["as_of_date_precision"] == "day"
+    assert format_date(row["feedback_date"], row["feedback_date_precision"]) == "2024-03"
 
 
 def test_timeline_figure_marks_known_dates_only(con) -> None:
@@ -433,7 +499,10 @@ def test_labels_are_unique_and_never_a_hash(tmp_path: Path) -> None:
         notice("3333333333333333", "乙局", date(2024, 2, 6)),  # same unit and date: ordinal
         notice("4444444444444444", "乙局", date(2024, 2, 6)),
         notice("5555555555555555", "", None),  # no unit: the title
+        notice("6666666666666666", "丙局", date(2024, 3, 1)),  # a month-precise date: 2024-03
+        notice("7777777777777777", "丙局", date(2024, 5, 9)),
     ]
+    notices[5].precisions = {"signed_date": "month"}
     path = build_fixture_db(tmp_path / "labels.duckdb", notices)
     connection = open_readonly(path)
     try:
@@ -445,6 +514,8 @@ def test_labels_are_unique_and_never_a_hash(tmp_path: Path) -> None:
     assert got["3333333333333333"] == "乙局 · 2024-02-06 (1)"
     assert got["4444444444444444"] == "乙局 · 2024-02-06 (2)"
     assert got["5555555555555555"].startswith("【虚构示例】")
+    assert got["6666666666666666"] == "丙局 · 2024-03", "no invented day in a label"
+    assert got["7777777777777777"] == "丙局 · 2024-05-09"
     assert not any(nid[:6] in lab for nid, lab in got.items())
 
 

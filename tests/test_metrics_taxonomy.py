@@ -78,11 +78,22 @@ def test_units_and_aggregates_are_valid() -> None:
         assert m.name_zh and m.name_en and m.description, m.id
 
 
+def test_every_metric_has_a_chinese_definition() -> None:
+    """The Chinese Compare page shows ``description_zh``: every metric has one, written in
+    Chinese (Han characters, not a copy of the English), on one line."""
+    for m in tx.metrics():
+        text = m.description_zh
+        assert text.strip() and "\n" not in text, m.id
+        assert re.search(r"[\u4e00-\u9fff]", text), f"{m.id}: description_zh is not Chinese"
+        assert text != m.description, m.id
+
+
 def test_metric_rows_for_the_store() -> None:
     """``metric_rows()``: one dict per metric with the store's column names."""
     rows = tx.metric_rows()
     assert len(rows) == len(tx.metrics())
     keys = {"id", "name_zh", "name_en", "family", "unit", "units", "aggregate", "description"}
+    keys |= {"description_zh"}
     assert all(set(r) == keys for r in rows)
     first = next(r for r in rows if r["id"] == "discipline.punished")
     assert first["units"] == "人,名,人次" and first["aggregate"] == "sum"
@@ -98,6 +109,7 @@ unit = "次"
 units = ["次"]
 aggregate = "sum"
 description = "d"
+description_zh = "学习次数"
 rules = [
   { name = "study.x.a", before = ["学习"] },
 ]
@@ -112,7 +124,7 @@ rules = [
         (GOOD_METRIC.replace('family = "study"', 'family = "train"'), "family must be"),
         (GOOD_METRIC.replace('units = ["次"]', 'units = ["次", "天天"]'), "not in units.tsv"),
         (GOOD_METRIC.replace('unit = "次"', 'unit = "人"'), "canonical unit must be"),
-        (GOOD_METRIC.replace('before = ["学习"]', "priority = 1"), ":12: rule study.x.a"),
+        (GOOD_METRIC.replace('before = ["学习"]', "priority = 1"), ":13: rule study.x.a"),
         (GOOD_METRIC.replace('before = ["学习"]', 'before = ["学习"], max_gap = -1'), "max_gap"),
         (
             GOOD_METRIC.replace('before = ["学习"]', 'before = ["学习"], exclude = ["学"]'),
@@ -126,6 +138,25 @@ rules = [
         (GOOD_METRIC.replace("rules = [", "rules = [ {"), "not valid TOML"),
         (GOOD_METRIC + GOOD_METRIC.split("\n", 1)[1], "duplicate"),
         (GOOD_METRIC.replace('before = ["学习"]', 'before = ["学习"], colour = 1'), "unknown keys"),
+        # description_zh: the Chinese definition is required (missing, empty, blank, not text).
+        (
+            GOOD_METRIC.replace('description_zh = "学习次数"\n', ""),
+            ":3: metric study.x: 缺少字段 ['description_zh']",
+        ),
+        (
+            GOOD_METRIC.replace('description_zh = "学习次数"', 'description_zh = ""'),
+            ":3: metric study.x: 字段 ['description_zh'] 须为非空文本",
+        ),
+        (
+            GOOD_METRIC.replace('description_zh = "学习次数"', 'description_zh = "  "'),
+            "['description_zh'] must be non-empty text",
+        ),
+        (
+            GOOD_METRIC.replace('description_zh = "学习次数"', 'description_zh = ["学习"]'),
+            "['description_zh'] must be non-empty text",
+        ),
+        # ... and so is the English one, which the English page shows.
+        (GOOD_METRIC.replace('description = "d"', 'description = ""'), "['description']"),
     ],
 )
 def test_malformed_file_names_file_line_and_culprit(

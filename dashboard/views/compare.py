@@ -40,6 +40,13 @@ def _metric_name(row: pd.Series | dict) -> str:
     return str(row["name_zh"])
 
 
+def _metric_definition(row: pd.Series | dict) -> str:
+    """What the metric counts, in the interface language: the Chinese page must not show the
+    English definition (taxonomy ``description_zh``); English falls back to the other."""
+    zh, en = str(row.get("description_zh") or ""), str(row.get("description") or "")
+    return (en or zh) if lang() == "en" else (zh or en)
+
+
 def _changed(key: str, current: Hashable) -> bool:
     """Whether the selection of widget ``key`` differs from the last run (and is not empty).
 
@@ -150,7 +157,11 @@ def _group_panel(
     focus: tuple[str, str, tuple[str, ...]] | None = None
     st.markdown(f"**{name}** · {unit}")
     st.caption(
-        t("compare.definition", rule=code_label("aggregate", aggregate), text=meta["description"])
+        t(
+            "compare.definition",
+            rule=code_label("aggregate", aggregate),
+            text=_metric_definition(meta),
+        )
     )
     bars = group.head(CHART_NOTICE_CAP)
     key = f"cmp_chart_{metric_id}_{unit}"

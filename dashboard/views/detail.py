@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import db
 from dashboard.charts import timeline_figure
 from dashboard.ui import code_label, download, headers, lang, require_data, set_query_param, t
+from dashboard.units import PRECISE_DATE_FIELDS, format_date
 
 META_FIELDS: tuple[str, ...] = (
     "issuer",
@@ -38,11 +39,19 @@ META_FIELDS: tuple[str, ...] = (
 
 
 def _text(value: object) -> str:
+    """A metadata value for display, ``—`` when missing (dates: see :func:`_field_text`)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
     return str(value)
+
+
+def _field_text(meta: pd.Series, field: str) -> str:
+    """One metadata field for display; a date at the precision the notice wrote it."""
+    if field in PRECISE_DATE_FIELDS:
+        return format_date(meta[field], meta.get(f"{field}_precision"))
+    return _text(meta[field])
 
 
 require_data()
@@ -67,7 +76,7 @@ st.title(_text(meta["title"]) if meta["title"] else labels[notice_id])
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("col.inspected_unit"), _text(meta["inspected_unit"]))
 c2.metric(t("col.inspection_body"), _text(meta["inspection_body"]))
-c3.metric(t("col.as_of_date"), _text(meta["as_of_date"]))
+c3.metric(t("col.as_of_date"), _field_text(meta, "as_of_date"))
 c4.metric(t("col.rectification_days"), _text(meta["rectification_days"]))
 if meta["inferred_dates"]:
     st.caption(
@@ -89,7 +98,7 @@ with st.expander(t("detail.metadata")):
     meta_table = pd.DataFrame(
         {
             "field": [t(f"col.{f}") for f in META_FIELDS],
-            "value": [_text(meta[f]) for f in META_FIELDS],
+            "value": [_field_text(meta, f) for f in META_FIELDS],
         }
     )
     st.dataframe(

@@ -8,6 +8,7 @@ from dashboard import db
 from dashboard.charts import completion_figure
 from dashboard.data import CHART_NOTICE_CAP, TABLE_ROW_CAP
 from dashboard.ui import download, headers, lang, require_data, t
+from dashboard.units import format_date_columns
 
 status = require_data()
 st.title(t("overview.title"))
@@ -23,7 +24,8 @@ c4.metric(t("kpi.anomalies"), f"{int(k['anomalies']):,}")
 
 st.subheader(t("overview.notices"))
 notices = db.query("notices")
-shown = notices[
+# Dates as the notice wrote them (2021-03 for a month-precise date), not the stored first day.
+shown = format_date_columns(notices)[
     [
         "label",
         "inspection_body",
@@ -48,11 +50,11 @@ st.dataframe(
     column_config={
         "label": st.column_config.TextColumn(t("col.inspected_unit"), pinned=True),
         "inspection_body": t("col.inspection_body"),
-        "inspection_start": st.column_config.DateColumn(t("col.inspection_start")),
-        "inspection_end": st.column_config.DateColumn(t("col.inspection_end")),
-        "feedback_date": st.column_config.DateColumn(t("col.feedback_date")),
-        "as_of_date": st.column_config.DateColumn(t("col.as_of_date")),
-        "signed_date": st.column_config.DateColumn(t("col.signed_date")),
+        "inspection_start": st.column_config.TextColumn(t("col.inspection_start")),
+        "inspection_end": st.column_config.TextColumn(t("col.inspection_end")),
+        "feedback_date": st.column_config.TextColumn(t("col.feedback_date")),
+        "as_of_date": st.column_config.TextColumn(t("col.as_of_date")),
+        "signed_date": st.column_config.TextColumn(t("col.signed_date")),
         "rectification_days": st.column_config.NumberColumn(t("col.rectification_days")),
         "problem_count": st.column_config.NumberColumn(t("col.problem_count")),
         "quantity_count": st.column_config.NumberColumn(t("col.quantity_count")),

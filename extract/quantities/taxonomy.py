@@ -24,8 +24,10 @@ AGGREGATES = ("sum", "headline", "none")
 _ID_RE = regex.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _METRIC_KEYS = frozenset(
     {"id", "name_zh", "name_en", "family", "unit", "units", "aggregate", "description"}
-    | {"exact", "rules"}
+    | {"description_zh", "exact", "rules"}
 )
+# Text fields a metric must fill in: the dashboard shows them (a blank one is an empty label).
+_REQUIRED_TEXT = ("name_zh", "name_en", "description", "description_zh")
 _RULE_KEYS = frozenset(
     {"name", "before", "after", "max_gap", "also", "exclude", "units", "priority", "bare"}
 )
@@ -61,6 +63,7 @@ class Metric:
     units: tuple[str, ...]
     aggregate: str
     description: str
+    description_zh: str  # what is counted, in Chinese: the Chinese dashboard's definition
     exact: tuple[str, ...]
     rules: tuple[Rule, ...]
     line: int
@@ -186,6 +189,9 @@ def _parse_metric(raw: Any, lines: list[str], name: str, index: int) -> Metric:
     )
     if missing:
         raise _fail(where, f"缺少字段 {missing}", f"missing keys {missing}")
+    empty = [k for k in _REQUIRED_TEXT if not isinstance(raw[k], str) or not raw[k].strip()]
+    if empty:
+        raise _fail(where, f"字段 {empty} 须为非空文本", f"{empty} must be non-empty text")
     if not _ID_RE.fullmatch(mid):
         raise _fail(where, "id 须为 family.what 形式", "id must look like family.what")
     if raw["family"] != mid.split(".", 1)[0]:
@@ -219,6 +225,7 @@ def _parse_metric(raw: Any, lines: list[str], name: str, index: int) -> Metric:
         units=units,
         aggregate=raw["aggregate"],
         description=raw["description"],
+        description_zh=raw["description_zh"],
         exact=exact,
         rules=rules,
         line=line,
@@ -345,6 +352,7 @@ def metric_rows() -> list[dict[str, str]]:
             "units": ",".join(m.units),
             "aggregate": m.aggregate,
             "description": m.description,
+            "description_zh": m.description_zh,
         }
         for m in metrics()
     ]

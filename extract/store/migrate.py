@@ -122,7 +122,16 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
-_METRIC_FIELDS = ("name_zh", "name_en", "family", "unit", "units", "aggregate", "description")
+_METRIC_FIELDS = (
+    "name_zh",
+    "name_en",
+    "family",
+    "unit",
+    "units",
+    "aggregate",
+    "description",
+    "description_zh",
+)
 
 
 def load_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
