@@ -6,16 +6,30 @@ notice it used to hold. Notices are written :data:`BATCH_SIZE` to a transaction;
 fails is rolled back and replayed one notice per transaction, so a failing file is reported
 alone while the others are kept. The whole run writes a private copy of the database that is
 swapped in at the end (see :mod:`extract.store.writer`), so readers never see a half state.
+
+Cheap when nothing changed (issue 12): a file whose (path, size, mtime_ns) is stored for a
+notice of the current extractor version is unchanged without being opened, and these checks
+run on a read-only connection, so the store is copied only once some file needs writing.
+Analysis, a pure function of a file's bytes, runs in a process pool (see :class:`_WorkerPool`)
+feeding the one writer in input order, so a parallel run stores exactly what a serial one does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
+import os
 import re
+import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -41,7 +55,7 @@ from extract.reading import (
     read_archive_bytes,
     scan_paths,
 )
-from extract.store import StoreWriter
+from extract.store import StoreWriter, open_readonly
 from extract.store.arrowio import insert_by_name
 from extract.store.errors import StoreError, first_line
 from extract.store.passages import store_passages
@@ -468,7 +482,16 @@ COMPLETION_COLUMNS = [
     "stated_problems",
     "evidence",
 ]
-SOURCE_COLUMNS = ["source_path", "notice_id", "file_sha256", "seen_at"]
+# file_size / file_mtime_ns: the file as last read, so an unchanged file is recognised from one
+# stat() without being opened (see _Snapshot); NULL mtime for an archive member.
+SOURCE_COLUMNS = [
+    "source_path",
+    "notice_id",
+    "file_sha256",
+    "seen_at",
+    "file_size",
+    "file_mtime_ns",
+]
 REPEAT_COLUMNS = [
     "notice_id",
     "passage_id",
@@ -583,6 +606,9 @@ def _completion_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
     ]
 
 
+FileStat = tuple[int | None, int | None]  # (size in bytes, mtime in ns); mtime None: no file
+
+
 @dataclass
 class _Plan:
     """What storing one file means, decided before any write."""
@@ -593,38 +619,97 @@ class _Plan:
     replace_existing: bool  # an older extractor version stored this content: replace it
     previous_id: str | None  # the notice this path held before, if any
     needs_analysis: bool = False  # new or changed content: _analyse_batch fills in ``rec``
+    stat: FileStat = (None, None)  # stored with the source row (the unchanged-file check)
+    # Analysis already done by a pool worker: the record, or the repr of what it raised.
+    analysed: NoticeRecord | str | None = None
 
 
-def _prepare(
+@dataclass
+class _Loaded:
+    """One source after reading (and, in a pool worker, analysis): what the writer decides on.
+
+    ``error`` is the one-line reason a file could not be read; ``analysed`` is the worker's
+    record or the repr of the exception its analysis raised (None: not analysed yet).
+    """
+
+    loaded: LoadedNotice | None
+    error: str | None = None
+    analysed: NoticeRecord | str | None = None
+
+
+def _read_source(path: Path, data: bytes | None) -> _Loaded:
+    """load_notice, with every failure turned into a one-line reason naming the file."""
+    try:
+        return _Loaded(load_notice(path, data))
+    except NoticeReadError as exc:
+        return _Loaded(None, str(exc))
+    except Exception as exc:  # a reader bug fails its file, never the run
+        return _Loaded(None, f"{path}: cannot read / 无法读取: {exc!r}")
+
+
+def analyse_file(path: Path, data: bytes | None, parse: bool) -> _Loaded:
+    """Read and analyse one source: what a pool worker runs (a pure function of its bytes).
+
+    The worker never touches the store; the writer decides afterwards whether the record is
+    needed (the content may turn out to be stored already) and stores it.
+    """
+    out = _read_source(path, data)
+    if out.loaded is not None:
+        try:
+            out.analysed = extract_stage(out.loaded, parse_stage(out.loaded, parse=parse))
+        except Exception as exc:  # reported per file, like _analyse_batch
+            out.analysed = repr(exc)
+    return out
+
+
+# What a pool worker runs for one file; a module attribute so a test can substitute a function
+# that fails (spawned workers cannot see a monkeypatch of parse_stage made in the parent).
+WORKER_TASK: Callable[[Path, bytes | None, bool], _Loaded] = analyse_file
+
+
+def _file_stat(path: Path, data: bytes | None) -> FileStat:
+    """(size, mtime_ns) of a source as about to be read; taken *before* reading, so a file that
+    changes while read is stored with its older stat and simply read again next time."""
+    if data is not None:
+        return (len(data), None)
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return (None, None)
+    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (None, None)
+
+
+def _decide(
     con: duckdb.DuckDBPyConnection,
     path: Path,
+    read: _Loaded,
     planned: set[str],
-    data: bytes | None = None,
-    notes: Sequence[str] = (),
+    notes: Sequence[str],
+    stat_now: FileStat,
 ) -> _Plan | FileResult:
-    """Read one file and decide what it needs; a FileResult when nothing needs writing.
+    """What a read file needs, from two lookups in ``con``; a FileResult when nothing.
 
-    ``data`` is the content of an archive member (``path`` is then its display name);
-    ``notes`` are warnings from fetching the file, reported with it.
+    Same content at the same path is unchanged; if only its size or mtime moved (a copy, a
+    ``touch``), the plan rewrites its source row so the next run skips it without reading.
     """
-    try:
-        loaded = load_notice(path, data)
-    except NoticeReadError as exc:
-        return FileResult(path, "failed", error=str(exc), warnings=list(notes))
+    if read.loaded is None:
+        return FileResult(path, "failed", error=read.error, warnings=list(notes))
+    loaded = read.loaded
     warnings = [w if str(path) in w else f"{path}: {w}" for w in (*notes, *loaded.warnings)]
     notice_id = notice_id_for(loaded.text)
     existing = con.execute(
         "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
     ).fetchone()
     previous = con.execute(
-        "SELECT notice_id FROM notice_sources WHERE source_path = ?", [str(path)]
+        "SELECT notice_id, file_size, file_mtime_ns FROM notice_sources WHERE source_path = ?",
+        [str(path)],
     ).fetchone()
     previous_id = previous[0] if previous else None
     if notice_id in planned or (existing and existing[0] == EXTRACTOR_VERSION):
-        if previous_id == notice_id:
-            return FileResult(path, "unchanged", notice_id, warnings=warnings)
         unchanged = FileResult(path, "unchanged", notice_id, warnings=warnings)
-        return _Plan(unchanged, loaded, None, False, previous_id)
+        if previous is not None and previous_id == notice_id and tuple(previous[1:]) == stat_now:
+            return unchanged
+        return _Plan(unchanged, loaded, None, False, previous_id, stat=stat_now)
     status = "updated" if existing or (previous_id and previous_id != notice_id) else "new"
     return _Plan(
         FileResult(path, status, notice_id, warnings=warnings),
@@ -633,6 +718,8 @@ def _prepare(
         bool(existing),
         previous_id,
         needs_analysis=True,
+        stat=stat_now,
+        analysed=read.analysed,
     )
 
 
@@ -643,33 +730,42 @@ def _analyse_batch(plans: list[_Plan], *, parse: bool, done: Callable[[Path], No
     stage's code and tables hot in the CPU caches. Measured on the corpus, the parser takes
     1.9 ms a notice in a run of notices against 2.3 ms when interleaved with loading and
     extraction. A notice whose analysis raises fails alone (an extractor bug must not lose the
-    rest of the run), and so does a later file of the batch with the same content.
+    rest of the run), and so does a later file of the batch with the same content. A plan a
+    pool worker already analysed (``analysed``) takes the worker's outcome, with the same
+    messages, so parallel and serial runs report alike.
     """
     parsed: dict[int, ParsedNotice] = {}
     failed: dict[str, str] = {}
 
-    def fail(p: _Plan, exc: Exception) -> None:
+    def fail(p: _Plan, why: str) -> None:
         p.result.status, p.result.quantities = "failed", 0
-        p.result.error = f"{p.result.path}: analysis failed: {exc!r}"
+        p.result.error = f"{p.result.path}: analysis failed: {why}"
         failed[p.result.notice_id or ""] = p.result.error
 
     for p in plans:
-        if not p.needs_analysis:
+        if not p.needs_analysis or p.analysed is not None:
             continue
         try:
             parsed[id(p)] = parse_stage(p.loaded, parse=parse)
         except Exception as exc:  # reported per file, see docstring
-            fail(p, exc)
+            fail(p, repr(exc))
     for p in plans:
-        if p.needs_analysis and id(p) in parsed:
+        ready = p.analysed
+        if p.needs_analysis and isinstance(ready, NoticeRecord):
+            p.rec = ready
+            p.result.quantities = len(ready.quantities)
+        elif p.needs_analysis and isinstance(ready, str):
+            fail(p, ready)
+        elif p.needs_analysis and id(p) in parsed:
             try:
                 p.rec = extract_stage(p.loaded, parsed[id(p)])
                 p.result.quantities = len(p.rec.quantities)
             except Exception as exc:  # reported per file, see docstring
-                fail(p, exc)
+                fail(p, repr(exc))
         elif not p.needs_analysis and p.result.notice_id in failed:
             p.result.status = "failed"
             p.result.error = f"{p.result.path}: same content as a file that could not be analysed"
+        p.analysed = None  # the record is in ``rec`` now; do not hold it twice
         done(p.result.path)
     return [p for p in plans if p.result.status != "failed"]
 
@@ -685,7 +781,10 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
         con,
         "notice_sources",
         SOURCE_COLUMNS,
-        [(str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now) for p in plans],
+        [
+            (str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now, *p.stat)
+            for p in plans
+        ],
     )
     for p in plans:  # a path that now holds other content: drop the old notice if orphaned
         if p.previous_id is not None and p.previous_id != p.result.notice_id:
@@ -800,12 +899,13 @@ def collect_files(
     return [*fetched, *files], failed, notes
 
 
-def _sources(path: Path, summary: IngestSummary) -> Iterator[tuple[Path, bytes | None]]:
+def _sources(path: Path) -> Iterator[tuple[Path, bytes | None] | FileResult]:
     """The notices a file holds: the file itself, or each notice member of a ``.zip``.
 
     Members are read lazily (one at a time) and named ``archive.zip!/folder/name.txt``; a
     member the archive reader refuses (a bomb, an encrypted or traversal name) is a failed
-    result, like an unreadable file.
+    result, like an unreadable file. Failures are yielded in place, not collected, so the
+    results keep the order of the input however far a process pool reads ahead.
     """
     if path.suffix.lower() not in ARCHIVE_EXTENSIONS:
         yield path, None
@@ -817,10 +917,10 @@ def _sources(path: Path, summary: IngestSummary) -> Iterator[tuple[Path, bytes |
             for name, data in iter_archive(path, read_archive_bytes(path), problems)
         )
     except NoticeReadError as exc:
-        summary.results.append(FileResult(path, "failed", error=str(exc)))
+        yield FileResult(path, "failed", error=str(exc))
     for line in problems:
         name = line.partition(": ")[0]
-        summary.results.append(FileResult(Path(name), "failed", error=line))
+        yield FileResult(Path(name), "failed", error=line)
 
 
 def ingest_paths(
@@ -829,9 +929,13 @@ def ingest_paths(
     *,
     progress: ProgressFn | None = None,
     parse: bool = True,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into ``db_path``; see the module docstring for the guarantees.
 
+    ``workers`` caps the analysis processes (default: every core; 1 analyses in this process,
+    without a pool); a run with fewer than :data:`POOL_MIN_FILES` files to read stays in this
+    process whatever ``workers`` says, since starting workers costs more than it saves.
     ``parse=False`` skips the notice parser (used by the benchmark that measures its cost).
     """
     db_path = Path(db_path)
@@ -839,9 +943,11 @@ def ingest_paths(
     summary = IngestSummary(results=list(missing))
     if not files:
         return summary
-    started = datetime.now()
+    cores = os.cpu_count() or 1
+    n_workers = max(1, min(cores, workers if workers is not None else cores))
+    run = _Run(files, notes, summary, db_path, progress, parse, n_workers)
     try:
-        return _ingest_files(files, notes, summary, db_path, started, progress, parse)
+        return run.run()
     except (_StoreDamaged, duckdb.Error) as exc:
         if isinstance(exc, duckdb.Error) and _DAMAGED not in str(exc):
             raise
@@ -852,72 +958,333 @@ def ingest_paths(
         ) from exc
 
 
-def _ingest_files(
-    files: list[Path],
-    notes: dict[Path, list[str]],
-    summary: IngestSummary,
-    db_path: Path,
-    started: datetime,
-    progress: ProgressFn | None,
-    parse: bool,
-) -> IngestSummary:
-    """The body of :func:`ingest_paths`: one writer, batches of plans, one swap at the end."""
-    with StoreWriter(db_path) as writer:
-        con = writer.con
-        assert con is not None
-        wrote_any = False
-        batch: list[_Plan] = []
-        planned: set[str] = set()
-        finished = 0
+# A run with fewer files to read than this analyses them in this process: spawning the pool
+# costs about 0.4 s (two interpreters importing the extractor), some 15 notices' analysis.
+POOL_MIN_FILES = 24
+# Files in flight beyond the one being decided: two batches, so workers never wait for the
+# writer's transaction while memory stays bounded (a record is ~10x its text).
+_AHEAD = 2 * BATCH_SIZE
 
-        def done(path: Path) -> None:
-            nonlocal finished
-            finished += 1
-            if progress is not None:  # an archive's members count as they are read
-                progress(finished, max(len(files), finished), path)
 
-        def flush() -> None:
-            nonlocal wrote_any, batch, planned
-            _write_batch(con, _analyse_batch(batch, parse=parse, done=done), started)
-            wrote_any, batch, planned = True, [], set()
+@dataclass
+class _Source:
+    """One source in input order; ``result`` is set when it is decided without reading it."""
 
-        for file in files:
-            for path, data in _sources(file, summary):
-                outcome = _prepare(con, path, planned, data, notes.get(path, ()))
-                if isinstance(outcome, _Plan):
-                    batch.append(outcome)
-                    summary.results.append(outcome.result)
-                    if outcome.needs_analysis and outcome.result.notice_id:
-                        planned.add(outcome.result.notice_id)
-                else:
-                    summary.results.append(outcome)
-                    done(path)
-                if len(batch) >= BATCH_SIZE:
-                    flush()
-        if batch:
-            flush()
-        if wrote_any or not Path(db_path).exists():
+    path: Path
+    data: bytes | None
+    stat: FileStat
+    result: FileResult | None = None
+
+
+# Seconds a new pool may take to run its first task (a spawn takes ~0.4 s on an idle machine).
+_START_TIMEOUT = 60.0
+
+
+def _ready() -> bool:
+    """The start-up probe of a worker pool (see _WorkerPool.start)."""
+    return True
+
+
+class _WorkerPool:
+    """Analysis processes, recreated when one dies; a file whose worker died is retried alone.
+
+    ``spawn``, not ``fork``: the parent holds a DuckDB connection (the read-only check's or
+    the writer's copy) with its own threads and locks, and a forked child would inherit that
+    handle and any mutex a DuckDB thread held at the fork, free to deadlock or to touch the
+    store on exit. A spawned worker is a fresh interpreter that imports only the analysis
+    code and never opens the store; it costs ~0.4 s once per run, and it is the default on
+    macOS anyway.
+    """
+
+    def __init__(self, workers: int, parse: bool) -> None:
+        self.workers = workers
+        self.parse = parse
+        self._pool: ProcessPoolExecutor | None = None
+        self._solo: ProcessPoolExecutor | None = None  # one worker, one file at a time
+
+    def start(self) -> bool:
+        """Start the workers and check they run; False when they cannot (the caller then
+        analyses in this process), e.g. a script calling ingest_paths without an
+        ``if __name__ == "__main__":`` guard, whose spawned workers die on start-up."""
+        self._pool = self._new(self.workers)
+        try:
+            self._pool.submit(_ready).result(timeout=_START_TIMEOUT)
+        except (BrokenProcessPool, TimeoutError):
+            # A worker re-running such a script may block on this run's write lock: stop it.
+            for proc in list(getattr(self._pool, "_processes", {}).values()):
+                proc.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return False
+        return True
+
+    def _new(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+    def submit(self, src: _Source) -> Future[_Loaded]:
+        for _ in range(2):
+            if self._pool is None:
+                self._pool = self._new(self.workers)
             try:
-                con.execute(
-                    "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        uuid.uuid4().hex[:12],
-                        started,
-                        datetime.now(),
-                        len(summary.results),
-                        summary.new,
-                        summary.updated,
-                        summary.unchanged,
-                        summary.failed,
-                        summary.quantities,
-                    ],
-                )
-                writer.commit()
-            except (StoreError, OSError, duckdb.Error) as exc:
-                # Nothing of this run reached the live file: say so for every file it held.
-                reason = f"not stored, the database could not be saved: {first_line(exc)}"
-                for r in summary.results:
-                    if r.status in ("new", "updated"):
-                        r.status, r.quantities = "failed", 0
-                        r.error = f"{r.path}: {reason} / 未保存"
-    return summary
+                return self._pool.submit(WORKER_TASK, src.path, src.data, self.parse)
+            except BrokenProcessPool:  # a worker died since the last submit: start afresh
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+        raise RuntimeError("unreachable: a fresh pool refused a task")
+
+    def result(self, src: _Source, future: Future[_Loaded]) -> _Loaded:
+        """The worker's outcome; a worker that died or raised fails only this file."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # Every file in flight in the dead pool lands here; only one (or none) killed it.
+            return self._alone(src)
+        except Exception as exc:
+            return _Loaded(None, f"{src.path}: analysis failed / 分析失败: {exc!r}")
+
+    def _alone(self, src: _Source) -> _Loaded:
+        """Re-run a file lost with a dead pool in a one-worker pool, so nothing else can kill
+        it: the file that kills its worker again fails with a one-line reason."""
+        if self._solo is None:
+            self._solo = self._new(1)
+        try:
+            return self._solo.submit(WORKER_TASK, src.path, src.data, self.parse).result()
+        except BrokenProcessPool:
+            self._solo.shutdown(wait=False, cancel_futures=True)
+            self._solo = None
+            return _Loaded(
+                None,
+                f"{src.path}: analysis failed: the worker process died (killed, out of "
+                "memory?) / 分析进程意外终止(可能内存不足)",
+            )
+        except Exception as exc:
+            return _Loaded(None, f"{src.path}: analysis failed / 分析失败: {exc!r}")
+
+    def close(self) -> None:
+        for pool in (self._pool, self._solo):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._solo = None
+
+
+def _snapshot(db_path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, tuple[FileStat, str]]]:
+    """A read-only connection to the live store and its current sources' (size, mtime_ns).
+
+    Raises :class:`_NoSnapshot` when the store cannot be checked this way (missing, older or
+    newer schema, damaged): the run then opens the writer at once, whose errors say why.
+    """
+    try:
+        con = open_readonly(db_path)
+    except (StoreError, duckdb.Error, OSError) as exc:
+        raise _NoSnapshot from exc
+    try:
+        rows = con.execute(
+            "SELECT s.source_path, s.file_size, s.file_mtime_ns, s.notice_id, s.seen_at "
+            "FROM notice_sources s JOIN notices n USING (notice_id) "
+            "WHERE n.extractor_version = ? AND s.file_mtime_ns IS NOT NULL",
+            [EXTRACTOR_VERSION],
+        ).fetchall()
+    except duckdb.Error as exc:
+        con.close()
+        raise _NoSnapshot from exc
+    return con, {
+        path: ((size, mtime), nid)
+        for path, size, mtime, nid, seen in rows
+        if mtime < int(seen.timestamp() * 1e9) - _RACY_NS
+    }
+
+
+# A file modified less than this before the run that read it is "racy" (git's term): a second
+# write within the same timestamp tick, same size, would keep its mtime, so such a file is
+# always compared by content instead of skipped on its stat.
+_RACY_NS = 1_000_000_000
+
+
+class _NoSnapshot(Exception):
+    """The live store cannot be checked read-only; go the writer's way."""
+
+
+class _Run:
+    """One ingest run: cheap checks read-only, analysis (maybe in a pool), one writer.
+
+    Order of business, so a run with nothing to write never copies the store: a file whose
+    (path, size, mtime_ns) is stored for a notice of the current extractor version is
+    unchanged without being opened; the others are read (and analysed) and looked up in a
+    read-only connection. The first one that needs writing opens the StoreWriter (the copy),
+    and is looked up again in the copy, as is every later file: another writer may have
+    swapped the store in between, and only the copy's answer is safe to write on.
+    """
+
+    def __init__(
+        self,
+        files: list[Path],
+        notes: dict[Path, list[str]],
+        summary: IngestSummary,
+        db_path: Path,
+        progress: ProgressFn | None,
+        parse: bool,
+        workers: int,
+    ) -> None:
+        self.files, self.notes, self.summary = files, notes, summary
+        self.db_path, self.progress, self.parse, self.workers = db_path, progress, parse, workers
+        self.started = datetime.now()
+        self.stack = contextlib.ExitStack()
+        self.readonly: duckdb.DuckDBPyConnection | None = None
+        self.writer: StoreWriter | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.known: dict[str, tuple[FileStat, str]] = {}
+        self.batch: list[_Plan] = []
+        self.planned: set[str] = set()
+        self.wrote_any = False
+        self.finished = 0
+
+    def run(self) -> IngestSummary:
+        with self.stack:
+            try:
+                self.readonly, self.known = _snapshot(self.db_path)
+                self.stack.callback(self._close_readonly)
+                self.con = self.readonly
+            except _NoSnapshot:
+                self._open_writer()
+            reader = self._read_serial if self.workers == 1 else self._read_parallel
+            # closing(): an interrupted run shuts its workers down now, not at collection.
+            with contextlib.closing(reader(self._listed())) as stream:
+                for src, read in stream:
+                    self._take(src, read)
+            if self.batch:
+                self._flush()
+            if self.writer is not None and (self.wrote_any or not self.db_path.exists()):
+                self._commit()
+        return self.summary
+
+    # -- sources, in input order ------------------------------------------------------------
+    def _listed(self) -> Iterator[_Source]:
+        for file in self.files:
+            for item in _sources(file):
+                if isinstance(item, FileResult):
+                    yield _Source(item.path, None, (None, None), item)
+                    continue
+                path, data = item
+                stat_now = _file_stat(path, data)
+                known = self.known.get(str(path))
+                src = _Source(path, data, stat_now)
+                if data is None and known is not None and known[0] == stat_now:
+                    notes = self.notes.get(path, ())
+                    warnings = [w if str(path) in w else f"{path}: {w}" for w in notes]
+                    src.result = FileResult(path, "unchanged", known[1], warnings=warnings)
+                yield src
+
+    def _read_serial(
+        self, sources: Iterable[_Source]
+    ) -> Generator[tuple[_Source, _Loaded], None, None]:
+        """Read in this process; analysis waits for the batch (see _analyse_batch)."""
+        for src in sources:
+            yield src, _Loaded(None) if src.result else _read_source(src.path, src.data)
+
+    def _read_parallel(
+        self, sources: Iterable[_Source]
+    ) -> Generator[tuple[_Source, _Loaded], None, None]:
+        """Read and analyse in worker processes, yielding in input order, ``_AHEAD`` ahead."""
+        it = iter(sources)
+        head: list[_Source] = []
+        to_read = 0
+        for src in it:  # is the run worth starting workers for?
+            head.append(src)
+            to_read += src.result is None
+            if to_read >= POOL_MIN_FILES:
+                break
+        if to_read < POOL_MIN_FILES:
+            yield from self._read_serial(head)
+            return
+        pool = _WorkerPool(self.workers, self.parse)
+        if not pool.start():
+            yield from self._read_serial(itertools.chain(head, it))
+            return
+        window: deque[tuple[_Source, Future[_Loaded] | None]] = deque()
+        try:
+            for src in itertools.chain(head, it):
+                window.append((src, None if src.result else pool.submit(src)))
+                while len(window) > _AHEAD:
+                    yield self._resolve(pool, *window.popleft())
+            while window:
+                yield self._resolve(pool, *window.popleft())
+        finally:
+            pool.close()
+
+    @staticmethod
+    def _resolve(
+        pool: _WorkerPool, src: _Source, future: Future[_Loaded] | None
+    ) -> tuple[_Source, _Loaded]:
+        return src, _Loaded(None) if future is None else pool.result(src, future)
+
+    # -- deciding and writing -----------------------------------------------------------------
+    def _done(self, path: Path) -> None:
+        self.finished += 1
+        if self.progress is not None:  # an archive's members count as they are read
+            self.progress(self.finished, max(len(self.files), self.finished), path)
+
+    def _take(self, src: _Source, read: _Loaded) -> None:
+        if src.result is not None:
+            self.summary.results.append(src.result)
+            self._done(src.path)
+            return
+        assert self.con is not None
+        notes = self.notes.get(src.path, ())
+        outcome = _decide(self.con, src.path, read, self.planned, notes, src.stat)
+        if isinstance(outcome, _Plan) and self.writer is None:
+            self._open_writer()
+            outcome = _decide(self.con, src.path, read, self.planned, notes, src.stat)
+        if isinstance(outcome, _Plan):
+            self.batch.append(outcome)
+            self.summary.results.append(outcome.result)
+            if outcome.needs_analysis and outcome.result.notice_id:
+                self.planned.add(outcome.result.notice_id)
+        else:
+            self.summary.results.append(outcome)
+            self._done(src.path)
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush()
+
+    def _open_writer(self) -> None:
+        """Copy the store and write the copy from now on (see StoreWriter)."""
+        self._close_readonly()
+        self.writer = self.stack.enter_context(StoreWriter(self.db_path))
+        self.con = self.writer.con
+
+    def _close_readonly(self) -> None:
+        if self.readonly is not None:
+            self.readonly.close()
+            self.readonly = None
+
+    def _flush(self) -> None:
+        assert self.con is not None and self.writer is not None
+        plans = _analyse_batch(self.batch, parse=self.parse, done=self._done)
+        _write_batch(self.con, plans, self.started)
+        self.wrote_any, self.batch, self.planned = True, [], set()
+
+    def _commit(self) -> None:
+        assert self.con is not None and self.writer is not None
+        summary = self.summary
+        try:
+            self.con.execute(
+                "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    uuid.uuid4().hex[:12],
+                    self.started,
+                    datetime.now(),
+                    len(summary.results),
+                    summary.new,
+                    summary.updated,
+                    summary.unchanged,
+                    summary.failed,
+                    summary.quantities,
+                ],
+            )
+            self.writer.commit()
+        except (StoreError, OSError, duckdb.Error) as exc:
+            # Nothing of this run reached the live file: say so for every file it held.
+            reason = f"not stored, the database could not be saved: {first_line(exc)}"
+            for r in summary.results:
+                if r.status in ("new", "updated"):
+                    r.status, r.quantities = "failed", 0
+                    r.error = f"{r.path}: {reason} / 未保存"

@@ -44,6 +44,7 @@ CREATE TABLE metrics (
     units             VARCHAR NOT NULL,   -- accepted units, comma-joined
     aggregate         VARCHAR NOT NULL,   -- sum | headline | none
     description       VARCHAR,
+    description_zh    VARCHAR,            -- what is counted, in Chinese (the Chinese dashboard)
     taxonomy_version  VARCHAR NOT NULL
 );
 
@@ -135,3 +136,10 @@ UPDATE notices SET
     as_of_date_precision = CASE WHEN as_of_date IS NOT NULL THEN 'day' END,
     signed_date_precision = CASE WHEN signed_date IS NOT NULL THEN 'day' END,
     published_date_precision = CASE WHEN published_date IS NOT NULL THEN 'day' END;
+
+-- 7. The unchanged-file check (issue 12): a source's size and mtime (ns) as last read, so a
+--    re-ingest recognises an unchanged file from one stat() without opening it. NULL for rows
+--    written before this and for archive members (file_mtime_ns): those are read and compared
+--    by content, as before.
+ALTER TABLE notice_sources ADD COLUMN file_size BIGINT;
+ALTER TABLE notice_sources ADD COLUMN file_mtime_ns BIGINT;
