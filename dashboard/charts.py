@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import STATUS_PARTS
 from dashboard.i18n import DEFAULT_LANG, label, value_label
-from dashboard.units import choose_scale, format_date, format_value
+from dashboard.units import PRECISE_DATE_FIELDS, choose_scale, format_date, format_value
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 STATUS_COLOURS = {
@@ -175,14 +175,8 @@ def _get(obj: object, name: str) -> object:
         return getattr(obj, name, None)
 
 
-TIMELINE_FIELDS: tuple[str, ...] = (
-    "inspection_start",
-    "inspection_end",
-    "feedback_date",
-    "as_of_date",
-    "signed_date",
-    "published_date",
-)
+# The notice's dates on the timeline: every metadata date that carries a precision.
+TIMELINE_FIELDS = PRECISE_DATE_FIELDS
 
 
 def _as_date(value: object) -> date | None:

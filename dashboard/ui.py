@@ -5,6 +5,7 @@ Pages stay short by calling these; nothing here queries the database except thro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -60,6 +61,16 @@ def download(df: pd.DataFrame, file_stem: str, key: str, *, note: str | None = N
     )
 
 
+#: Values of ``XUNCHA_READ_ONLY`` that leave the Import page on; anything else (``1``, ``yes``,
+#: a typo) turns read-only on: a misspelt safety switch must fail closed, not open.
+_WRITABLE_VALUES = frozenset({"", "0", "false", "no", "off"})
+
+
+def read_only() -> bool:
+    """Whether this server must not write the store (``XUNCHA_READ_ONLY``, set by the CLI)."""
+    return os.environ.get("XUNCHA_READ_ONLY", "").strip().lower() not in _WRITABLE_VALUES
+
+
 def first_run(status: db.DbStatus) -> None:
     """The helpful screen shown instead of an error when there is nothing to show yet."""
     st.title(t("first_run.title"))
@@ -72,7 +83,8 @@ def first_run(status: db.DbStatus) -> None:
         st.info(t("first_run.missing", path=str(status.path)))
     st.markdown(t("first_run.how"))
     st.code(f"xuncha ingest data/ --db {status.path}", language="bash")
-    st.page_link(IMPORT_PAGE, label=t("first_run.import_link"), icon=":material/upload_file:")
+    if not read_only():  # a read-only server has no Import page to send anyone to
+        st.page_link(IMPORT_PAGE, label=t("first_run.import_link"), icon=":material/upload_file:")
 
 
 def stop_on_store_error(path: Path, exc: BaseException) -> NoReturn:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import traceback
@@ -28,6 +30,16 @@ from extract import __version__
 from extract.store.sql_runner import MAX_RESULT_BYTES, MAX_ROWS, TIMEOUT_S
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Where ``xuncha dashboard`` listens unless ``--host`` says otherwise: this machine only,
+#: since the dashboard has no login and (without --read-only) its Import page writes the store.
+DASHBOARD_HOST = "127.0.0.1"
+_WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
+# errno → (English, Chinese) reason when the dashboard cannot listen on its address.
+_LISTEN_REASONS: dict[int, tuple[str, str]] = {
+    errno.EADDRINUSE: ("port already in use", "端口已被占用"),
+    errno.EADDRNOTAVAIL: ("not an address of this machine", "不是本机的地址"),
+    errno.EACCES: ("permission denied (ports below 1024 need root)", "没有权限(1024 以下需 root)"),
+}
 #: Most rows ``xuncha sql --max-rows`` may ask for; the byte and time caps still apply.
 SQL_MAX_ROWS_LIMIT = 100_000
 
@@ -113,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_arg(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only errors and the summary")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="analysis processes (default: every core; 1 = in this process, no pool). "
+        "Unchanged files are recognised by size and mtime without being read",
+    )
 
     p = sub.add_parser(
         "extract",
@@ -177,10 +198,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "dashboard",
         help="open the Streamlit dashboard on the database",
-        description="Start the dashboard (Streamlit) on the database; stop with Ctrl+C.",
+        description=(
+            f"Start the dashboard (Streamlit) on the database; stop with Ctrl+C. It listens on "
+            f"{DASHBOARD_HOST} only, so only this machine can open it. --host 0.0.0.0 exposes it "
+            "to the network, and it has no login of its own: put a reverse proxy with a login "
+            "in front (README, 'Deploying the dashboard') and add --read-only."
+        ),
     )
     _db_arg(p)
-    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p.add_argument(
+        "--host",
+        type=_host,
+        default=DASHBOARD_HOST,
+        metavar="ADDRESS",
+        help=(
+            f"address to listen on (default {DASHBOARD_HOST}: this machine only; "
+            "0.0.0.0: every interface, with no login)"
+        ),
+    )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="hide and refuse the Import page, the only page that writes the database "
+        "(also XUNCHA_READ_ONLY=1)",
+    )
     p.add_argument("--headless", action="store_true", help="do not open a browser")
 
     p = sub.add_parser(
@@ -201,12 +243,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from extract.progress import ProgressBar
     from extract.store import resolve_db_path
 
+    if args.jobs is not None and args.jobs < 1:
+        _err(f"--jobs {args.jobs}: give 1 or more / --jobs 须为正整数")
+        return EXIT_USAGE
     db = resolve_db_path(args.db)
     bar = ProgressBar()
     if args.quiet:
         bar.enabled = False
     try:
-        summary = ingest_paths(args.paths, db, progress=bar)
+        summary = ingest_paths(args.paths, db, progress=bar, workers=args.jobs)
     finally:
         bar.close()
     total = len(summary.results)
@@ -357,11 +402,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def dashboard_command(db: Path, port: int) -> tuple[list[str], dict[str, str]]:
+def dashboard_command(
+    db: Path, port: int, *, host: str = DASHBOARD_HOST, read_only: bool = False
+) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and environment for the dashboard on ``db``.
 
     Always headless: a non-headless first run makes Streamlit stop and ask for an e-mail
     address on the terminal; xuncha opens the browser itself once the server answers.
+    Streamlit listens on every interface unless told otherwise, so ``host`` is always passed.
+    The viewer toolbar drops the Deploy button and the developer menu, which only confuse a
+    reader. ``read_only`` reaches the app as ``XUNCHA_READ_ONLY=1``; without it an inherited
+    ``XUNCHA_READ_ONLY`` is kept, so a service that sets it stays read-only.
     """
     app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
     if not app.exists():
@@ -369,6 +420,8 @@ def dashboard_command(db: Path, port: int) -> tuple[list[str], dict[str, str]]:
 
         app = Path(dashboard.__file__).resolve().parent / "app.py"
     env = dict(os.environ, XUNCHA_DB=str(db.resolve()))
+    if read_only:
+        env["XUNCHA_READ_ONLY"] = "1"
     cmd = [
         sys.executable,
         "-m",
@@ -377,12 +430,82 @@ def dashboard_command(db: Path, port: int) -> tuple[list[str], dict[str, str]]:
         str(app),
         "--server.port",
         str(port),
+        "--server.address",
+        host,
         "--server.headless",
         "true",
+        "--client.toolbarMode",
+        "viewer",
         "--browser.gatherUsageStats",
         "false",
     ]
     return cmd, env
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port (want 1-65535): {value!r}")
+    return port
+
+
+def _host(value: str) -> str:
+    host = value.strip().removeprefix("[").removesuffix("]")  # [::1] as in a URL
+    if not host:
+        raise argparse.ArgumentTypeError("empty address (want e.g. 127.0.0.1 or 0.0.0.0)")
+    return host
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _dashboard_urls(host: str, port: int) -> tuple[str, str]:
+    """(URL to show and open, URL to probe for health) for a server listening on ``host``.
+
+    A server on 127.0.0.1 or on every interface is opened as ``localhost`` and probed on the
+    loopback address; one bound to another address only answers there, so that address is
+    used for both (bracketed when IPv6).
+    """
+    if host in _WILDCARD_HOSTS:
+        return (
+            f"http://localhost:{port}",
+            f"http://{'[::1]' if host == '::' else '127.0.0.1'}:{port}",
+        )
+    literal = f"[{host}]" if ":" in host else host
+    shown = "localhost" if host in {"127.0.0.1", "localhost"} else literal
+    return f"http://{shown}:{port}", f"http://{literal}:{port}"
+
+
+def _listen_problem(host: str, port: int) -> tuple[int, str] | None:
+    """(exit code, bilingual reason) when Streamlit could not listen on ``host:port``.
+
+    Checked before starting it, because Streamlit reports an unknown address or a busy port
+    with a traceback, and on a busy port may even keep running without serving.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        return EXIT_USAGE, "unknown address / 无法识别的地址"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself does
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno in _LISTEN_REASONS:
+                en, zh = _LISTEN_REASONS[exc.errno]
+                return EXIT_FAILED, f"{en} / {zh}"
+            return EXIT_FAILED, _os_reason(exc)
+    return None
 
 
 def _wait_until_serving(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> bool:
@@ -404,14 +527,26 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from extract.store import resolve_db_path
 
     db = resolve_db_path(args.db)
-    cmd, env = dashboard_command(db, args.port)
-    url = f"http://localhost:{args.port}"
+    problem = _listen_problem(args.host, args.port)
+    if problem is not None:
+        code, reason = problem
+        _err(f"dashboard: {args.host}:{args.port}: cannot listen / 无法监听 ({reason})")
+        return code
+    cmd, env = dashboard_command(db, args.port, host=args.host, read_only=args.read_only)
+    url, probe = _dashboard_urls(args.host, args.port)
+    if not _is_loopback(args.host):
+        _err(
+            f"dashboard: listening on {args.host}: anyone on the network can open it, with no "
+            "login; put a login in front (README, 'Deploying the dashboard') / "
+            f"正在监听 {args.host}:网络上任何人都能打开,且无需登录;请在前面加登录"
+            "(见 README「Deploying the dashboard」)"
+        )
     proc = subprocess.Popen(cmd, env=env)
     # A service manager or `kill` stops us with SIGTERM: treat it like Ctrl+C, so the Streamlit
     # child is stopped too instead of being orphaned with the port still held.
     previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
-        if _wait_until_serving(url, proc):
+        if _wait_until_serving(probe, proc):
             print(f"xuncha dashboard: {url}  (database {db}; Ctrl+C to stop)", file=sys.stderr)
             if not args.headless:
                 import webbrowser

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.dashboard_fixtures import REPO, build_fixture_db
+from tests.system_packages import apt_install, can_install, in_ci
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,27 +43,11 @@ STARTUP_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 def _has_cjk_font() -> bool:
     if not shutil.which("fc-list"):
         return False
     out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
     return bool(out.stdout.strip())
-
-
-def _apt_install(packages: list[str]) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True, timeout=900)
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", *packages],
-        check=False,
-        env=env,
-        capture_output=True,
-        timeout=1800,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +57,13 @@ def chromium() -> Path:
     A CJK font (fonts-noto-cjk) is added the same way when none is installed: without one the
     screenshots show boxes instead of Chinese, though the DOM assertions would still pass.
     """
-    can_install = os.geteuid() == 0 and shutil.which("apt-get") is not None
-    if not CHROMIUM.exists() and can_install:
-        _apt_install(["chromium"])
-    if CHROMIUM.exists() and can_install and not _has_cjk_font():
-        _apt_install(["fonts-noto-cjk"])
+    if not CHROMIUM.exists() and can_install():
+        apt_install(["chromium"])
+    if CHROMIUM.exists() and can_install() and not _has_cjk_font():
+        apt_install(["fonts-noto-cjk"])
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found and could not be installed"
-        if _in_ci():
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     return CHROMIUM

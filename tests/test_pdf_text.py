@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import time
 import unicodedata
 from collections import Counter
@@ -31,46 +30,20 @@ from extract.normalize import normalize_text
 from extract.notice import parse_notice
 from extract.reading import NoticeReadError
 from tests.pdf_fixtures import HEADER_TEXT, NOTO_CJK, notice_pdf, notice_txt
+from tests.system_packages import require
 
 # ----------------------------------------------------------------------------- environment
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def _apt_install(packages: list[str]) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=False, env=env, capture_output=True, timeout=900)
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", *packages],
-        check=False,
-        env=env,
-        capture_output=True,
-        timeout=1800,
-    )
-
-
-def _require(present: Any, package: str) -> None:
-    """Install the Debian ``package`` when ``present()`` is false and we may; else skip/fail."""
-    if not present() and os.geteuid() == 0 and shutil.which("apt-get"):
-        _apt_install([package])
-    if not present():
-        message = f"Debian package {package} is not installed (apt-get install {package})"
-        if _in_ci():
-            pytest.fail(message + "; CI must not skip this test")
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def cjk_font() -> Path:
-    _require(NOTO_CJK.exists, "fonts-noto-cjk")
+    require(NOTO_CJK.exists, "fonts-noto-cjk")
     return NOTO_CJK
 
 
 @pytest.fixture(scope="session")
 def pdftotext() -> str:
-    _require(lambda: shutil.which("pdftotext") is not None, "poppler-utils")
+    require(lambda: shutil.which("pdftotext") is not None, "poppler-utils")
     return str(shutil.which("pdftotext"))
 
 
