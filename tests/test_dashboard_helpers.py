@@ -587,3 +587,14 @@ def test_corpus_totals_count_restated_figures_once(corpus_con) -> None:
     assert (merged["total"] - merged["once"]).abs().max() < 1e-6
     assert (merged["every_statement"] > merged["total"]).any(), "a restatement was not added"
     assert counted_sums_match_values(corpus_con).empty
+
+
+def test_every_metric_family_has_a_label_in_both_languages() -> None:
+    """The Compare page's family facet names each taxonomy family; none may show its raw key."""
+    from dashboard.i18n import label
+    from extract.quantities.taxonomy import metrics
+
+    for family in sorted({m.family for m in metrics()}):
+        for lang in ("zh", "en"):
+            shown = label(f"family.{family}", lang)
+            assert shown and shown != f"family.{family}", (family, lang)

@@ -158,8 +158,11 @@ else:
         "\u3000" * max(int(lv) - 1, 0) + f"{lab or ''} {title or ''}".strip()
         for lv, lab, title in zip(tree["level"], tree["label"], tree["title"], strict=True)
     ]
-    tree["status_label"] = tree["status"].map(lambda s: code_label("status", s) if s else "")
-    counts = tree["status"].value_counts()
+    # a node without a stated status shows —, never nan (pandas reads SQL NULL as NaN)
+    tree["status_label"] = tree["status"].map(
+        lambda s: code_label("status", s) if isinstance(s, str) and s else "—"
+    )
+    counts = tree["status"].dropna().value_counts()
     st.caption(" · ".join(f"{code_label('status', s)} {n}" for s, n in counts.items()))
     st.dataframe(
         tree[["path", "display_title", "status_label", "quantity_count", "is_problem"]],
