@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -162,3 +162,21 @@ def format_date_columns(
         precisions = list(precision) if precision is not None else ["day"] * len(out)
         out[field] = [format_date(v, p) for v, p in zip(out[field], precisions, strict=True)]
     return out
+
+
+def shown_quantity(row: Mapping[str, object]) -> str:
+    """A figure as a reader would say it: ``1234.57万元``, ``2023-11-30``, ``2–3次``.
+
+    ``row`` has the v_quantities columns kind, value, value_high, unit, date_value and
+    date_high; a missing upper end (SQL NULL, NaN in pandas) adds nothing, never ``nan``.
+    """
+    if row["kind"] == "date":
+        low, high = row.get("date_value"), row.get("date_high")
+        low_text = low if isinstance(low, str) and low else "—"
+        return low_text + (f" – {high}" if isinstance(high, str) and high else "")
+    value, high_value = row.get("value"), row.get("value_high")
+    unit = str(row.get("unit") or "")
+    low = float(value) if isinstance(value, int | float) and not math.isnan(value) else None
+    if isinstance(high_value, int | float) and not math.isnan(high_value):
+        return f"{format_value(low, '')} – {format_value(float(high_value), unit)}"
+    return format_value(low, unit)

@@ -598,3 +598,35 @@ def test_every_metric_family_has_a_label_in_both_languages() -> None:
         for lang in ("zh", "en"):
             shown = label(f"family.{family}", lang)
             assert shown and shown != f"family.{family}", (family, lang)
+
+
+@pytest.mark.parametrize(
+    ("covers", "row", "shown"),
+    [
+        (
+            "a date without an upper end: no 'nan' (issue 11: '2022-06-22 – nan')",
+            {"kind": "date", "date_value": "2024-03-18", "date_high": float("nan")},
+            "2024-03-18",
+        ),
+        (
+            "a date range",
+            {"kind": "date", "date_value": "2023-01", "date_high": "2023-03"},
+            "2023-01 – 2023-03",
+        ),
+        (
+            "a count",
+            {"kind": "count", "value": 17.0, "value_high": float("nan"), "unit": "次"},
+            "17次",
+        ),
+        (
+            "a range of counts",
+            {"kind": "count", "value": 2.0, "value_high": 3.0, "unit": "次"},
+            "2 – 3次",
+        ),
+        ("a count without a value", {"kind": "count", "value": None, "unit": "次"}, "—"),
+    ],
+)
+def test_shown_quantity_never_prints_nan(covers: str, row: dict, shown: str) -> None:
+    from dashboard.units import shown_quantity
+
+    assert shown_quantity(row) == shown, covers

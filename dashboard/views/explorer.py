@@ -17,18 +17,7 @@ from dashboard.ui import (
     set_query_param,
     t,
 )
-from dashboard.units import format_value
-
-
-def _shown_value(row: pd.Series) -> str:
-    """A figure as a reader would say it: 1234.57万元, 2023-11-30, 2–3次."""
-    if row["kind"] == "date":
-        return str(row["date_value"]) + (f" – {row['date_high']}" if row["date_high"] else "")
-    text = format_value(row["value"], row["unit"])
-    if pd.notna(row["value_high"]):
-        text = f"{format_value(row['value'], '')} – {format_value(row['value_high'], row['unit'])}"
-    return text
-
+from dashboard.units import shown_quantity
 
 require_data()
 st.title(t("explorer.title"))
@@ -114,7 +103,7 @@ if rows.empty:
 
 rows = rows.copy()
 rows["label"] = rows["notice_id"].map(labels).fillna(rows["inspected_unit"])
-rows["shown_value"] = rows.apply(_shown_value, axis=1)
+rows["shown_value"] = rows.apply(shown_quantity, axis=1)
 rows["kind_label"] = rows["kind"].map(lambda k: code_label("kind", k))
 rows["metric_shown"] = rows["metric_name"].fillna("—")
 table = rows[
