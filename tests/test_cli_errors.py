@@ -241,10 +241,12 @@ def test_environment_faults_in_process(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # a notice the store does not hold yet: an ingest with nothing to write copies nothing
+    fresh = write_notice(tmp_path / "more", "new.txt", unit="新到单位")
     monkeypatch.setattr(target, _raise(exc))
     argv = {
         "export": ["export", "--out", str(tmp_path / "out")],
-        "ingest": ["ingest", str(notices)],
+        "ingest": ["ingest", str(notices), str(fresh)],
     }[command]
     capsys.readouterr()
     assert main([*argv, "--db", str(good_store)]) == 1
