@@ -11,6 +11,7 @@ browser is a failure, not a silent skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -90,37 +91,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"streamlit not healthy after {STARTUP_TIMEOUT_S}s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``streamlit run dashboard/app.py`` on a free port, stopped in teardown."""
-    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "fixture.duckdb")
-    port = _free_port()
-    log = tmp_path_factory.getbasetemp() / "streamlit.log"
-    env = {**os.environ, "XUNCHA_DB": str(db)}
+@contextlib.contextmanager
+def serving(
+    cmd: list[str], env: dict[str, str], port: int, log: Path, cwd: Path | None = None
+) -> Iterator[str]:
+    """Run a Streamlit command until the block ends; yields its URL once it is healthy.
+
+    A server that never gets healthy fails the test with the end of its log.
+    """
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(REPO / "dashboard" / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -134,6 +114,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``streamlit run dashboard/app.py`` on a free port, stopped in teardown."""
+    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "fixture.duckdb")
+    port = _free_port()
+    log = tmp_path_factory.getbasetemp() / "streamlit.log"
+    env = {**os.environ, "XUNCHA_DB": str(db)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO / "dashboard" / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with serving(cmd, env, port, log, cwd=REPO) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

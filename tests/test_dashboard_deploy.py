@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,8 +27,8 @@ from tests.test_dashboard_browser import (  # one Chromium set-up for every brow
     UI_TIMEOUT_MS,
     _free_port,
     _settle,
-    _wait_healthy,
     chromium,  # noqa: F401  (pytest fixture, used by name)
+    serving,
 )
 
 TIMEOUT = 60
@@ -268,27 +267,10 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = build_fixture_db(base / "fixture.duckdb")
     port = _free_port()
     cmd, env = cli.dashboard_command(db, port, read_only=True)
-    log = base / "streamlit.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*cmd, "--server.fileWatcherType", "none"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serving(
+        [*cmd, "--server.fileWatcherType", "none"], env, port, base / "streamlit.log"
+    ) as url:
         yield url
-    except RuntimeError as exc:
-        pytest.fail(f"{exc}\n{log.read_text(errors='replace')[-3000:]}")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.mark.browser

@@ -48,10 +48,7 @@ from tests.docx_fixtures import (
     numbered_docx,
     to_bytes,
 )
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+from tests.system_packages import apt_install, can_install, in_ci
 
 
 def _canonical(text: str) -> str:
@@ -528,21 +525,11 @@ def test_doc_conversion_failures(
 @pytest.fixture(scope="module")
 def soffice() -> str:
     """LibreOffice, installed with apt-get under CI (as root) when missing; see module doc."""
-    if soffice_binary() is None and _in_ci() and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(
-            ["apt-get", "update"], check=False, env=env, capture_output=True, timeout=900
-        )
-        subprocess.run(
-            ["apt-get", "install", "-y", "--no-install-recommends", "libreoffice-writer-nogui"],
-            check=False,
-            env=env,
-            capture_output=True,
-            timeout=1800,
-        )
+    if soffice_binary() is None and in_ci() and can_install():
+        apt_install(["libreoffice-writer-nogui"])
     found = soffice_binary()
     if found is None:
-        if _in_ci():
+        if in_ci():
             pytest.fail("LibreOffice (libreoffice-writer-nogui) missing under CI=true")
         pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
     return found
