@@ -1,7 +1,9 @@
-"""Interface labels in Chinese (default) and English, read from ``labels.toml``.
+"""Interface labels in Chinese (default) and English, read from ``labels.toml`` and ``labels/*.toml``.
 
 Labels are data, not code: translators edit the TOML, and a test checks that every key has
-every language and that format placeholders agree across languages.
+every language and that format placeholders agree across languages. Pages with many labels of
+their own keep them in ``labels/<page>.toml``, so that two people editing two pages never edit the
+same file; a key defined in two files is an error naming both, not a silent override.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from extract.model import KINDS
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 _LABELS_FILE = Path(__file__).with_name("labels.toml")
+_LABELS_DIR = Path(__file__).with_name("labels")
 # Quantity kinds in the spec's order, from the shared model rather than retyped here.
 KINDS_ORDER: tuple[str, ...] = KINDS
 
@@ -39,8 +42,21 @@ def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, dict[str, 
 @cache
 def labels() -> dict[str, dict[str, str]]:
     """All labels as ``{"section.key": {lang: text}}``, loaded once per process."""
-    with _LABELS_FILE.open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+    files = [_LABELS_FILE, *sorted(_LABELS_DIR.glob("*.toml"))]
+    out: dict[str, dict[str, str]] = {}
+    origin: dict[str, Path] = {}
+    for path in files:
+        with path.open("rb") as fh:
+            try:
+                table = _flatten(tomllib.load(fh))
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"{path}: {exc}") from None
+        for key, entry in table.items():
+            if key in out:
+                raise ValueError(f"{path}: label {key!r} is already defined in {origin[key]}")
+            out[key] = entry
+            origin[key] = path
+    return out
 
 
 def label(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
