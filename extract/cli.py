@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xuncha {__version__}")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting for this run (repeatable; `xuncha settings` lists them)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -231,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the database if missing, or upgrade an older one.",
     )
     _db_arg(p)
+
+    sub.add_parser(
+        "settings",
+        help="list every setting, its value and where the value came from",
+        description="List every setting (extract/settings.py) with its effective value and its "
+        "source: default, xuncha.toml, the environment, or --setting.",
+    )
     return parser
 
 
@@ -579,7 +593,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Print name, value and source of every setting, tab-separated, one per line."""
+    from extract import settings
+
+    for name, value, source in settings.describe():
+        print(f"{name}\t{value}\t{source}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "settings": cmd_settings,
     "ingest": cmd_ingest,
     "extract": cmd_extract,
     "sql": cmd_sql,
@@ -595,6 +619,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    from extract.settings import SettingError, Settings, apply_overrides
+
+    try:
+        apply_overrides(args.setting)
+        Settings()  # a bad xuncha.toml or variable stops here, before any work
+    except SettingError as exc:
+        _err(str(exc))
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
