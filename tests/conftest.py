@@ -14,24 +14,23 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
+from tests import corpus  # noqa: E402  (the one corpus location and skip/fail policy)
+
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = corpus.CORPUS
 SAMPLES = REPO / "data"
 
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The five real notices (../shared/corpus); CI has them beside the clone."""
-    if not CORPUS.is_dir():
-        pytest.fail(f"real corpus not found at {CORPUS} (expected ../shared/corpus)")
-    return CORPUS
+    """The five real notices (../shared/corpus); skipped without them, except under CI."""
+    return corpus.corpus_dir()
 
 
 @pytest.fixture(scope="session")
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    files = sorted(corpus_dir.glob("*.txt"))
-    assert len(files) >= 5
-    return files
+def corpus_files() -> list[Path]:
+    """The corpus notices, sorted (same policy as ``corpus_dir``)."""
+    return corpus.corpus_paths()
 
 
 @pytest.fixture(scope="session")

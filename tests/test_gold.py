@@ -28,6 +28,7 @@ import pytest
 import extract
 from extract import evaluate as ev
 from extract.model import KINDS, Quantity
+from tests import corpus
 from tests.annotation_checks import (
     EDGE_SPACE,
     SENTENCE_DELIMITERS,
@@ -51,7 +52,7 @@ MIN_QUANTITIES = 330
 MIN_EMPTY_SENTENCES = 70
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
-CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS_DIR = corpus.CORPUS
 RULES = tomllib.loads((GOLD_DIR / "units.toml").read_text(encoding="utf-8"))
 UNITS: dict[str, list[str]] = RULES["units"]
 APPROX_WORDS: list[str] = RULES["approx"]["words"]
@@ -70,8 +71,7 @@ ROWS = _raw_rows()
 
 
 def _corpus_text(name: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a deliberate memo
-    if not CORPUS_DIR.is_dir():
-        pytest.fail(f"corpus folder {CORPUS_DIR} is missing: the gold set cannot be checked")
+    corpus.require()
     if name not in _cache:
         with (CORPUS_DIR / name).open(encoding="utf-8", newline="") as fh:
             _cache[name] = fh.read()
@@ -116,8 +116,7 @@ def test_gold_set_is_big_and_broad_enough() -> None:
     assert len(empty) >= MIN_EMPTY_SENTENCES
     assert len({r["id"] for r in ROWS}) == len(ROWS), "row ids are unique"
     assert len({(r["file"], r["start"]) for r in ROWS}) == len(ROWS), "one row per sentence"
-    corpus_files = {p.name for p in CORPUS_DIR.glob("*.txt")}
-    assert corpus_files, f"no corpus files in {CORPUS_DIR}"
+    corpus_files = {p.name for p in corpus.corpus_paths()}
     assert {r["file"] for r in ROWS} == corpus_files, "every corpus notice is annotated"
     assert {q["kind"] for q in quantities} == set(KINDS), "every kind is represented"
     assert any(q["value_high"] is not None for q in quantities), "ranges are represented"

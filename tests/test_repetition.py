@@ -37,20 +37,12 @@ from extract.model import Quantity
 from extract.quantities.extractor import extract_quantities
 from extract.quantities.sentences import split_sentences
 from extract.quantities.units import LexiconError
+from tests import corpus
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = corpus.CORPUS
+corpus_paths = corpus.corpus_paths
 CONFIG = load_config()
-
-
-def corpus_paths() -> list[Path]:
-    """The corpus policy of tests/conftest.py: skip without ../shared, except under CI."""
-    files = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
-    if not files:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"real corpus not found at {CORPUS} (expected ../shared/corpus)")
-        pytest.skip("../shared/corpus not available")
-    return files
 
 
 def figure(q: Quantity) -> tuple[object, ...]:
