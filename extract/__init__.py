@@ -17,7 +17,7 @@ __all__ = ["Quantity", "__version__", "extract_quantities"]
 
 
 def extract_quantities(text: str, *, context_year: int | None = None) -> list[Quantity]:
-    """Return every quantity in ``text`` (see ``QUANTITY_SPEC.md``), offsets into ``text``.
+    """Return every quantity in ``text`` (see ``docs/quantity-spec.md``), offsets into ``text``.
 
     Imported lazily so that ``import extract`` stays cheap for the CLI's ``--help``.
     """

@@ -41,7 +41,7 @@ STATUSES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """One quantity found in a text, normalised as ``QUANTITY_SPEC.md`` says.
+    """One quantity found in a text, normalised as ``docs/quantity-spec.md`` says.
 
     ``value``/``value_high`` are floats for every kind but ``date``, where they are ISO-like
     strings (``2023-11-30``, ``XXXX-06-06``, ``2023-01``, ``2023``) with ``XXXX`` for a year

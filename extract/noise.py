@@ -13,17 +13,17 @@ source; a 来源/作者 field is removed only when its value names a spam site.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extract.lexicon import LexiconError, data_path, line_of, read_toml
 from extract.normalize import normalize_text
 
 __all__ = ["NoiseRules", "load_noise_rules", "strip_noise"]
 
-_RULES_PATH = Path(__file__).with_name("data") / "noise_rules.toml"
+_RULES_PATH = data_path("noise_rules.toml")
 # What is left of a line after inline removal that still counts as "nothing".
 _ONLY_SEPARATORS = re.compile(r"[\s|/\\·•,,;;::、\-—_@()()\[\]【】]*")
 
@@ -70,17 +70,25 @@ def _expand(regex: str, placeholders: dict[str, str]) -> str:
 
 
 def _compile(rule: dict[str, Any], placeholders: dict[str, str], path: Path) -> re.Pattern[str]:
+    """The rule's compiled regex; a missing or bad one is a LexiconError at the rule's line."""
+    name = rule.get("name", "?")
     try:
         return re.compile(_expand(rule["regex"], placeholders), re.IGNORECASE)
     except (KeyError, re.error) as exc:
-        raise ValueError(f"{path}: bad noise rule {rule.get('name', '?')!r}: {exc}") from exc
+        reason = "缺少 regex / no regex" if isinstance(exc, KeyError) else str(exc)
+        line = line_of(path, "name", f'"{name}"')
+        raise LexiconError.at(
+            path, line, f"噪声规则有误 / bad noise rule {name!r}: {reason}"
+        ) from None
 
 
 @lru_cache(maxsize=4)
 def load_noise_rules(path: Path = _RULES_PATH) -> NoiseRules:
-    """Read and compile the noise rules (cached; the file is part of the package)."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    """Read and compile the noise rules (cached; the file is part of the package).
+
+    A malformed file raises :class:`~extract.lexicon.LexiconError` naming ``file:line``.
+    """
+    data = read_toml(path)
     words = data.get("words", {})
     strong = list(words.get("spam_keywords", []))
     placeholders = {

@@ -35,7 +35,7 @@ DATE_FORMS = {  # unit -> ISO-like value shape (XXXX = year not written)
 METRIC_KINDS = frozenset({"count", "money", "area", "length", "volume", "mass", "percent"})
 METRIC_ID = re.compile(r"^[a-z_]+\.[a-z_]+$")
 COMPLETION_RATE_ID = "rect.completion_rate"
-# How a percent surface is written (QUANTITY_SPEC.md: %, 百分之X, 个百分点; held-out: 七成).
+# How a percent surface is written (docs/quantity-spec.md: %, 百分之X, 个百分点; held-out: 七成).
 PERCENT_SURFACE = re.compile(r"[%％]|百分之|个百分点|[一二三四五六七八九十]成")
 METRICS_TOML = Path(__file__).resolve().parents[1] / "extract" / "data" / "metrics.toml"
 

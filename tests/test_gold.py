@@ -3,7 +3,7 @@
 Three groups of tests:
 
 * gold integrity: every row still points at the text that was annotated (sha1), every surface
-  equals its slice, kinds/units/value types follow QUANTITY_SPEC.md, quantities do not overlap,
+  equals its slice, kinds/units/value types follow docs/quantity-spec.md, quantities do not overlap,
   and the set is as large as promised (>= 330 quantities, >= 70 sentences without any);
 * the F1 floor: ``evaluate()`` over the gold set must reach FLOOR overall and KIND_FLOOR per
   kind (exact match). If the extractor cannot be imported this FAILS, it never skips;

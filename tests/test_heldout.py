@@ -2,8 +2,9 @@
 
 Why: the extractor scores 1.000 on tests/gold/, the five notices it was tuned against, which says
 nothing about notices from other places. The held-out rows are sentences we composed ourselves
-in the style of 巡视/巡察整改进展情况通报 and annotated from QUANTITY_SPEC.md without looking at the
-extractor's output; they carry their own ``text`` (no corpus needed). Three groups of tests:
+in the style of 巡视/巡察整改进展情况通报 and annotated from the quantity spec
+(docs/quantity-spec.md) without looking at the extractor's output; they carry their own ``text``
+(no corpus needed). Three groups of tests:
 
 * integrity: every surface equals its slice, no overlaps, kinds/units from tests/gold/units.toml
   (plus tests/heldout/units_extra.toml), value shapes, approx only with an approximation word,

@@ -932,6 +932,44 @@ CASES = [
         {"as_of_date": None, "rectification_days": None},
         id="4-截至目前-has-no-date",
     ),
+    # One date grammar (issue 10 item 1): the parser reads 年底/年末/年初 as the figures grammar
+    # does, month-precise, where it used to drop the as-of date.
+    P(
+        notice(
+            "根据县委统一部署,2023年9月至10月,县委第一巡察组对某某镇党委开展了常规巡察。",
+            body="一、整改工作基本情况\n截至2023年底,巡察反馈问题已整改完成30项。\n",
+            sign="中共某某镇委员会\n2024年1月5日",
+        ),
+        {"as_of_date": "2023-12", "as_of_date_precision": "month", "inferred_dates": []},
+        id="10-截至年底-month-precise-as-of",
+    ),
+    P(
+        notice(
+            "根据县委统一部署,2023年9月至10月,县委第一巡察组对某某镇党委开展了常规巡察。",
+            body="一、整改工作基本情况\n截至2023年末,巡察反馈问题已整改完成30项。\n",
+            sign="中共某某镇委员会\n2024年1月5日",
+        ),
+        {"as_of_date": "2023-12", "as_of_date_precision": "month"},
+        id="10-截至年末-month-precise-as-of",
+    ),
+    P(
+        notice(
+            "根据县委统一部署,2023年9月至10月,县委第一巡察组对某某镇党委开展了常规巡察。",
+            body="一、整改工作基本情况\n截至2024年初,巡察反馈问题已整改完成30项。\n",
+            sign="中共某某镇委员会\n2024年3月5日",
+        ),
+        {"as_of_date": "2024-01", "as_of_date_precision": "month"},
+        id="10-截至年初-month-precise-as-of",
+    ),
+    P(
+        notice(
+            "根据县委统一部署,2023年9月至10月,县委第一巡察组对某某镇党委开展了常规巡察。",
+            body="一、整改工作基本情况\n截至2024年初步建立长效机制,已整改完成30项。\n",
+            sign="中共某某镇委员会\n2024年3月5日",
+        ),
+        {"as_of_date": None},
+        id="10-neg-年初步-is-no-date",
+    ),
 ]
 
 

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from extract.model import STATUSES, Completion
 from extract.notice import parse_notice
 from extract.notice.completion import parse_completion_sentence, recompute
-from extract.notice.dates import find_dates, find_ranges, infer_year
 from extract.notice.fold import fold_for_matching
 from extract.notice.lexicon import lexicon
 from extract.notice.markers import inline_shi, match_attachment, match_line_marker, path_key
 from extract.notice.metadata import _place_chain
-from extract.notice.numerals import to_int
+from extract.text.dates import find_dates, find_ranges, infer_year
+from extract.text.numerals import to_int
 
 # ---- markers -----------------------------------------------------------------------------
 
@@ -603,8 +603,8 @@ def test_never_crashes_and_offsets_hold(text: str) -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "extract.notice.numerals",
-        "extract.notice.dates",
+        "extract.text.numerals",
+        "extract.text.dates",
         "extract.notice.fold",
         "extract.notice.markers",
         "extract.notice.completion",

@@ -2,12 +2,11 @@
 
 They are data so that tuning a threshold is a reviewed one-line change with a test row. A bad
 file is reported as one line naming ``file:line`` and the reason (Chinese and English), never as a
-traceback from deep inside the matcher.
+traceback from deep inside the matcher; the file is read by :mod:`extract.lexicon`.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any
 
 import regex
 
-from extract.quantities.units import LexiconError, data_path
+from extract.lexicon import LexiconError, data_path, line_of, read_toml
+from extract.text.punctuation import CLAUSE_BREAKS, char_class
 
 __all__ = ["RepetitionConfig", "load_config"]
 
@@ -48,22 +48,14 @@ class RepetitionConfig:
     boilerplate_min_issuers: int
 
 
-def _line_of(source: str, key: str) -> int:
-    """1-based line where ``key`` is assigned (for error messages; 1 when not found)."""
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.lstrip().startswith(f"{key} ") or line.lstrip().startswith(f"{key}="):
-            return number
-    return 1
-
-
 class _Reader:
     """Typed access to the parsed TOML that reports a bad value as ``file:line: reason``."""
 
-    def __init__(self, path: Path, source: str, data: dict[str, Any]) -> None:
-        self.path, self.source, self.data = path, source, data
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path, self.data = path, data
 
     def fail(self, key: str, reason: str) -> LexiconError:
-        where = f"{self.path.name}:{_line_of(self.source, key)}"
+        where = f"{self.path.name}:{line_of(self.path, key) or 1}"
         return LexiconError(f"{where}: 重复文本配置有误 / bad repetition setting: {key}: {reason}")
 
     def get(self, table: str, key: str) -> Any:
@@ -93,12 +85,8 @@ class _Reader:
 
 def parse_config(path: Path) -> RepetitionConfig:
     """Read and check one repetition data file (raises :class:`LexiconError` on a bad one)."""
-    source = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path.name}: 无法解析 / cannot parse: {exc}") from None
-    r = _Reader(path, source, data)
+    data = read_toml(path)
+    r = _Reader(path, data)
     patterns = r.words("markers", "patterns")
     for pattern in patterns:
         try:
@@ -107,7 +95,7 @@ def parse_config(path: Path) -> RepetitionConfig:
             raise r.fail("patterns", f"bad regular expression {pattern!r}: {exc}") from None
     # One or more markers ("三、(一)1.") at the start of the key or right after a clause break.
     marker = regex.compile(
-        r"(?:^|(?<=[,;:。!?，；：！？]))\s*(?:(?:" + "|".join(patterns) + r")\s*)+"
+        rf"(?:^|(?<={char_class(CLAUSE_BREAKS)}))\s*(?:(?:" + "|".join(patterns) + r")\s*)+"
     )
     permutations = r.int("cross", "permutations", 16, 1024)
     bands = r.int("cross", "bands", 1, permutations)

@@ -36,13 +36,6 @@ from extract.notice.tree import Node
 __all__ = ["classify_nodes"]
 
 
-@lru_cache(maxsize=1)
-def _heading_status_re() -> re.Pattern[str]:
-    lx = lexicon()
-    words = [w for w in lx.status_of if w not in lx.marker_only]
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
 def _title(folded: str, node: Node) -> str:
     return folded[node.title_start : node.title_end].strip(" \t\r\n:,;")
 
@@ -163,8 +156,8 @@ def _decide(n: Node, title: str, parent_problem: bool, support: float, group_siz
 
 
 def _inherit_heading_status(nodes: list[Node], titles: dict[int, str]) -> None:
-    heading_re = _heading_status_re()
     lx = lexicon()
+    heading_re = lx.free_status
     for n in nodes:
         if n.is_problem or n.inline or n.status is not None:
             continue

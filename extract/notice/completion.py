@@ -24,14 +24,15 @@ from functools import lru_cache
 from typing import Any
 
 from extract.model import Completion
-from extract.notice.lexicon import alternation, lexicon, read_toml
-from extract.notice.numerals import to_int
+from extract.notice.lexicon import alternation, fail, lexicon, read_toml
+from extract.text.numerals import to_int
+from extract.text.punctuation import FULL_STOPS
 
 __all__ = ["SCOPES", "find_completion", "parse_completion_sentence", "recompute"]
 
 SCOPES = ("problems", "tasks", "measures")
 
-_SENTENCE_ENDS = "。!?\n"
+_SENTENCE_ENDS = FULL_STOPS + "\n"  # a summary sentence may also end its line
 _SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 _NUM = r"\d+|[一二三四五六七八九十百两〇零]+"
 _FIELD = {
@@ -60,9 +61,10 @@ class _Patterns:
 def _word_list(table: dict[str, Any], key: str, where: str) -> list[str]:
     words = table.get(key)
     if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
-        raise ValueError(
-            f"notice_status.toml: [{where}] {key} 须为非空字符串列表 / must be a non-empty "
-            "list of strings"
+        raise fail(
+            "notice_status.toml",
+            key,
+            f"[{where}] {key} 须为非空字符串列表 / must be a non-empty list of strings",
         )
     return words
 
@@ -77,9 +79,12 @@ def _patterns() -> _Patterns:
     for scope in SCOPES:
         for noun in _word_list(data["count"].get("scope", {}), scope, "count.scope"):
             if noun not in nouns:
-                raise ValueError(
-                    f"notice_status.toml: [count.scope] {scope}: {noun!r} 不在 total_nouns 中 / "
-                    "is not one of count.total_nouns"
+                raise fail(
+                    "notice_status.toml",
+                    scope,
+                    f"[count.scope] {scope}: {noun!r} 不在 total_nouns 中 / "
+                    "is not one of count.total_nouns",
+                    entry=noun,
                 )
             scope_of[noun] = scope
     # "基本完成并持续整改3个": a completed/basically status, then a joiner and a long_term or
@@ -400,7 +405,7 @@ def _inside(starts: list[int], ends: list[int], pos: int) -> bool:
 
 def _sentence_start(folded: str, pos: int, floor: int) -> int:
     best = floor
-    for ch in "。!?\n":
+    for ch in _SENTENCE_ENDS:
         i = folded.rfind(ch, floor, pos)
         if i + 1 > best:
             best = i + 1

@@ -1,30 +1,42 @@
-"""The notice parser's word lists, read once from ``extract/data/notice_*.toml|txt``.
+"""The notice parser's word lists, read once from ``extract/data/notice_*.toml``.
 
 Words live in data files so that adding a status phrase or a section label is a data change with
 a test row, not a regex edit. This module turns them into compiled patterns; everything is cached
-because the parser runs once per notice over thousands of notices.
+because the parser runs once per notice over thousands of notices. Files are read through
+:mod:`extract.lexicon`, so a bad edit is reported as ``notice_status.toml:LINE: …``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from extract import lexicon as loader
+from extract.lexicon import LexiconError
 
 __all__ = ["Lexicon", "alternation", "lexicon", "read_toml"]
 
 
-def _data_path(name: str) -> Any:
-    return resources.files("extract") / "data" / name
-
-
 def read_toml(name: str) -> dict[str, Any]:
     """One of the parser's data files (``extract/data/<name>``), parsed."""
-    with _data_path(name).open("rb") as handle:
-        return tomllib.load(handle)
+    return loader.read_toml(loader.data_path(name))
+
+
+def fail(name: str, key: str, reason: str, *, entry: str | None = None) -> LexiconError:
+    """A :class:`LexiconError` in ``extract/data/<name>``, at the line the fault is on.
+
+    That is the last line quoting ``entry`` when given (a repeated list entry), the table's
+    header when ``key`` is one (``"[relative_year]"``), else the line that assigns ``key``.
+    """
+    path = loader.data_path(name)
+    if entry is not None or key.startswith("["):
+        lines = loader.lines_containing(path, f'"{entry}"' if entry is not None else key)
+        line = lines[-1] if lines else None
+    else:
+        line = loader.line_of(path, key)
+    return LexiconError.at(path, line, reason)
 
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:
@@ -39,6 +51,7 @@ class Lexicon:
     status_of: dict[str, str]  # status word -> STATUSES value
     marker_only: frozenset[str]
     status_words: str  # alternation of every status word
+    free_status: re.Pattern[str]  # status words readable from running text (not marker-only)
     rate_words: str
     count_units: str
     total_nouns: str
@@ -67,7 +80,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """Load and check every notice data file (raises ValueError naming the bad entry)."""
+    """Load and check every notice data file (raises LexiconError naming file and line)."""
     status = read_toml("notice_status.toml")
     sections = read_toml("notice_sections.toml")
     meta = read_toml("notice_meta.toml")
@@ -77,10 +90,17 @@ def lexicon() -> Lexicon:
     status_of: dict[str, str] = {}
     for name, words in status["status"].items():
         if name not in STATUSES:
-            raise ValueError(f"notice_status.toml: unknown status {name!r} (not in STATUSES)")
+            raise fail(
+                "notice_status.toml", name, f"未知状态 / unknown status {name!r} (not in STATUSES)"
+            )
         for word in words:
             if word in status_of and status_of[word] != name:
-                raise ValueError(f"notice_status.toml: {word!r} listed under two statuses")
+                raise fail(
+                    "notice_status.toml",
+                    name,
+                    f"{word!r} 列在两个状态下 / listed under two statuses",
+                    entry=word,
+                )
             status_of[word] = name
     labels = sections["labels"]
     titles = sections["titles"]
@@ -89,6 +109,11 @@ def lexicon() -> Lexicon:
         status_of=status_of,
         marker_only=frozenset(status["marker"]["only"]),
         status_words=alternation(list(status_of)),
+        # A heading (classify) and a closing sentence (rectification) may state a status in
+        # running text; the generic words of [marker] only count inside an explicit marker.
+        free_status=re.compile(
+            alternation([w for w in status_of if w not in frozenset(status["marker"]["only"])])
+        ),
         rate_words=alternation(status["rate"]["words"]),
         count_units=alternation(status["count"]["units"]),
         total_nouns=alternation(status["count"]["total_nouns"]),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from extract.notice.numerals import to_int
+from extract.text.numerals import to_int
 
 __all__ = [
     "LineMarker",

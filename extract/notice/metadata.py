@@ -16,19 +16,21 @@ inspection, feedback), never from today nor from any other year in the text (``�
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import regex
 
 from extract.model import NoticeMeta
-from extract.notice.dates import (
+from extract.notice import lexicon as notice_lexicon
+from extract.notice.fold import fold_for_matching
+from extract.notice.lexicon import alternation, lexicon
+from extract.notice.tree import DATE_LINE, Tree
+from extract.text.dates import (
     DateMention,
     DateRange,
     find_dates,
@@ -36,10 +38,7 @@ from extract.notice.dates import (
     first_day,
     infer_year,
 )
-from extract.notice.fold import fold_for_matching
-from extract.notice.lexicon import alternation, lexicon
-from extract.notice.numerals import to_int
-from extract.notice.tree import DATE_LINE, Tree
+from extract.text.numerals import to_int
 
 __all__ = ["extract_metadata"]
 
@@ -71,12 +70,13 @@ class _Extra:
 
 
 def _words(doc: dict[str, Any], table: str, key: str) -> tuple[str, ...]:
-    """A list of non-empty strings at ``[table] key``, or ValueError naming file and key."""
+    """A list of non-empty strings at ``[table] key``, or LexiconError naming file and line."""
     value = doc.get(table, {}).get(key)
     if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
-        raise ValueError(
-            f"{_META_FILE}: [{table}] {key} 须为非空字符串列表 / "
-            "must be a list of non-empty strings"
+        raise notice_lexicon.fail(
+            _META_FILE,
+            key,
+            f"[{table}] {key} 须为非空字符串列表 / must be a list of non-empty strings",
         )
     return tuple(value)
 
@@ -85,18 +85,16 @@ def _words(doc: dict[str, Any], table: str, key: str) -> tuple[str, ...]:
 def _extra() -> _Extra:
     """Load and check this module's sections of ``notice_meta.toml`` once.
 
-    tomllib's own errors already name the line and column; they are re-raised as one line
-    naming the file, so a bad edit to the word list is reported where it is.
+    Read through :mod:`extract.lexicon`, so a syntax error and a bad value are both one line
+    naming ``notice_meta.toml:LINE``: a bad edit to the word list is reported where it is.
     """
-    try:
-        with (resources.files("extract") / "data" / _META_FILE).open("rb") as handle:
-            doc = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{_META_FILE}: 格式错误 / invalid TOML: {exc}") from None
+    doc = notice_lexicon.read_toml(_META_FILE)
     years = doc.get("relative_year", {})
     if not years or not all(isinstance(v, int) and -5 <= v <= 0 for v in years.values()):
-        raise ValueError(
-            f"{_META_FILE}: [relative_year] 须为 词 = 0..-5 / values must be integers in -5..0"
+        raise notice_lexicon.fail(
+            _META_FILE,
+            "[relative_year]",
+            "[relative_year] 须为 词 = 0..-5 / values must be integers in -5..0",
         )
     return _Extra(
         signed_labels=_words(doc, "chrome", "signed"),

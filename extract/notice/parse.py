@@ -50,7 +50,7 @@ def parse_notice(text: str) -> ParsedNotice:
     with gc_paused():
         view = matching_view(text)
         if view.is_identity:
-            return _parse(text)
+            return _parse(text, view.text)  # no annotations: the view is the folded copy
         # Pinyin annotations scraped with a traditional page (縣(xiàn)委) are taken out before
         # parsing, so names and markers read whole; offsets are mapped back to ``text``.
         stripped = "".join(text[view.to_source(i)] for i in range(len(view.text)))
@@ -71,8 +71,10 @@ def _to_source(parsed: ParsedNotice, view: MatchingView) -> ParsedNotice:
     return parsed
 
 
-def _parse(text: str) -> ParsedNotice:
-    folded = fold_for_matching(text)
+def _parse(text: str, folded: str | None = None) -> ParsedNotice:
+    # ``folded``: the caller's fold of ``text`` when it has one (parse_notice's view), so a
+    # notice is folded once, not twice.
+    folded = fold_for_matching(text) if folded is None else folded
     tree = build_tree(text, folded)
     nodes = tree.nodes
     classify_nodes(nodes, folded)

@@ -8,15 +8,16 @@ measures routinely say things like ``任务已全部完成`` about something nar
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from extract.notice.lexicon import lexicon
 from extract.notice.tree import Node
+from extract.text.punctuation import SENTENCE_ENDS, char_class
 
 __all__ = ["rectification_segments", "rectification_text", "status_from_text"]
 
 _SPACES = re.compile(r"[ \t\r]*\n[ \t\r\n]*")
-_SENTENCES = re.compile(r"[^。!?;]+[。!?;]?")
+# A sentence of the matching copy (punctuation folded to ASCII): up to and with its end.
+_SENTENCES = re.compile(f"[^{SENTENCE_ENDS}]+{char_class(SENTENCE_ENDS)}?")
 # A status sentence is the status phrase plus a few filler characters ("目前已整改完成。",
 # "该问题已整改完成"); anything longer is about something narrower than the whole problem.
 _MAX_FILLER_CHARS = 5
@@ -61,13 +62,6 @@ def rectification_text(text: str, spans: list[tuple[int, int]]) -> str:
     return "\n".join(parts)
 
 
-@lru_cache(maxsize=1)
-def _status_re() -> re.Pattern[str]:
-    lx = lexicon()
-    words = [w for w in lx.status_of if w not in lx.marker_only]
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
 def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
     """``(status, start, end)`` from a first or last sentence that is just a status.
 
@@ -95,7 +89,7 @@ def status_from_text(folded: str, spans: list[tuple[int, int]]) -> tuple[str, in
     )
     candidates.append((head + 1 if head >= s else s, stop))
     lx = lexicon()
-    status_re = _status_re()
+    status_re = lx.free_status
     for cs, ce in candidates:
         sentence = folded[cs:ce].strip(" \t\r\n。!?;,")
         if not sentence or _DIGIT.search(sentence):

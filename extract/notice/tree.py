@@ -28,7 +28,8 @@ from extract.notice.markers import (
     match_line_marker,
     path_key,
 )
-from extract.notice.numerals import to_int
+from extract.text.numerals import to_int
+from extract.text.punctuation import FULL_STOPS, char_class
 
 __all__ = ["DATE_LINE", "Node", "Tree", "build_tree"]
 
@@ -118,7 +119,8 @@ def _paragraphs(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-_SENTENCE_END = re.compile("[。!?]")
+# A heading ends at its first full stop (a semicolon does not end it).
+_SENTENCE_END = re.compile(char_class(FULL_STOPS))
 
 
 def _title_end(folded: str, start: int, para_end: int, stop: int | None = None) -> int:

@@ -1,9 +1,9 @@
 """Quantity extraction: find every amount, count, money, area … and date in a notice.
 
 Public entry points: :func:`extract.quantities.extractor.extract_quantities` and
-:func:`extract.quantities.sentences.split_sentences`. The rules live in
-``/work/shared/QUANTITY_SPEC.md``; the word lists and the unit lexicon live in
-``extract/data/`` so that they can be extended without touching code.
+:func:`extract.quantities.sentences.split_sentences`. The rules are stated in
+``docs/quantity-spec.md`` (the project's own words for the shared spec); the word lists and the
+unit lexicon live in ``extract/data/`` so that they can be extended without touching code.
 """
 
 from __future__ import annotations

@@ -1,161 +1,34 @@
-"""Numeral parsing: Arabic, Chinese and mixed numerals to exact ``Decimal`` values.
+"""Numeral parsing for the extractor: a re-export of :mod:`extract.text.numerals`.
 
-Why not ``cn2an.transform``: its documented failures (``16.4亿`` → 1639999999, ``十万零一千``
-raising, ``两三个`` → 23) all come from converting whole sentences and from float arithmetic.
-Here a token is first classified by our own regex; cn2an is only asked about *pure* Chinese
-numeral sections below 万 (``三百二十``), in strict mode and cached, and the scale words
-万/亿 and every multiplication are done with ``Decimal``.
-
->>> parse_number("16.4亿")
-Decimal('1640000000.0')
->>> parse_number("十万零一千")
-Decimal('101000')
->>> parse_number("1,234.5")
-Decimal('1234.5')
->>> parse_range("两三") == (Decimal(2), Decimal(3))
-True
+The reader moved to the text layer so the notice parser and the extractor share one; this
+module keeps the extractor's imports (``from extract.quantities.numbers import parse_number``)
+working while the extractor is rewritten. New code imports :mod:`extract.text.numerals`.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from extract.text.numerals import (
+    CN_DIGITS,
+    CN_NUMERAL_CHARS,
+    CN_SMALL_UNITS,
+    SCALES,
+    NumeralError,
+    is_arabic,
+    parse_arabic,
+    parse_chinese,
+    parse_number,
+    parse_range,
+)
 
-import cn2an
-
-CN_DIGITS: dict[str, int] = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "壹": 1,
-    "贰": 2,
-    "叁": 3,
-    "肆": 4,
-    "伍": 5,
-    "陆": 6,
-    "柒": 7,
-    "捌": 8,
-    "玖": 9,
-}
-CN_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
-SCALES: dict[str, Decimal] = {
-    "万": Decimal(10_000),
-    "亿": Decimal(100_000_000),
-    "千": Decimal(1000),
-    "百": Decimal(100),
-}
-CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "万亿"
-# cn2an knows the financial forms but not 两/〇 in strict mode; fold them first.
-_CN2AN_FOLD = str.maketrans({"两": "二", "〇": "零"})
-
-
-class NumeralError(ValueError):
-    """Raised for a token that is not a well-formed numeral (``十四五``, ``百``)."""
-
-
-@lru_cache(maxsize=8192)
-def _cn_section(token: str) -> Decimal:
-    """Value of a pure Chinese numeral below 万 (``三百二十``), via cn2an strict, cached."""
-    token = token.lstrip("零〇")
-    if not token:
-        return Decimal(0)
-    try:
-        value = cn2an.cn2an(token.translate(_CN2AN_FOLD), "strict")
-    except (ValueError, KeyError, IndexError) as exc:  # cn2an raises ValueError on bad input
-        raise NumeralError(token) from exc
-    if not isinstance(value, int):
-        raise NumeralError(token)
-    return Decimal(value)
-
-
-@lru_cache(maxsize=8192)
-def parse_chinese(token: str) -> Decimal:
-    """Parse a Chinese numeral, folding 万/亿 with Decimal arithmetic.
-
-    A run of bare digits (``二〇二三``) is read digit by digit, as years are written.
-
-    >>> parse_chinese("三千万")
-    Decimal('30000000')
-    >>> parse_chinese("二〇二三")
-    Decimal('2023')
-    """
-    if not token:
-        raise NumeralError(token)
-    if len(token) > 1 and all(ch in CN_DIGITS for ch in token):
-        if "两" in token:
-            raise NumeralError(token)
-        return Decimal("".join(str(CN_DIGITS[ch]) for ch in token))
-    if "亿" in token:
-        high, _, low = token.partition("亿")
-        if not high:
-            raise NumeralError(token)
-        return parse_chinese(high) * SCALES["亿"] + (parse_chinese(low) if low else 0)
-    if "万" in token:
-        high, _, low = token.partition("万")
-        if not high:
-            raise NumeralError(token)
-        return _cn_section(high) * SCALES["万"] + (_cn_section(low) if low else 0)
-    if token[0] not in CN_DIGITS and token[0] not in "十拾":
-        raise NumeralError(token)
-    return _cn_section(token)
-
-
-def parse_arabic(token: str) -> Decimal:
-    """Parse ``1,234.5`` (ASCII digits, comma thousands separators, one decimal point)."""
-    try:
-        return Decimal(token.replace(",", ""))
-    except InvalidOperation as exc:
-        raise NumeralError(token) from exc
-
-
-def is_arabic(token: str) -> bool:
-    """True when the token starts with an ASCII digit."""
-    return bool(token) and "0" <= token[0] <= "9"
-
-
-def parse_number(token: str) -> Decimal:
-    """Parse an Arabic, Chinese or mixed numeral (``2.1万``, ``16.4亿``, ``3千万``).
-
-    Raises :class:`NumeralError` for anything that is not a numeral.
-    """
-    token = token.strip()
-    if not token:
-        raise NumeralError(token)
-    if is_arabic(token):
-        end = len(token)
-        while end and token[end - 1] in SCALES:
-            end -= 1
-        value = parse_arabic(token[:end])
-        for ch in token[end:]:
-            value *= SCALES[ch]
-        return value
-    return parse_chinese(token)
-
-
-def parse_range(token: str) -> tuple[Decimal, Decimal] | None:
-    """Read an adjacent-digit approximate range (``两三`` → 2..3, ``三四十`` → 30..40).
-
-    Returns None when the token is not such a range.
-    """
-    if len(token) < 2 or token[0] not in CN_DIGITS or token[1] not in CN_DIGITS:
-        return None
-    low, high = CN_DIGITS[token[0]], CN_DIGITS[token[1]]
-    if low == 0 or high != low + 1:
-        return None
-    rest = token[2:]
-    if not rest:
-        return Decimal(low), Decimal(high)
-    try:
-        mult = parse_chinese("一" + rest)
-    except NumeralError:
-        return None
-    return Decimal(low) * mult, Decimal(high) * mult
+__all__ = [
+    "CN_DIGITS",
+    "CN_NUMERAL_CHARS",
+    "CN_SMALL_UNITS",
+    "SCALES",
+    "NumeralError",
+    "is_arabic",
+    "parse_arabic",
+    "parse_chinese",
+    "parse_number",
+    "parse_range",
+]

@@ -1,44 +1,11 @@
-"""Sentence spans: the unit a quantity's ``sentence_index`` points into.
+"""Sentence spans for the extractor: a re-export of :mod:`extract.text.sentences`.
 
-The store saves each quantity's sentence text with this same function, so it must be
-deterministic and the spans must tile the whole text (no gaps, no overlaps): a sentence ends
-after 。！？；!?; (plus any closing quotes/brackets right after it, so a quoted sentence keeps
-its quote) or after a newline.
+Splitting moved to the text layer (the store, the repetition audit and the extractor share it);
+this module keeps the existing imports working. New code imports :mod:`extract.text.sentences`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from extract.text.sentences import sentence_index_at, sentence_starts, split_sentences
 
-import regex
-
-_END = regex.compile(r"[。！？；!?;]+[”’」』）)\"']*|\n")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return ``(start, end)`` spans that tile ``text``; ``[]`` for an empty text.
-
-    >>> split_sentences("共17次。“好！”他说\\n完")
-    [(0, 5), (5, 9), (9, 12), (12, 13)]
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"split_sentences expects str, got {type(text).__name__}")
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _END.finditer(text):
-        end = match.end()
-        spans.append((start, end))
-        start = end
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def sentence_starts(spans: list[tuple[int, int]]) -> list[int]:
-    """Start offsets, for :func:`sentence_index_at`."""
-    return [s for s, _ in spans]
-
-
-def sentence_index_at(starts: list[int], offset: int) -> int:
-    """Index of the sentence containing ``offset`` (0 when there are no sentences)."""
-    return max(bisect_right(starts, offset) - 1, 0)
+__all__ = ["sentence_index_at", "sentence_starts", "split_sentences"]

@@ -9,7 +9,6 @@ English), so a bad edit names the offending metric or rule instead of failing la
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any
 
 import regex
 
-from extract.quantities.units import LexiconError, data_path, load_units
+from extract.lexicon import LexiconError, data_path, read_text, read_toml
+from extract.quantities.units import load_units
 
 FILE_NAME = "metrics.toml"
 AGGREGATES = ("sum", "headline", "none")
@@ -236,15 +236,8 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and check ``metrics.toml`` (or ``path``); a malformed file raises LexiconError."""
     path = path or data_path(FILE_NAME)
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _fail(name, "无法读取", f"cannot be read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(name, "不是有效的 TOML", f"not valid TOML: {exc}") from None
-    lines = text.splitlines()
+    data = read_toml(path)  # syntax errors: metrics.toml:LINE: …
+    lines = read_text(path).splitlines()
     version = data.get("version")
     if not isinstance(version, str) or not version.strip():
         raise _fail(f"{name}:1", "缺少 version", "the taxonomy needs a version string")
