@@ -99,3 +99,25 @@ def test_idempotent_on_any_text_and_canonical_shape(text: str) -> None:
     assert "\n\n\n" not in once
     assert once == once.strip("\n")
     assert all(line == line.strip(" ") for line in once.split("\n"))
+
+
+def _line_by_line(text: str) -> str:
+    """The definition normalize_text's whole-text passes must equal: one line at a time."""
+    from extract.normalize import _BLANK_LINE_RUN, _INLINE_SPACE_RUN, _TRANSLATE
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    lines = [_INLINE_SPACE_RUN.sub(" ", line).strip(" ") for line in text.split("\n")]
+    return _BLANK_LINE_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_whole_text_passes_equal_the_line_definition(text: str) -> None:
+    """The scans that skip a step and the whole-text layout pass change nothing in the result."""
+    assert normalize_text(text) == _line_by_line(text)
+
+
+@pytest.mark.parametrize("text", [c[2] for c in CASES if c[2]], ids=[c[0] for c in CASES if c[2]])
+def test_canonical_text_comes_back_unchanged(text: str) -> None:
+    """Canonical text is returned as the same object: a second normalisation costs only scans."""
+    assert normalize_text(text) is text

@@ -10,21 +10,25 @@ from collections import Counter
 
 import pytest
 
+from extract.lexicon import read_tsv
 from extract.model import KINDS
 from extract.quantities.units import (
+    CHAR_MAP_COLUMNS,
     KNOWN_FLAGS,
     NOUN_FLAGS,
+    UNIT_COLUMNS,
     LexiconError,
     data_path,
     load_char_map,
     load_implied_contexts,
     load_implied_units,
+    parse_char_map,
     parse_units,
-    read_rows,
 )
 from extract.quantities.wordlists import masked_phrases, phrase_list, quantity_words
 
 UNITS = parse_units()
+HEADER = "\t".join(UNIT_COLUMNS) + "\n"
 
 
 def test_lexicon_is_not_empty() -> None:
@@ -58,14 +62,11 @@ def test_unit_surfaces_are_simplified(unit) -> None:  # type: ignore[no-untyped-
         ("loud", "unknown flags"),  # an unknown plain flag
     ],
 )
-def test_bad_unit_flags_name_file_and_line(tmp_path, monkeypatch, flags, message) -> None:  # type: ignore[no-untyped-def]
-    import extract.quantities.units as units_mod
-
+def test_bad_unit_flags_name_file_and_line(tmp_path, flags, message) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "units.tsv"
-    bad.write_text(f"surface\tkind\tunit\tfactor\tflags\n点\tcount\t点\t1\t{flags}\n", "utf-8")
-    monkeypatch.setattr(units_mod, "data_path", lambda name: tmp_path / name)
-    with pytest.raises(LexiconError, match=rf"units.tsv:2: {message}"):
-        units_mod.parse_units()
+    bad.write_text(f"{HEADER}点\tcount\t点\t1\t{flags}\t-\n", "utf-8")
+    with pytest.raises(LexiconError, match=rf"units.tsv:2: .*{message}"):
+        parse_units(bad)
 
 
 def test_implied_contexts_name_nouns_of_the_table() -> None:
@@ -128,11 +129,25 @@ def test_implied_units_are_count_measure_words() -> None:
 
 
 def test_char_map_is_one_to_one_and_unique() -> None:
-    rows = read_rows("quantity_char_map.tsv", 2)
-    sources = [cells[0] for _, cells in rows]
+    rows = read_tsv(data_path("quantity_char_map.tsv"), CHAR_MAP_COLUMNS)
+    sources = [row["from"] for row in rows]
     assert len(sources) == len(set(sources))
-    assert all(len(c[0]) == 1 and len(c[1]) == 1 and c[0] != c[1] for _, c in rows)
+    assert all(len(r["from"]) == 1 and len(r["to"]) == 1 and r["from"] != r["to"] for r in rows)
     assert load_char_map()[ord("拾")] == "十"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("拾\t十\n拾\t什\n", "mapped twice"),  # one source, two targets
+        ("拾\t十十\n", "1 char → 1 char"),  # a mapping must keep offsets
+    ],
+)
+def test_bad_char_map_names_file_and_line(tmp_path, rows: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "quantity_char_map.tsv"
+    bad.write_text("from\tto\n" + rows, encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"quantity_char_map.tsv:\d: .*{message}"):
+        parse_char_map(bad)
 
 
 def test_char_map_holds_no_script_conversion() -> None:
@@ -186,11 +201,67 @@ def test_quantity_words_toml_parses_and_has_sections() -> None:
     tomllib.loads(data_path("quantity_words.toml").read_text(encoding="utf-8"))
 
 
-def test_malformed_lexicon_reports_file_and_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("次\tcounts\t次\t1\t-\t-\n", "unknown kind"),  # a kind the model does not know
+        ("次\tcount\t次\tone\t-\t-\n", "is not a number"),  # factor must be a number
+        ("次\tcount\t次\t0\t-\t-\n", "must be > 0"),  # a zero factor erases every value
+        ("次\tcount\t次\t1\n", "expected 6 tab-separated fields"),  # a row cut short
+    ],
+)
+def test_malformed_lexicon_reports_file_and_line(tmp_path, row: str, message: str) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "units.tsv"
-    bad.write_text("surface\tkind\tunit\tfactor\tflags\n次\tcounts\t次\t1\t-\n", encoding="utf-8")
-    import extract.quantities.units as units_mod
+    bad.write_text(HEADER + row, encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"units.tsv:2: .*{message}"):
+        parse_units(bad)
 
-    monkeypatch.setattr(units_mod, "data_path", lambda name: tmp_path / name)
-    with pytest.raises(LexiconError, match=r"units.tsv:2: unknown kind"):
-        units_mod.parse_units()
+
+def test_header_out_of_place_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A column moved (not_before before flags) would shift every value: the header says so."""
+    bad = tmp_path / "units.tsv"
+    bad.write_text("surface\tkind\tunit\tfactor\tnot_before\tflags\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"units.tsv:1: .*header should be"):
+        parse_units(bad)
+
+
+@pytest.mark.parametrize(
+    ("surface", "chars", "why"),
+    [
+        ("方", "面案", "方面/方案 are words, not cubic metres"),
+        ("成", "立不", "成立/一成不变 are words, not tenths"),
+        ("个", "一五", "五个一 is a slogan"),
+        ("周", "年", "3周年 is an anniversary"),
+        ("个周", "年", "3个周年 too"),
+    ],
+)
+def test_not_before_column(surface: str, chars: str, why: str) -> None:
+    """The characters that make a word of the unit live in units.tsv's not_before column."""
+    unit = {u.surface: u for u in UNITS}[surface]
+    assert set(chars) <= unit.not_before, why
+
+
+def test_not_before_is_empty_for_plain_units() -> None:
+    """A "-" reads as no characters: 次 and 元 never start a word of their own."""
+    by_surface = {u.surface: u for u in UNITS}
+    assert by_surface["次"].not_before == frozenset() == by_surface["元"].not_before
+
+
+@pytest.mark.parametrize(
+    ("words", "section", "key", "message"),
+    [
+        ({}, "rank", None, r"missing table \[rank\]"),  # a whole table gone
+        ({"approx": {}}, "approx", "prefix", r"\[approx\] .*prefix"),  # a list gone
+        ({"exclude": {"grade_suffixes": "级"}}, "exclude", "grade_suffixes", r"not a list"),
+    ],
+    ids=["table", "key", "type"],
+)
+def test_grammar_names_a_missing_word_list(
+    words: dict[str, object], section: str, key: str | None, message: str
+) -> None:
+    """The grammar reads quantity_words.toml once; a list it needs is a LexiconError there."""
+    from extract.quantities.grammar import _entry, _section
+
+    with pytest.raises(LexiconError, match=rf"^quantity_words.toml: .*{message}"):
+        table = _section(words, section)
+        _entry(table, section, key or "", list)

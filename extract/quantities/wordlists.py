@@ -6,27 +6,25 @@ approximation word adds a line to a file under ``extract/data``.
 
 from __future__ import annotations
 
-import tomllib
+import re
 from functools import lru_cache
 from typing import Any
 
-from extract.quantities.units import LexiconError, data_path
+from extract.lexicon import data_path, read_lines, read_toml
 
 
 @lru_cache(maxsize=1)
 def quantity_words() -> dict[str, Any]:
-    """The parsed ``quantity_words.toml``."""
-    path = data_path("quantity_words.toml")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path.name}: {exc}") from exc
+    """The parsed ``quantity_words.toml`` (a syntax error names the file and line)."""
+    return read_toml(data_path("quantity_words.toml"))
 
 
 def phrase_list(name: str) -> list[str]:
-    """One phrase per line, ``#`` comments and blank lines skipped, order kept."""
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    """One phrase per line, ``#`` comments and blank lines skipped, order kept.
+
+    A repeated phrase is a ``LexiconError`` naming both lines (:func:`extract.lexicon.read_lines`).
+    """
+    return [word for _, word in read_lines(data_path(name))]
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +43,6 @@ def trie_pattern(words: list[str] | tuple[str, ...]) -> str:
     >>> trie_pattern(["ab", "ac", "b"])
     '(?:a(?:b|c)|b)'
     """
-    import regex
-
     trie: dict[str, Any] = {}
     for word in words:
         node = trie
@@ -56,7 +52,7 @@ def trie_pattern(words: list[str] | tuple[str, ...]) -> str:
 
     def build(node: dict[str, Any]) -> str:
         ends = "" in node
-        branches = [regex.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
