@@ -4,12 +4,13 @@ Idempotent by construction: a notice's id is the hash of its canonical text, so 
 content ingested twice is recognised and left alone; a changed file replaces the rows of the
 notice it used to hold. Notices are written :data:`BATCH_SIZE` to a transaction; a batch that
 fails is rolled back and replayed one notice per transaction, so a failing file is reported
-alone while the others are kept. The whole run writes a private copy of the database that is
-swapped in at the end (see :mod:`extract.store.writer`), so readers never see a half state.
+alone while the others are kept. Each batch is written in place in its own writer session (see
+:mod:`extract.store.writer`): readers see the store batch by batch, never half a transaction,
+and a run killed midway keeps the batches it committed (a rerun skips them as unchanged).
 
 Cheap when nothing changed (issue 12): a file whose (path, size, mtime_ns) is stored for a
 notice of the current extractor version is unchanged without being opened, and these checks
-run on a read-only connection, so the store is copied only once some file needs writing.
+run on a read-only connection, so the store is opened for writing only once some file needs it.
 Analysis, a pure function of a file's bytes, runs in a process pool (see :class:`_WorkerPool`)
 feeding the one writer in input order, so a parallel run stores exactly what a serial one does.
 """
@@ -35,7 +36,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from extract import __version__
+from extract import __version__, settings
 from extract.archive import iter_archive
 from extract.audit.repetition import (
     RepeatedPassage,
@@ -131,6 +132,8 @@ class IngestSummary:
     """Per-file results and the counters the CLI prints."""
 
     results: list[FileResult] = field(default_factory=list)
+    # One line each about the run as a whole, not one file (the aliases file, for one).
+    notes: list[str] = field(default_factory=list)
 
     def _count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -508,7 +511,7 @@ REPEAT_COLUMNS = [
 # Files written per transaction. Batching amortises DuckDB's per-statement cost (about 2 ms an
 # insert) over many notices; a batch that fails is replayed one notice per transaction, so a
 # bad file still fails alone.
-BATCH_SIZE = 64
+BATCH_SIZE: int = settings.get_int("ingest_batch_size")  # extract/settings.py
 
 
 # Every table keyed by notice_id, children first; deleting a notice deletes its rows in all.
@@ -526,9 +529,28 @@ NOTICE_TABLES = (
 
 
 def _delete_notice(con: duckdb.DuckDBPyConnection, notice_id: str) -> None:
+    _delete_notices(con, [notice_id])
+
+
+def _delete_notices(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]) -> None:
+    """Delete every row of these notices: one statement per table for the whole batch.
+
+    Notice ids are hashes, so DuckDB's zone maps cannot skip any row group and each DELETE
+    scans its table's id column; one statement per table per batch (not per notice) keeps
+    that to a few scans per batch.
+    """
+    ids = list(dict.fromkeys(notice_ids))
+    if not ids:
+        return
     for table in NOTICE_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE notice_id = ?", [notice_id])
-    con.execute("DELETE FROM passage_links WHERE other_notice_id = ?", [notice_id])
+        con.execute(
+            f"DELETE FROM {table} WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": ids},
+        )
+    con.execute(
+        "DELETE FROM passage_links WHERE other_notice_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ids": ids},
+    )
 
 
 def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
@@ -772,9 +794,10 @@ def _analyse_batch(plans: list[_Plan], *, parse: bool, done: Callable[[Path], No
 
 def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime) -> None:
     """Write a batch of plans (the caller holds the transaction)."""
+    _delete_notices(
+        con, [p.result.notice_id for p in plans if p.replace_existing and p.result.notice_id]
+    )
     for p in plans:
-        if p.replace_existing and p.result.notice_id:
-            _delete_notice(con, p.result.notice_id)
         if p.previous_id is not None:
             con.execute("DELETE FROM notice_sources WHERE source_path = ?", [str(p.loaded.path)])
     _insert_rows(
@@ -786,13 +809,15 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
             for p in plans
         ],
     )
+    orphans = []
     for p in plans:  # a path that now holds other content: drop the old notice if orphaned
         if p.previous_id is not None and p.previous_id != p.result.notice_id:
             used = con.execute(
                 "SELECT count(*) FROM notice_sources WHERE notice_id = ?", [p.previous_id]
             ).fetchone()
             if not used or not used[0]:
-                _delete_notice(con, p.previous_id)
+                orphans.append(p.previous_id)
+    _delete_notices(con, orphans)
     recs = [p.rec for p in plans if p.rec is not None]
     _insert_rows(con, "notices", NOTICE_COLUMNS, [_notice_row(r, now) for r in recs])
     _insert_rows(con, "problems", PROBLEM_COLUMNS, [x for r in recs for x in _problem_rows(r)])
@@ -846,7 +871,7 @@ def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error) and _DAMAGED in str(exc):
+        if _is_damage(exc):
             # Not this file's fault: the store itself is damaged (a block the scan at open
             # did not reach, e.g. an index). The whole run is refused; see ingest_paths.
             raise _StoreDamaged(first_line(exc)) from exc
@@ -854,7 +879,13 @@ def _try_apply(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime
     return None
 
 
-_DAMAGED = "Corrupt database file"
+# What DuckDB says when a block fails its checksum, or lies beyond the end of a cut file.
+_DAMAGE_MARKS = ("Corrupt database file", "Could not read enough bytes from file")
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """A DuckDB error that means the store itself is damaged, not the file being stored."""
+    return isinstance(exc, duckdb.Error) and any(m in str(exc) for m in _DAMAGE_MARKS)
 
 
 class _StoreDamaged(Exception):
@@ -949,12 +980,14 @@ def ingest_paths(
     try:
         return run.run()
     except (_StoreDamaged, duckdb.Error) as exc:
-        if isinstance(exc, duckdb.Error) and _DAMAGED not in str(exc):
+        if isinstance(exc, duckdb.Error) and not _is_damage(exc):
             raise
+        # The batch that met the damage was rolled back; batches committed before it stay
+        # (whole, as every batch), and a rerun skips them.
         raise StoreError(
-            f"{db_path}: the database is damaged ({first_line(exc)}); nothing was written. "
-            "Move it aside "
-            "and ingest again / 数据库文件已损坏,未写入任何内容"
+            f"{db_path}: the database is damaged ({first_line(exc)}); nothing was written "
+            "from this batch on. Move it aside and ingest again / "
+            "数据库文件已损坏,未写入任何内容"
         ) from exc
 
 
@@ -1107,12 +1140,14 @@ class _NoSnapshot(Exception):
 class _Run:
     """One ingest run: cheap checks read-only, analysis (maybe in a pool), one writer.
 
-    Order of business, so a run with nothing to write never copies the store: a file whose
-    (path, size, mtime_ns) is stored for a notice of the current extractor version is
-    unchanged without being opened; the others are read (and analysed) and looked up in a
-    read-only connection. The first one that needs writing opens the StoreWriter (the copy),
-    and is looked up again in the copy, as is every later file: another writer may have
-    swapped the store in between, and only the copy's answer is safe to write on.
+    Order of business, so a run with nothing to write never opens the store for writing: a
+    file whose (path, size, mtime_ns) is stored for a notice of the current extractor version
+    is unchanged without being opened; the others are read (and analysed) and looked up in a
+    read-only connection. The first one that needs writing takes the write lock (StoreWriter)
+    and is looked up again, as is every later file: another writer may have written in
+    between, and only answers read under the lock are safe to write on. Look-ups use a
+    read-only connection reopened after each batch; each batch is one writer session, during
+    which analysis goes on in the pool (the writer overlaps the workers).
     """
 
     def __init__(
@@ -1131,7 +1166,6 @@ class _Run:
         self.stack = contextlib.ExitStack()
         self.readonly: duckdb.DuckDBPyConnection | None = None
         self.writer: StoreWriter | None = None
-        self.con: duckdb.DuckDBPyConnection | None = None
         self.known: dict[str, tuple[FileStat, str]] = {}
         self.batch: list[_Plan] = []
         self.planned: set[str] = set()
@@ -1140,10 +1174,9 @@ class _Run:
 
     def run(self) -> IngestSummary:
         with self.stack:
+            self.stack.callback(self._close_readonly)
             try:
                 self.readonly, self.known = _snapshot(self.db_path)
-                self.stack.callback(self._close_readonly)
-                self.con = self.readonly
             except _NoSnapshot:
                 self._open_writer()
             reader = self._read_serial if self.workers == 1 else self._read_parallel
@@ -1152,10 +1185,38 @@ class _Run:
                 for src, read in stream:
                     self._take(src, read)
             if self.batch:
-                self._flush()
-            if self.writer is not None and (self.wrote_any or not self.db_path.exists()):
-                self._commit()
+                self._flush(final=True)
+            elif self.writer is not None:
+                self._write_session([], final=True)
+            elif self._aliases_changed():
+                # Nothing else to write, but the aliases file changed: names are data too.
+                self._open_writer()
+                self._write_session([], final=True)
         return self.summary
+
+    def _aliases_changed(self) -> bool:
+        from extract.store.aliases import aliases_changed, aliases_path
+
+        try:
+            return aliases_changed(self._lookups(), aliases_path(self.db_path))
+        except (StoreError, duckdb.Error):
+            return False  # the run's own lookups reported any trouble with the store
+
+    def _sync_aliases(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Load the aliases file with the run's last batch when it changed (see store/aliases).
+
+        A bad file keeps the names already stored and says so in one line; it never fails the
+        notices of the run.
+        """
+        from extract.store.aliases import AliasesError, aliases_changed, aliases_path, sync_aliases
+
+        path = aliases_path(self.db_path)
+        if not aliases_changed(con, path):
+            return
+        try:
+            sync_aliases(con, path)
+        except AliasesError as exc:
+            self.summary.notes.append(f"{exc} (names unchanged / 名称未更新)")
 
     # -- sources, in input order ------------------------------------------------------------
     def _listed(self) -> Iterator[_Source]:
@@ -1228,12 +1289,11 @@ class _Run:
             self.summary.results.append(src.result)
             self._done(src.path)
             return
-        assert self.con is not None
         notes = self.notes.get(src.path, ())
-        outcome = _decide(self.con, src.path, read, self.planned, notes, src.stat)
+        outcome = _decide(self._lookups(), src.path, read, self.planned, notes, src.stat)
         if isinstance(outcome, _Plan) and self.writer is None:
             self._open_writer()
-            outcome = _decide(self.con, src.path, read, self.planned, notes, src.stat)
+            outcome = _decide(self._lookups(), src.path, read, self.planned, notes, src.stat)
         if isinstance(outcome, _Plan):
             self.batch.append(outcome)
             self.summary.results.append(outcome.result)
@@ -1246,45 +1306,80 @@ class _Run:
             self._flush()
 
     def _open_writer(self) -> None:
-        """Copy the store and write the copy from now on (see StoreWriter)."""
+        """Take the write lock (creating or upgrading the store); write in sessions from now."""
         self._close_readonly()
-        self.writer = self.stack.enter_context(StoreWriter(self.db_path))
-        self.con = self.writer.con
+        self.writer = self.stack.enter_context(StoreWriter(self.db_path, session=False))
+
+    def _lookups(self) -> duckdb.DuckDBPyConnection:
+        """The read-only connection _decide looks files up in, reopened after each batch."""
+        if self.readonly is None:
+            self.readonly = open_readonly(self.db_path)
+        return self.readonly
 
     def _close_readonly(self) -> None:
         if self.readonly is not None:
             self.readonly.close()
             self.readonly = None
 
-    def _flush(self) -> None:
-        assert self.con is not None and self.writer is not None
+    def _flush(self, *, final: bool = False) -> None:
+        assert self.writer is not None
         plans = _analyse_batch(self.batch, parse=self.parse, done=self._done)
-        _write_batch(self.con, plans, self.started)
-        self.wrote_any, self.batch, self.planned = True, [], set()
+        batch, self.batch, self.planned = self.batch, [], set()
+        self._write_session(plans, final=final, batch=batch)
 
-    def _commit(self) -> None:
-        assert self.con is not None and self.writer is not None
-        summary = self.summary
+    def _write_session(
+        self, plans: list[_Plan], *, final: bool, batch: Sequence[_Plan] = ()
+    ) -> None:
+        """One writer session: the batch's transactions, and the run's record if ``final``.
+
+        If the session cannot open (a reader holding the file too long, disk trouble), none of
+        the batch was written, and its files say so. If only the closing checkpoint fails, the
+        transactions are committed (in DuckDB's WAL, which readers replay and the next writer
+        folds in), so the files stay stored, with a warning.
+        """
+        assert self.writer is not None
+        self._close_readonly()  # this process's read-only handle would block the open
+        opened = False
         try:
-            self.con.execute(
-                "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    uuid.uuid4().hex[:12],
-                    self.started,
-                    datetime.now(),
-                    len(summary.results),
-                    summary.new,
-                    summary.updated,
-                    summary.unchanged,
-                    summary.failed,
-                    summary.quantities,
-                ],
-            )
-            self.writer.commit()
+            with self.writer.session() as con:
+                opened = True
+                _write_batch(con, plans, self.started)
+                self.wrote_any = self.wrote_any or bool(plans)
+                if final:
+                    self._sync_aliases(con)
+                    self._record_run(con)
         except (StoreError, OSError, duckdb.Error) as exc:
-            # Nothing of this run reached the live file: say so for every file it held.
-            reason = f"not stored, the database could not be saved: {first_line(exc)}"
-            for r in summary.results:
-                if r.status in ("new", "updated"):
-                    r.status, r.quantities = "failed", 0
-                    r.error = f"{r.path}: {reason} / 未保存"
+            if _is_damage(exc):
+                raise
+            if opened:
+                note = (
+                    f"stored, but the database could not be checkpointed ({first_line(exc)}); "
+                    "the next ingest completes it / 已保存,但数据库检查点未完成"
+                )
+                for p in plans:
+                    if p.result.status in ("new", "updated", "unchanged"):
+                        p.result.warnings.append(f"{p.result.path}: {note}")
+                return
+            reason = f"not stored, the database could not be opened for writing: {first_line(exc)}"
+            for p in batch or plans:
+                if p.result.status in ("new", "updated", "unchanged"):
+                    p.result.status, p.result.quantities = "failed", 0
+                    p.result.error = f"{p.result.path}: {reason} / 未保存"
+
+    def _record_run(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The run's row in ``ingest_runs``, written with its last batch."""
+        summary = self.summary
+        con.execute(
+            "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                uuid.uuid4().hex[:12],
+                self.started,
+                datetime.now(),
+                len(summary.results),
+                summary.new,
+                summary.updated,
+                summary.unchanged,
+                summary.failed,
+                summary.quantities,
+            ],
+        )

@@ -183,7 +183,7 @@ def test_d12_export_killed_midway_leaves_a_complete_set(template: Template, tmp_
 def test_d13_lock_file_deleted_while_an_ingest_runs(template: Template, tmp_path: Path) -> None:
     """D13: deleting ``<db>.lock`` mid-ingest must not let a second writer lose the first's work.
 
-    Ingest A (many notices) starts; once its private copy exists the lock file is deleted and
+    Ingest A (many notices) starts; once it holds the write lock, the lock file is deleted and
     ingest B runs. Whatever each reports, every file a run reports stored must be in the final
     store, and a run that cannot go on must say so in one line, exit 1, without a traceback.
     """
@@ -202,9 +202,9 @@ def test_d13_lock_file_deleted_while_an_ingest_runs(template: Template, tmp_path
         stderr=subprocess.PIPE,
     )
     lock = db.with_name(db.name + ".lock")
-    copy = db.with_name(f".{db.name}.{proc_a.pid}.next")
+    started = lock  # it appears once A takes the write lock
     deadline = time.monotonic() + TIMEOUT_SECONDS
-    while not copy.exists() and proc_a.poll() is None and time.monotonic() < deadline:
+    while not started.exists() and proc_a.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert proc_a.poll() is None, "ingest A finished before its lock could be deleted"
     lock.unlink()

@@ -215,11 +215,11 @@ def _raise(exc: BaseException) -> Callable[..., object]:
             id="export-EACCES-in-process",
         ),
         pytest.param(
-            "shutil.copyfile",
-            OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/srv/data/.x.duckdb.next"),
+            "extract.store.writer.StoreWriter._connect",
+            OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/srv/data/x.duckdb.wal"),
             "ingest",
             "disk full",
-            id="ingest-ENOSPC-copying-the-store",
+            id="ingest-ENOSPC-opening-the-store",
         ),
         pytest.param(
             "extract.export.open_readonly",

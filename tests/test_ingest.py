@@ -338,9 +338,9 @@ def test_rerun_reads_only_what_changed_and_copies_only_to_write(
     copies: list[Path] = []
     real_writer = ingest_mod.StoreWriter
 
-    def counting_writer(path: Path) -> object:
+    def counting_writer(path: Path, **kwargs: object) -> object:
         copies.append(path)
-        return real_writer(path)
+        return real_writer(path, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest_mod, "load_notice", recording)
     monkeypatch.setattr(ingest_mod, "StoreWriter", counting_writer)

@@ -66,7 +66,11 @@ def test_create_database_has_schema_and_views(tmp_path: Path) -> None:
     assert views >= VIEWS
     assert version == latest_version()
     # no stray copy or WAL left behind by the writer
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb", "x.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "x.duckdb",
+        "x.duckdb.lock",
+        "x.duckdb.turnstile",
+    ]
 
 
 def test_completion_and_notice_columns_named_as_issue_4_says(tmp_path: Path) -> None:
@@ -200,3 +204,41 @@ def test_ingest_column_lists_match_table_columns(tmp_path: Path) -> None:
             assert len(set(cols)) == len(cols), table
     finally:
         con.close()
+
+
+def _corrupt_blocks(db: Path) -> None:
+    """Garbage over the second half of the file (header intact), so live blocks are hit."""
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:
+        fh.seek(size // 2)
+        fh.write(b"\x00\xff" * ((size - size // 2) // 2))
+
+
+@pytest.mark.parametrize(
+    ("covers", "damage", "damaged"),
+    [
+        ("an intact store reads back whole", None, False),
+        ("garbage inside the blocks fails a checksum: one bilingual line", _corrupt_blocks, True),
+    ],
+)
+def test_check_store_reads_every_block(
+    tmp_path: Path, covers: str, damage: object, damaged: bool
+) -> None:
+    """``xuncha check``: the full scan ingest no longer runs on every batch (writer.py)."""
+    from extract.ingest import ingest_paths
+    from extract.store import check_store
+    from tests.notice_factory import write_notice
+
+    db = tmp_path / "x.duckdb"
+    files = [write_notice(tmp_path / "in", f"n{i}.txt", unit=f"第{i}单位") for i in range(40)]
+    ingest_paths(files, db, workers=1)
+    if damage is not None:
+        damage(db)  # type: ignore[operator]
+    if not damaged:
+        assert check_store(db) > 0, covers
+        return
+    with pytest.raises(StoreError) as err:
+        check_store(db)
+    message = str(err.value)
+    assert str(db) in message and "\n" not in message, covers
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), covers  # and in Chinese

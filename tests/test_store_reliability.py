@@ -180,42 +180,105 @@ def test_d11_stale_copies_of_dead_writers_are_removed(tmp_path: Path) -> None:
     assert not any(p.exists() for p in stale)
 
 
-def test_d13_a_swap_over_another_writers_commit_is_refused(tmp_path: Path) -> None:
-    """D13: with the lock file deleted, a second writer's commit must not be overwritten."""
+def test_d13_writers_stay_serialised_without_their_lock_file(tmp_path: Path) -> None:
+    """D13: with ``<db>.lock`` deleted, a second writer still cannot write beside the first:
+    a batch holds the turnstile and DuckDB's own lock, so the other's batch waits (here: times
+    out with a one-line reason) instead of interleaving with it."""
     db = tmp_path / "x.duckdb"
     ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
-    writer = StoreWriter(db)
-    with writer:
-        assert writer.con is not None
-        writer.con.execute("DELETE FROM notices")
-        # meanwhile another writer (which got past a deleted lock file) swaps its file in
-        other = tmp_path / "other.duckdb"
-        duckdb.connect(str(other)).close()
-        os.replace(other, db)
-        with pytest.raises(StoreError, match="replaced by another writer"):
-            writer.commit()
-    assert not writer.committed
+    with StoreWriter(db) as first:
+        assert first.con is not None
+        first.con.execute("DELETE FROM ingest_runs")
+        db.with_name(db.name + ".lock").unlink()  # someone removes the lock file
+        second = StoreWriter(db, open_timeout=0.3)
+        with pytest.raises(StoreError, match="turnstile") as err:
+            second.__enter__()
+        assert "\n" not in str(err.value) and "稍后" in str(err.value)
+        first.commit()
+    assert _rows(db, "SELECT count(*) FROM ingest_runs") == [(0,)]
 
 
-def test_commit_failure_marks_the_run_failed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _fail_second_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the writer's first open (schema check) pass and make the batch's open fail."""
+    real = StoreWriter._connect
+    calls = []
+
+    def connect(self: StoreWriter, deadline: float) -> duckdb.DuckDBPyConnection:
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        return real(self, deadline)
+
+    monkeypatch.setattr(StoreWriter, "_connect", connect)
+
+
+def _fail_checkpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make each batch's closing CHECKPOINT fail after its transactions committed."""
+    real = StoreWriter._connect
+
+    class Con:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self._con = con
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql == "CHECKPOINT":
+                raise duckdb.IOException("simulated: No space left on device")
+            return self._con.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+    calls = []
+
+    def connect(self: StoreWriter, deadline: float) -> object:
+        calls.append(1)  # the first open (schema check) writes nothing: let it pass
+        return Con(real(self, deadline)) if len(calls) > 1 else real(self, deadline)
+
+    monkeypatch.setattr(StoreWriter, "_connect", connect)
+
+
+@pytest.mark.parametrize(
+    ("covers", "breakage", "stored", "counts"),
+    [
+        (
+            "disk full when a batch opens the store: the batch is not stored",
+            _fail_second_open,
+            False,
+            (1, 1, 0),
+        ),
+        (
+            "disk full at the checkpoint: the batch is committed (WAL), stored with a warning",
+            _fail_checkpoint,
+            True,
+            (1, 0, 1),
+        ),
+    ],
+)
+def test_write_failure_reports_exactly_what_is_stored(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    covers: str,
+    breakage: object,
+    stored: bool,
+    counts: tuple[int, int, int],
 ) -> None:
-    """Disk full at the swap: nothing is stored, and every new file says so (one line each)."""
+    """Whatever fails, the summary says what the store holds, one line per file."""
     db = tmp_path / "x.duckdb"
     ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
     before = _stored_digest(db)
-
-    def full(self: StoreWriter) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(StoreWriter, "commit", full)
+    breakage(monkeypatch)  # type: ignore[operator]
     summary = ingest_paths(
         [tmp_path / "in" / "a.txt", write_notice(tmp_path / "in", "b.txt", unit="乙单位")], db
     )
-    assert (summary.unchanged, summary.failed, summary.new) == (1, 1, 0)
-    failed = [r for r in summary.results if r.status == "failed"]
-    assert failed[0].error is not None and "No space left" in failed[0].error
-    assert _stored_digest(db) == before
+    monkeypatch.undo()
+    assert (summary.unchanged, summary.failed, summary.new) == counts, covers
+    b = summary.results[1]
+    message = b.error if not stored else " ".join(b.warnings)
+    assert message and "No space left" in message and "\n" not in message, covers
+    assert (_stored_digest(db) != before) is stored, covers
+    assert len(_rows(db, "SELECT * FROM notice_sources WHERE source_path LIKE '%b.txt'")) == int(
+        stored
+    ), covers
 
 
 def test_d2_quantity_rows_do_not_copy_their_sentence(tmp_path: Path) -> None:

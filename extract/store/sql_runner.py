@@ -32,8 +32,11 @@ and string data in such a vector is not counted against ``memory_limit``; a quer
 gigabytes per vector still allocates them once. Exposing the box beyond trusted staff needs a
 separate low-privilege process as well (ENGINEERING_NOTES §3).
 
-When the live file is replaced by an ingest (copy-and-swap), the box notices the new file
-signature and reattaches.
+Ingest writes the live file in place, one batch at a time (extract/store/writer.py), so the box
+passes the writers' turnstile before it attaches and retries the ATTACH while a batch is being
+written; a box kept attached would hold DuckDB's shared lock and keep every ingest waiting, so
+a long-lived caller (the dashboard) attaches per request. When the file changes, the box notices
+the new signature and reattaches.
 """
 
 from __future__ import annotations
@@ -51,26 +54,28 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from extract import settings
 from extract.store.errors import StoreError, StoreMissingError
-from extract.store.readers import file_signature
+from extract.store.readers import READ_TIMEOUT, file_signature, is_lock_conflict, wait_for_writer
 
 if TYPE_CHECKING:  # imported where used: the CLI reads the limits below without paying for them
     import pandas as pd
     import pyarrow as pa
 
-# -- limits (the single place they are defined; the SQL page and `xuncha sql` show them) ------
+# -- limits (user-adjustable ones come from extract/settings.py; the SQL page and `xuncha sql`
+# show them) ----------------------------------------------------------------------------------
 #: Rows a query returns at most; one more is fetched to know whether the result was truncated.
-MAX_ROWS = 1000
+MAX_ROWS: int = settings.get_int("sql_max_rows")
 #: Arrow bytes a query returns at most (about what a browser table or a terminal can take).
-MAX_RESULT_BYTES = 50 * 1024 * 1024
+MAX_RESULT_BYTES: int = settings.get_int("sql_max_result_bytes")
 #: Seconds from the start of execution to the last fetched batch.
-TIMEOUT_S = 5.0
+TIMEOUT_S: float = settings.get_float("sql_timeout_s")
 #: Characters of SQL text accepted (a pasted dump is a mistake, not a query).
 MAX_SQL_CHARS = 20_000
 #: DuckDB ``memory_limit`` of the box's instance (buffer-managed memory: joins, sorts, hashes).
 MEMORY_LIMIT = "1GB"
 #: DuckDB ``threads`` of the box's instance, so one query cannot take every core of the host.
-THREADS = 2
+THREADS: int = settings.get_int("sql_threads")
 #: DuckDB ``max_temp_directory_size``: what a big sort or join may spill to the private folder.
 MAX_TEMP_DIRECTORY_SIZE = "2GB"
 #: Rows per Arrow batch: small, so the byte cap overshoots by at most one small batch.
@@ -275,10 +280,22 @@ class SqlBox:
             ) from exc
         try:
             path_literal = str(self.db_path.resolve()).replace("'", "''")
-            con.execute(f"ATTACH '{path_literal}' AS {CATALOG} (READ_ONLY)")
+            deadline = time.monotonic() + READ_TIMEOUT
+            while True:  # a batch being written holds the file: wait for it, never "damaged"
+                wait_for_writer(self.db_path, timeout=max(0.0, deadline - time.monotonic()))
+                try:
+                    con.execute(f"ATTACH '{path_literal}' AS {CATALOG} (READ_ONLY)")
+                    break
+                except duckdb.Error as exc:
+                    if not is_lock_conflict(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
             con.execute(f"USE {CATALOG}")
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
+        except StoreError:  # a writer held the turnstile too long: the message says so
+            con.close()
+            raise
         except duckdb.Error as exc:
             con.close()
             raise StoreError(

@@ -162,6 +162,7 @@ def play(case: Case, root: Path, template: Template) -> Played:
         if case.store is not None:
             case.store(db)
         before = _store_fingerprint(db)
+        damaged_before = case.refused_or_unspread and _damaged(db)
         argv: list[str | os.PathLike[str]]
         if case.command == "export":
             argv = ["export", "--out", root / "out", "--db", db]
@@ -170,8 +171,11 @@ def play(case: Case, root: Path, template: Template) -> Played:
         timeout = case.timeout or TIMEOUT_SECONDS
         run = run_xuncha(argv, fsize_limit=case.fsize_limit, timeout=timeout)
         played.runs.append(run)
-        if case.refused:
+        if case.refused or (case.refused_or_unspread and run.returncode != 0):
             _check_refused(played, run, root, db, before)
+            return played
+        if case.refused_or_unspread:
+            _check_unspread(played, run, db, damaged_before)
             return played
         ids_before = set(template.seed_ids)
         view = _check_ingest(played, run, root, db, expect, ids_before, case.counts, first=True)
@@ -361,6 +365,35 @@ def _check_strays(played: Played, folder: Path, label: str) -> None:
     stray = [n for n in stray_files(folder) if n not in keep]
     if stray:
         played.problems.append(f"{label}: left behind next to the store: {stray}")
+
+
+def _damaged(db: Path) -> bool:
+    """Whether the full block scan (``xuncha check``) finds damage in live blocks."""
+    from extract.store import StoreError, check_store
+
+    try:
+        check_store(db)
+    except StoreError:
+        return True
+    return False
+
+
+def _check_unspread(played: Played, run: Run, db: Path, damaged_before: bool) -> None:
+    """A run that did not meet the store's damage: every file stored, the damage unchanged.
+
+    In-place writes read only the blocks a batch touches (extract/store/writer.py), so the run
+    may never meet the garbage; then it must have stored every file, and the full block scan
+    must find damage exactly when it did before the run (garbage that landed in free space
+    damages nothing, and a batch may reuse that space).
+    """
+    counts = run.summary()
+    if counts is None or counts[0] == 0 or counts[3] != 0:  # (new, updated, unchanged, failed)
+        played.problems.append(f"did not store every file: {counts}\n{run.tail(600)}")
+    if _damaged(db) != damaged_before:
+        played.problems.append(
+            f"damage found by xuncha check before the run: {damaged_before}, after: "
+            f"{not damaged_before}"
+        )
 
 
 def _check_refused(played: Played, run: Run, root: Path, db: Path, before: str) -> None:
