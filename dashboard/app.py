@@ -9,6 +9,10 @@ dashboard shared with colleagues: the Import page, the only page that writes the
 the menu and is refused when its URL is typed in. It stays registered (hidden) so links to it
 from other pages still resolve instead of crashing them.
 
+The language is the ``lang`` URL parameter as well as the radio's state: a reload or a shared
+link keeps it, and a page switch (which drops the URL's parameters) puts it back. The sidebar's
+复制链接 button copies the page's address with every parameter, so any view is a link.
+
 The page icon is a local SVG, sent inline as a ``data:`` URL: a ``:material/…:`` icon makes the
 browser fetch it from fonts.gstatic.com, an outside request a closed network cannot answer.
 """
@@ -25,8 +29,9 @@ if str(_ROOT) not in sys.path:  # running from a checkout without the editable i
 import streamlit as st  # noqa: E402
 
 from dashboard import db  # noqa: E402
+from dashboard.facets import copy_link_button  # noqa: E402
 from dashboard.i18n import LANGS, label  # noqa: E402
-from dashboard.ui import read_only  # noqa: E402
+from dashboard.ui import read_only, sync_lang_from_url, sync_lang_to_url  # noqa: E402
 
 IMPORT_SLUG = "import"
 PAGE_ICON = Path(__file__).resolve().parent / "assets" / "favicon.svg"
@@ -39,12 +44,19 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("views/explorer.py", "nav.explorer", ":material/table_rows:", "quantities"),
     ("views/detail.py", "nav.detail", ":material/description:", "notice"),
     ("views/sql.py", "nav.sql", ":material/terminal:", "sql"),
+    ("views/source.py", "nav.source", ":material/article:", "source"),
+    ("views/unit.py", "nav.unit", ":material/apartment:", "unit"),
+    ("views/units.py", "nav.units", ":material/leaderboard:", "units"),
+    ("views/trends.py", "nav.trends", ":material/show_chart:", "trends"),
+    ("views/map.py", "nav.map", ":material/map:", "map"),
+    ("views/report.py", "nav.report", ":material/print:", "report"),
     ("views/upload.py", "nav.import", ":material/upload_file:", "import"),
 )
 
 st.set_page_config(page_title="xuncha 巡察整改数据", page_icon=str(PAGE_ICON), layout="wide")
 READ_ONLY = read_only()
 
+sync_lang_from_url()
 with st.sidebar:
     lang = st.radio(
         "语言 / Language",
@@ -53,6 +65,8 @@ with st.sidebar:
         horizontal=True,
         key="lang",
     )
+    sync_lang_to_url(lang)
+    copy_link_button()
 
 pages = [
     st.Page(

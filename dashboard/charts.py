@@ -44,24 +44,50 @@ def _hover_names(df: pd.DataFrame) -> list[str]:
     ]
 
 
-def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
-    """Stacked bars of completion parts (share of total) per notice, rates as markers on y2.
+#: Characters of a notice name shown as a bar's tick label; the hover shows it whole. Without a
+#: cap one long name took the whole plot area and left a 110 px chart.
+TICK_LABEL_CHARS = 18
+#: Height per bar and fixed chrome (title, legend, axes) of a horizontal bar chart, in px.
+BAR_HEIGHT = 26
+CHART_CHROME = 130
 
-    ``df`` is :func:`dashboard.data.completion`. Stated rate and recomputed rate are two marker
-    traces on a secondary percent axis, so a notice whose stated 100% hides unfinished items
-    stands out as two markers apart.
+
+def short_label(text: object, limit: int = TICK_LABEL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (tick labels only)."""
+    value = str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def bar_chart_height(bars: int) -> int:
+    """A height that gives every bar the same room, however many there are."""
+    return CHART_CHROME + BAR_HEIGHT * max(bars, 3)
+
+
+def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
+    """Horizontal stacked bars of completion parts (share of total) per notice, in ``df``'s
+    order (lowest recomputed rate on top), with the stated and recomputed rates as markers on
+    a percent axis above.
+
+    ``df`` is :func:`dashboard.data.completion`. Two markers apart flag a notice whose stated
+    rate its own figures do not support. Bars are horizontal so a long name never squeezes the
+    plot: ticks are cut to :data:`TICK_LABEL_CHARS`, the hover has the whole name, and the
+    height grows with the number of notices. ``customdata[0]`` of every point is the notice id,
+    for :func:`selected_notice` (a click drills to the quantities behind the bar).
     """
     fig = go.Figure()
     hover = _hover_names(df)
+    ids = list(df["notice_id"])
+    names = list(df["label"])
     for part in STATUS_PARTS:
         fig.add_trace(
             go.Bar(
                 name=value_label("status", part, lang),
-                x=df["label"],
-                y=df[f"{part}_ratio"],
+                orientation="h",
+                y=names,
+                x=df[f"{part}_ratio"],
                 marker_color=STATUS_COLOURS[part],
-                customdata=list(zip(hover, df[part].astype("Float64").fillna(0), strict=True)),
-                hovertemplate="%{customdata[0]}<br>%{y:.1%} (%{customdata[1]})<extra>"
+                customdata=list(zip(ids, hover, df[part].astype("Float64").fillna(0), strict=True)),
+                hovertemplate="%{customdata[1]}<br>%{x:.1%} (%{customdata[2]})<extra>"
                 + value_label("status", part, lang)
                 + "</extra>",
             )
@@ -73,35 +99,51 @@ def completion_figure(df: pd.DataFrame, lang: str = DEFAULT_LANG) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 name=label(f"chart.{column}", lang),
-                x=df["label"],
-                y=df[column],
-                yaxis="y2",
+                y=names,
+                x=df[column],
+                xaxis="x2",
                 mode="markers",
                 marker={"symbol": symbol, "size": 11, "color": colour},
-                customdata=hover,
-                hovertemplate="%{customdata}<br>%{y:.1f}%<extra>"
+                customdata=list(zip(ids, hover, strict=True)),
+                hovertemplate="%{customdata[1]}<br>%{x:.1f}%<extra>"
                 + label(f"chart.{column}", lang)
                 + "</extra>",
             )
         )
     fig.update_layout(
         barmode="stack",
-        yaxis={
+        height=bar_chart_height(len(df)),
+        xaxis={
             "title": label("chart.share_of_total", lang),
             "tickformat": ".0%",
             "range": [0, 1.05],
         },
-        yaxis2={
+        xaxis2={
             "title": label("chart.rate_percent", lang),
-            "overlaying": "y",
-            "side": "right",
+            "overlaying": "x",
+            "side": "top",
             "range": [0, 105],
             "ticksuffix": "%",
             "showgrid": False,
         },
-        xaxis={"tickangle": -30},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": names,
+            "autorange": "reversed",
+            "tickvals": names,
+            "ticktext": [short_label(n) for n in names],
+            "automargin": True,
+        },
+        clickmode="event+select",
     )
-    return _layout(fig, label("chart.completion_title", lang))
+    fig = _layout(fig, label("chart.completion_title", lang))
+    # The legend stands to the right: above, it would collide with the rate axis's ticks.
+    fig.update_layout(
+        margin={"l": 10, "r": 20, "t": 90, "b": 40},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02},
+    )
+    return fig
 
 
 def metric_bars_figure(
@@ -133,12 +175,22 @@ def metric_bars_figure(
             marker_color="#1565c0",
         )
     )
+    names = list(shown["label"])
     fig.update_layout(
-        height=max(180, 90 + 30 * len(shown)),
+        height=bar_chart_height(len(shown)),
         showlegend=False,
         xaxis={"title": display_unit, "rangemode": "tozero"},
-        # Ranked largest first: categories are drawn bottom-up, so reverse the axis.
-        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        # Ranked largest first: categories are drawn bottom-up, so reverse the axis. Ticks are
+        # cut short (the hover names the notice in full) so a long name cannot squeeze the plot.
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": names,
+            "tickvals": names,
+            "ticktext": [short_label(n) for n in names],
+        },
         clickmode="event+select",
     )
     fig = _layout(fig, title)

@@ -1,14 +1,13 @@
-"""Database access for the pages: one cached read-only connection per live file, cursors per query.
+"""Database access for the pages: a short-lived read-only connection per query, results cached.
 
-* The connection is an ``st.cache_resource`` keyed on the file's signature (inode, mtime, size):
-  ingest swaps in a new file (copy-and-swap), the signature changes, and the next query opens
-  the new file. The previous connection is closed *first*, because ``duckdb.connect`` reuses a
-  cached instance for a path that is still open and would keep serving the old file
-  (duckdb#15912).
-* A connection is not thread-safe and cached resources are shared by all sessions, so every
-  query takes its own ``.cursor()`` (Datus-agent PR #901).
-* Query results are ``st.cache_data`` keyed by query name, arguments and the file signature,
-  so a new ingest invalidates them without any explicit bookkeeping.
+* Every query opens the live file through :func:`extract.store.readers.reading` and closes it
+  when done. The writer updates the file in place and must wait until no process holds it
+  open (duckdb#17158), so a connection cached for the app's lifetime would block every ingest;
+  a per-query open costs tens of milliseconds (figures in the README's store section), paid
+  only on a cache miss.
+* Query results are ``st.cache_data`` keyed by query name, arguments and the file signature
+  (inode, mtime, size), which every committed batch changes, so a new ingest invalidates them
+  without any explicit bookkeeping.
 * A damaged file can open fine and fail only when a page reads a corrupt block (DuckDB checks
   block checksums on read), so :func:`query` — the one door every page goes through — turns
   any DuckDB or OS error into a bilingual message and stops the page, instead of a traceback.
@@ -17,10 +16,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
@@ -35,12 +37,12 @@ from extract.store import (
     resolve_db_path,
 )
 from extract.store.errors import first_line
+from extract.store.readers import READ_TIMEOUT, is_lock_conflict, reading, wait_for_writer
 from extract.store.sql_runner import SqlBox
 
 Signature = tuple[int, int, int]
-
-_LIVE: dict[str, duckdb.DuckDBPyConnection] = {}
-_LIVE_LOCK = threading.Lock()
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def db_path() -> Path:
@@ -48,36 +50,64 @@ def db_path() -> Path:
     return resolve_db_path()
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def _connection(path_str: str, signature: Signature) -> duckdb.DuckDBPyConnection:
-    """Open the file read-only, closing this path's previous connection first (see module doc)."""
-    del signature  # part of the cache key only
-    with _LIVE_LOCK:
-        old = _LIVE.pop(path_str, None)
-        if old is not None:
-            with contextlib.suppress(duckdb.Error):
-                old.close()
-        con = open_readonly(Path(path_str))
-        _LIVE[path_str] = con
-        return con
+    """A fresh read-only connection (through the turnstile); the caller closes it soon."""
+    del signature  # kept for callers that name the file version they mean
+    return open_readonly(Path(path_str))
+
+
+#: The modules whose functions pages may run through :func:`query`: each function takes a
+#: read-only connection first and only SELECTs from the views (sql/views) — no derived figure
+#: is computed outside SQL.
+QUERY_MODULES: tuple[str, ...] = (
+    "dashboard.data",
+    "dashboard.data_units",
+    "dashboard.data_map",
+    "dashboard.data_report",
+)
+
+
+def _key(fn: Callable[..., Any]) -> str:
+    """A query function's cache key (``module:name``), refusing functions outside the modules."""
+    module, name = getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
+    if module not in QUERY_MODULES or getattr(importlib.import_module(module), name, None) is None:
+        raise TypeError(f"{module}.{name} is not a dashboard query (see db.QUERY_MODULES)")
+    return f"{module}:{name}"
+
+
+def _resolve(key: str) -> Callable[..., Any]:
+    module, name = key.split(":", 1)
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _cached_query(path_str: str, signature: Signature, name: str, args: tuple[Any, ...]) -> Any:
-    con = _connection(path_str, signature)
-    with con.cursor() as cur:
-        return getattr(data, name)(cur, *args)
+def _cached_query(
+    path_str: str,
+    signature: Signature,
+    key: str,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    del signature  # part of the cache key only
+    with reading(Path(path_str)) as con, con.cursor() as cur:
+        return _resolve(key)(cur, *args, **dict(kwargs))
 
 
-def _query(name: str, *args: Any) -> Any:
-    """Run ``dashboard.data.<name>(cursor, *args)``; raises :class:`StoreError` for a file that
+def _query(
+    fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """Run ``fn(cursor, *args, **kwargs)``, cached; raises :class:`StoreError` for a file that
     cannot be read (missing, damaged, unreadable), never a bare DuckDB or OS error."""
     path = db_path()
     signature = file_signature(path)
     if signature is None:
         raise StoreMissingError(f"{path}: no database yet.")
     try:
-        return _cached_query(str(path), signature, name, tuple(args))
+        result: R = _cached_query(
+            str(path), signature, _key(fn), tuple(args), tuple(sorted(kwargs.items()))
+        )
+        return result
     except StoreError:
         raise
     except (duckdb.Error, OSError) as exc:
@@ -87,19 +117,33 @@ def _query(name: str, *args: Any) -> Any:
         ) from exc
 
 
-def query(name: str, *args: Any) -> Any:
-    """Run ``dashboard.data.<name>(cursor, *args)`` on the live file, cached per file version.
+def query(
+    fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """Run the query function ``fn(cursor, *args, **kwargs)`` on the live file, cached per file
+    version. Typed: a page passes the function itself (``db.query(data.kpis, pred, params)``),
+    so the type checker checks its arguments and result, instead of a name looked up by string.
 
     For the pages: a file that cannot be read shows one bilingual error and stops the page
     (``st.stop``), so no page needs its own try/except and none renders a traceback.
     """
     try:
-        return _query(name, *args)
+        return _query(fn, *args, **kwargs)
     except StoreError as exc:
         from dashboard.ui import stop_on_store_error  # ui imports this module
 
         stop_on_store_error(db_path(), exc)
         raise  # not reached: st.stop() ends the script run
+
+
+def run_uncached(
+    fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R], *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """:func:`query` without the cache, for work outside a page's script run (a download
+    button's deferred CSV): errors propagate to the caller instead of stopping a page."""
+    _key(fn)  # the same modules only
+    with reading(db_path()) as con:
+        return fn(con, *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -122,7 +166,7 @@ def status() -> DbStatus:
     if file_signature(path) is None:
         return DbStatus("missing", path)
     try:
-        kpis = _query("kpis")
+        kpis = _query(data.kpis)
     except StoreMissingError:
         return DbStatus("missing", path)
     except StoreError as exc:
@@ -132,12 +176,58 @@ def status() -> DbStatus:
     return DbStatus("ok", path, kpis=kpis)
 
 
+class ShortLivedSqlBox(SqlBox):
+    """The SQL page's box: attaches the live file for each request and detaches after it.
+
+    A box kept attached would hold DuckDB's shared lock between requests and keep every
+    ingest waiting (the writer writes the file in place); so each request passes the turnstile,
+    attaches (retrying while a batch is being written), runs, and the last request in flight
+    detaches. The instance, its limits and its private spill folder stay for the app's life.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(db_path)
+        self._users = 0
+        self._users_lock = threading.Lock()
+
+    def run(self, sql: str, **kwargs: Any) -> Any:  # same signature as SqlBox.run
+        with self._attached():
+            return super().run(sql, **kwargs)
+
+    def schema(self) -> pd.DataFrame:
+        with self._attached():
+            return super().schema()
+
+    @contextlib.contextmanager
+    def _attached(self) -> Iterator[None]:
+        deadline = time.monotonic() + READ_TIMEOUT
+        with self._users_lock:
+            self._users += 1
+        try:
+            while True:
+                wait_for_writer(self.db_path, timeout=max(0.0, deadline - time.monotonic()))
+                try:
+                    self.connection()
+                    break
+                except StoreError as exc:
+                    if not is_lock_conflict(exc.__cause__ or exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.01)
+            yield
+        finally:
+            with self._users_lock:  # held while closing, so no request starts meanwhile
+                self._users -= 1
+                if self._users == 0:
+                    with self._lock:
+                        self._close_locked()
+
+
 @st.cache_resource(max_entries=8, show_spinner=False, on_release=SqlBox.close)
 def sql_box(path_str: str) -> SqlBox:
-    """The locked-down SQL runner for this file (it reattaches by itself after an ingest)."""
-    return SqlBox(Path(path_str))
+    """The locked-down SQL runner for this file, attached per request (ShortLivedSqlBox)."""
+    return ShortLivedSqlBox(Path(path_str))
 
 
 def refresh() -> None:
-    """Forget cached query results (after an import); connections follow the file signature."""
+    """Forget cached query results (after an import); the file signature also changes."""
     _cached_query.clear()

@@ -1,4 +1,4 @@
-"""Interface labels in Chinese (default) and English, read from ``labels.toml`` and ``labels/*.toml``.
+"""Interface labels in Chinese (default) and English, from ``labels.toml`` and ``labels/*.toml``.
 
 Labels are data, not code: translators edit the TOML, and a test checks that every key has
 every language and that format placeholders agree across languages. Pages with many labels of
@@ -78,3 +78,40 @@ def value_label(group: str, value: object, lang: str = DEFAULT_LANG) -> str:
         return ""
     key = f"{group}.{value}"
     return label(key, lang) if key in labels() else str(value)
+
+
+#: How extract/ writes a message in both languages: ``中文 / English``; several are joined
+#: with ``; `` (completion issues). The Chinese side never contains ``; `` (it uses ``;``).
+BILINGUAL_SEP = " / "
+_JOIN_SEP = "; "
+
+
+def _has_han(text: str) -> bool:
+    """Whether ``text`` has a Chinese character (to tell the two sides of a message apart)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def bilingual_part(text: object, lang: str = DEFAULT_LANG) -> str:
+    """The ``lang`` side of a bilingual message from extract/ (``zh / en``, several joined by
+    ``; ``; a few are written English first), so the Chinese interface shows no English; a
+    one-language text comes back as is.
+
+    Missing (None/NaN) is ``—``. English parts may contain ``; `` themselves, so a piece
+    without the separator continues the previous message instead of starting one.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return "—"
+    messages: list[list[str]] = []
+    for piece in str(text).split(_JOIN_SEP):
+        if BILINGUAL_SEP in piece or not messages:
+            messages.append([piece])
+        else:
+            messages[-1].append(piece)
+    out: list[str] = []
+    for pieces in messages:
+        whole = _JOIN_SEP.join(pieces)
+        zh, sep, en = whole.partition(BILINGUAL_SEP)
+        if sep and not _has_han(zh) and _has_han(en):  # written English first
+            zh, en = en, zh
+        out.append((en if lang == "en" else zh) if sep else whole)
+    return ";".join(out) if lang != "en" else _JOIN_SEP.join(out)

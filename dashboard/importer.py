@@ -2,6 +2,15 @@
 
 It calls :func:`extract.ingest.ingest_paths`, the same code as ``xuncha ingest``, so a file
 imported here and one ingested from the command line end up identical.
+
+Two guards beyond the CLI's:
+
+* In read-only mode (``XUNCHA_READ_ONLY``) :func:`ingest_uploads` refuses before saving or
+  writing anything. The app already never runs the Import page then; this is the second lock,
+  in the code that writes, so a future page or a test calling it cannot write either.
+* A file that imports fine but does not read like a rectification notice — the parser found
+  no inspecting body, no 巡视/巡察 kind and no feedback problem (:data:`NOTICE_SIGNS`) — is
+  flagged (``not_a_notice``), so the page can warn instead of importing it without a word.
 """
 
 from __future__ import annotations
@@ -14,11 +23,19 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from extract.reading import ARCHIVE_EXTENSIONS, SUPPORTED_EXTENSIONS
+from extract.reading import ARCHIVE_EXTENSIONS, MAX_FILE_BYTES, SUPPORTED_EXTENSIONS
+from extract.store import StoreError
 
 # What the CLI reads (extract.reading): notice formats and archives of them.
 ACCEPTED_SUFFIXES: tuple[str, ...] = (*SUPPORTED_EXTENSIONS, *sorted(ARCHIVE_EXTENSIONS))
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES: int = MAX_FILE_BYTES  # one limit for a file however it arrives
+#: What the parser must find for a stored text to count as a notice: any one of these is enough
+#: (a v_notices predicate; a short notice may lack a body, but not all three).
+NOTICE_SIGNS = "inspection_body IS NOT NULL OR inspection_kind IS NOT NULL OR problem_count > 0"
+
+
+class ImportRefused(StoreError):
+    """The import was refused as a whole (read-only mode); the message is bilingual."""
 
 
 @dataclass(frozen=True)
@@ -118,10 +135,18 @@ def ingest_uploads(
     """Write ``uploads`` to a temp folder under their names, ingest them, return one row each.
 
     Columns: ``file``, ``status`` (new/updated/unchanged/failed/refused), ``notice_id``,
-    ``quantities``, ``error``. Refused files (wrong type, empty) never reach the ingest; a
-    failing file is reported and does not stop the others.
+    ``quantities``, ``error``, ``not_a_notice``. Refused files (wrong type, empty) never reach
+    the ingest; a failing file is reported and does not stop the others. Raises
+    :class:`ImportRefused` in read-only mode, before anything is saved.
     """
+    from dashboard.ui import read_only  # the one definition of the switch (fails closed)
     from extract.ingest import ingest_paths  # imported late: the page works without it
+
+    if read_only():
+        raise ImportRefused(
+            f"{db_path}: this dashboard runs read-only (XUNCHA_READ_ONLY); nothing was imported"
+            " / 仪表盘以只读模式运行,未导入任何文件"
+        )
 
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="xuncha-upload-") as tmp:
@@ -168,4 +193,25 @@ def ingest_uploads(
                         "error": result.error,
                     }
                 )
-    return pd.DataFrame(rows, columns=["file", "status", "notice_id", "quantities", "error"])
+    frame = pd.DataFrame(rows, columns=["file", "status", "notice_id", "quantities", "error"])
+    frame["not_a_notice"] = frame["notice_id"].isin(non_notices(db_path, frame["notice_id"]))
+    return frame
+
+
+def non_notices(db_path: Path, notice_ids: Sequence[object]) -> set[str]:
+    """Those of ``notice_ids`` whose stored notice shows none of :data:`NOTICE_SIGNS`."""
+    from extract.store import open_readonly
+
+    ids = [str(n) for n in notice_ids if isinstance(n, str) and n]
+    if not ids or not Path(db_path).exists():
+        return set()
+    con = open_readonly(Path(db_path))
+    try:
+        rows = con.execute(
+            f"SELECT notice_id FROM v_notices WHERE list_contains(?, notice_id) "
+            f"AND NOT ({NOTICE_SIGNS})",
+            [ids],
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}

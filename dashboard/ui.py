@@ -13,7 +13,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import data, db
 from dashboard.i18n import DEFAULT_LANG, LANGS, label, value_label
 from extract.csvout import csv_bytes
 
@@ -24,6 +24,28 @@ def lang() -> str:
     """The interface language chosen in the sidebar (Chinese unless switched)."""
     chosen = st.session_state.get("lang", DEFAULT_LANG)
     return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+#: Session key of the language last written to the URL (to tell a typed-in ``lang`` from ours).
+_LANG_SYNCED = "_lang_synced"
+
+
+def sync_lang_from_url() -> None:
+    """Before the language radio is drawn: adopt the URL's ``lang`` when it is new.
+
+    A URL without ``lang`` (a page switch drops the parameters) keeps the session's choice; an
+    unknown value is ignored rather than shown as an error, a link is not a form.
+    """
+    wanted = st.query_params.get("lang")
+    if wanted in LANGS and wanted != st.session_state.get(_LANG_SYNCED):
+        st.session_state["lang"] = wanted
+
+
+def sync_lang_to_url(chosen: str) -> None:
+    """After the radio: write the language into the URL, so a reload or a link keeps it."""
+    st.session_state[_LANG_SYNCED] = chosen
+    if st.query_params.get("lang") != chosen:
+        st.query_params["lang"] = chosen
 
 
 def t(key: str, **fmt: object) -> str:
@@ -122,3 +144,71 @@ def set_query_param(name: str, values: list[str] | str | None) -> None:
         return
     if st.query_params.get_all(name) != (values if isinstance(values, list) else [values]):
         st.query_params[name] = values
+
+
+def notice_picker(
+    key: str,
+    *,
+    facet_args: tuple[str, tuple[object, ...]] = ("TRUE", ()),
+    param: str = "n",
+    columns: tuple[float, float] = (1, 3),
+) -> tuple[str, ...]:
+    """A search box and a multiselect of notices; no choice means every notice.
+
+    The server searches (``data.notice_search``, at most ``NOTICE_PICK_LIMIT`` matches among
+    the notices the facets leave) and only the matches plus the chosen notices reach the
+    browser: a picker of every notice sent 4.2 MB to each browser at 100k notices. The choice
+    is the ``param`` URL parameter (notice ids); unknown ids in a link are dropped.
+    """
+    from dashboard.data import NOTICE_PICK_LIMIT  # ui is imported by data's users only
+
+    widget = f"{key}_notices"
+    url = query_param_list(param)
+    if widget not in st.session_state or url != st.session_state.get(f"_{widget}_synced", url):
+        known = db.query(data.notice_labels, tuple(url)) if url else None
+        st.session_state[widget] = [] if known is None else list(known["notice_id"])
+    chosen = list(st.session_state[widget])
+    c1, c2 = st.columns(list(columns))
+    text = c1.text_input(
+        t("picker.search"), key=f"{key}_search", placeholder=t("picker.search_placeholder")
+    )
+    found = db.query(data.notice_search, text.strip(), NOTICE_PICK_LIMIT, *facet_args)
+    picked = db.query(data.notice_labels, tuple(chosen)) if chosen else found.iloc[0:0]
+    names = dict(zip(picked["notice_id"], picked["label"], strict=True))
+    names.update(zip(found["notice_id"], found["label"], strict=True))
+    options = list(dict.fromkeys([*chosen, *found["notice_id"]]))
+    total = db.query(data.notice_count)
+    values = c2.multiselect(
+        t("picker.notices"),
+        options,
+        format_func=lambda nid: names.get(nid, nid),
+        key=widget,
+        placeholder=t("picker.all", n=f"{total:,}"),
+        help=t("picker.help", n=NOTICE_PICK_LIMIT),
+    )
+    set_query_param(param, list(values))
+    st.session_state[f"_{widget}_synced"] = list(values)
+    return tuple(values)
+
+
+def anomaly_rows(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """``data.anomalies`` for display: the kind as its label, the detail in the interface
+    language (extract/ writes most details in English only, a few as ``中文 / English``).
+
+    In Chinese a detail written in English only shows as ``—`` (the kind's label says what it
+    is); the CSV keeps the stored text. Missing values are ``—``.
+    """
+    from dashboard.i18n import BILINGUAL_SEP, bilingual_part
+
+    chosen = language or lang()
+    out = df.copy()
+    out["kind"] = [value_label("anomaly", k, chosen) or "—" for k in out["kind"]]
+
+    def detail(text: object) -> str:
+        if chosen != "en" and BILINGUAL_SEP not in str(text or ""):
+            return "—"
+        return bilingual_part(text, chosen)
+
+    out["detail"] = [detail(v) for v in out["detail"]]
+    out["location"] = out["location"].fillna("—").astype(str)
+    return out

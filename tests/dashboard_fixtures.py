@@ -30,6 +30,12 @@ PAGES = {
     "explorer": "views/explorer.py",
     "detail": "views/detail.py",
     "sql": "views/sql.py",
+    "source": "views/source.py",
+    "unit": "views/unit.py",
+    "units": "views/units.py",
+    "trends": "views/trends.py",
+    "map": "views/map.py",
+    "report": "views/report.py",
     "import": "views/upload.py",
 }
 

@@ -175,7 +175,9 @@ def test_same_file_open_in_app_and_box_together(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("index", range(len(examples())))
-def test_examples_run_on_data_and_on_an_empty_database(tmp_path: Path, index: int) -> None:
+def test_saved_query_examples_run_on_data_and_on_an_empty_database(
+    tmp_path: Path, index: int
+) -> None:
     example = examples()[index]
     assert example["title_zh"] and example["title_en"]
     for path in (build_fixture_db(tmp_path / "f.duckdb"), build_empty_db(tmp_path / "e.duckdb")):
@@ -359,3 +361,69 @@ def test_damaged_store_is_a_clear_error(tmp_path: Path, damage) -> None:
     finally:
         box.close()
     assert "Traceback" not in str(err.value)
+
+
+# ------------------------------------------------- the SQL page's saved queries (AppTest)
+def _sql_page(db: Path, monkeypatch: pytest.MonkeyPatch, query: dict[str, str] | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_fixtures import APP, PAGES
+
+    monkeypatch.setenv("XUNCHA_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    if query:
+        at.query_params.update(query)
+    at.switch_page(PAGES["sql"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def page_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("sqlpage") / "f.duckdb")
+
+
+def test_saved_query_url_opens_it_filled_and_run(
+    page_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _sql_page(page_db, monkeypatch, {"saved": "funds_recovered", "min_wan_yuan": "1000"})
+    assert at.selectbox(key="sql_saved").value == "funds_recovered"
+    assert at.number_input(key="sql_p_funds_recovered_min_wan_yuan").value == 1000
+    result = at.dataframe[0].value
+    assert list(result["inspected_unit"]) == ["示例县农业农村局"]  # 2000万元; 500万元 is left out
+
+
+def test_saved_query_form_writes_its_values_to_the_url(
+    page_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _sql_page(page_db, monkeypatch)
+    at.selectbox(key="sql_saved").set_value("completion_stated_vs_computed").run()
+    assert at.query_params["saved"] == "completion_stated_vs_computed"
+    at.checkbox(key="sql_p_completion_stated_vs_computed_only_inconsistent").check()
+    at.button(key="FormSubmitter:sql_saved_form-运行").click().run()
+    assert not at.exception
+    assert at.query_params["only_inconsistent"] == "true"
+    assert set(at.dataframe[0].value["verdict"]) == {"inconsistency"}
+
+
+@pytest.mark.parametrize(
+    ("query", "warning"),
+    [
+        pytest.param({"saved": "nope"}, "没有名为“nope”", id="unknown-saved-query"),
+        pytest.param(
+            {"saved": "funds_recovered", "min_wan_yuan": "lots"}, "不是有效的", id="bad-value"
+        ),
+    ],
+)
+def test_saved_query_url_faults_are_explained(
+    query: dict[str, str], warning: str, page_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _sql_page(page_db, monkeypatch, query)
+    assert any(warning in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_schema_browser_describes_columns(page_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _sql_page(page_db, monkeypatch)
+    shown = "\n".join(str(c.value) for c in at.code)
+    assert "display_name" in shown and "单位 + 巡视/巡察整改 + 日期" in shown

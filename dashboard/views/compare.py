@@ -4,7 +4,10 @@ canonical metrics (extract/data/metrics.toml), like with like.
 Every figure comes from the metric views (v_metric_values, v_metric_sources, v_metric_coverage):
 one metric in one unit per chart, restated figures counted once, a total only where adding is
 honest (aggregate sum/headline, never a percent, never across units). Each bar, row and total
-opens the sentences behind it. The coverage tab lists what the taxonomy does not name yet.
+opens the sentences behind it, each linked to its place in the 原文 page, and the quantities
+behind it on the Quantities page. The facet bar (sidebar, in the URL) narrows every figure;
+the notice picker searches the server. The coverage tab lists what the taxonomy does not name
+yet.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from collections.abc import Hashable
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import data, db
 from dashboard.charts import metric_bars_figure, selected_notice
-from dashboard.data import CHART_NOTICE_CAP, NOTICE_PICK_LIMIT, SOURCE_ROW_CAP
+from dashboard.data import CHART_NOTICE_CAP, CSV_ROW_CAP, SOURCE_ROW_CAP, TABLE_ROW_CAP, Facets
+from dashboard.facets import facet_bar, link_params, query_args
 from dashboard.highlight import highlight_html
 from dashboard.i18n import label
 from dashboard.ui import (
     code_label,
     download,
     lang,
+    notice_picker,
     query_param_list,
     require_data,
     set_query_param,
@@ -31,6 +36,10 @@ from dashboard.ui import (
 from dashboard.units import format_share, format_value
 
 DEFAULT_METRICS = 3
+EXPLORER_PAGE = "views/explorer.py"
+SOURCE_PAGE = "views/source.py"
+#: The facets chosen in the sidebar (set when the page runs, below); every query takes them.
+FACETS = Facets()
 
 
 def _metric_name(row: pd.Series | dict) -> str:
@@ -59,40 +68,10 @@ def _changed(key: str, current: Hashable) -> bool:
     return bool(current) and current != before
 
 
-def _notice_picker() -> tuple[str, ...]:
-    """Search box + multiselect; the server filters and caps the options (thousands of
-    notices are never all sent to the browser). No choice means every notice."""
-    if "cmp_notices" not in st.session_state:
-        wanted = query_param_list("n")
-        known = db.query("notice_labels", tuple(wanted)) if wanted else None
-        st.session_state["cmp_notices"] = [] if known is None else list(known["notice_id"])
-    chosen = list(st.session_state["cmp_notices"])
-    c1, c2 = st.columns([1, 3])
-    text = c1.text_input(
-        t("compare.search"), key="cmp_search", placeholder=t("compare.search_placeholder")
-    )
-    found = db.query("notice_search", text.strip(), NOTICE_PICK_LIMIT)
-    picked = db.query("notice_labels", tuple(chosen)) if chosen else found.iloc[0:0]
-    names = dict(zip(picked["notice_id"], picked["label"], strict=True))
-    names.update(zip(found["notice_id"], found["label"], strict=True))
-    options = list(dict.fromkeys([*chosen, *found["notice_id"]]))
-    total = db.query("notice_count")
-    chosen = c2.multiselect(
-        t("compare.notices"),
-        options,
-        format_func=lambda nid: names.get(nid, nid),
-        key="cmp_notices",
-        placeholder=t("compare.notices_all", n=f"{total:,}"),
-        help=t("compare.notices_help", n=NOTICE_PICK_LIMIT),
-    )
-    set_query_param("n", list(chosen))
-    return tuple(chosen)
-
-
 def _metric_picker(notices: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
     """Family facet (with how many notices state it) and metric multiselect."""
-    families = db.query("metric_families", notices)
-    catalog = db.query("metric_catalog", notices)
+    families = db.query(data.metric_families, notices, FACETS)
+    catalog = db.query(data.metric_catalog, notices, FACETS)
     by_id = catalog.set_index("metric_id")
     if "cmp_metrics" not in st.session_state:
         wanted = [m for m in query_param_list("m") if m in by_id.index]
@@ -117,11 +96,11 @@ def _metric_picker(notices: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
     metrics = st.multiselect(
         t("compare.metrics"),
         options,
+        # No count in the option: the browser sends the option's text back, and a count that
+        # changed with the facets would no longer name the metric (the list is most-stated
+        # first, and each chart says how many notices state it).
         format_func=lambda m: t(
-            "compare.metric_option",
-            name=_metric_name(by_id.loc[m]),
-            unit=by_id.loc[m, "unit"],
-            n=int(by_id.loc[m, "notices"]),
+            "compare.metric_option", name=_metric_name(by_id.loc[m]), unit=by_id.loc[m, "unit"]
         ),
         key="cmp_metrics",
         placeholder=t("compare.metrics_placeholder"),
@@ -228,9 +207,15 @@ def _sources(focus: tuple[str, str, tuple[str, ...]], by_id: pd.DataFrame, names
         else t("compare.n_chosen", n=len(notices))
     )
     st.subheader(t("compare.sources_title", metric=_metric_name(by_id.loc[metric_id]), unit=unit))
-    count = db.query("metric_source_count", metric_id, unit, notices)
-    rows = db.query("metric_sources", metric_id, unit, notices, SOURCE_ROW_CAP)
+    count = db.query(data.metric_source_count, metric_id, unit, notices, FACETS)
+    rows = db.query(data.metric_sources, metric_id, unit, notices, SOURCE_ROW_CAP, FACETS)
     st.caption(t("compare.sources_caption", who=who, n=f"{count:,}"))
+    st.page_link(
+        EXPLORER_PAGE,
+        label=t("compare.open_quantities"),
+        icon=":material/table_rows:",
+        query_params=link_params(n=list(notices), m=[metric_id]),
+    )
     for row in rows.itertuples():
         with st.container(border=True):
             marks = []
@@ -268,6 +253,12 @@ def _sources(focus: tuple[str, str, tuple[str, ...]], by_id: pd.DataFrame, names
                     end=int(row.end_offset),
                 )
             )
+            st.page_link(
+                SOURCE_PAGE,
+                label=t("explorer.open_source"),
+                icon=":material/article:",
+                query_params=link_params(n=str(row.notice_id), qid=str(int(row.quantity_id))),
+            )
     if count > len(rows):
         st.caption(t("table.capped", shown=f"{len(rows):,}", total=f"{count:,}"))
     export = rows.drop(columns=["offset_in_sentence"])
@@ -279,11 +270,11 @@ def _compare_tab(notices: tuple[str, ...]) -> None:
     if not metrics:
         st.info(t("compare.pick_metrics"))
         return
-    values = db.query("metric_values", tuple(metrics), notices)
+    values = db.query(data.metric_values, tuple(metrics), notices, TABLE_ROW_CAP, FACETS)
     if values.empty:
         st.info(t("compare.nothing"))
         return
-    totals = db.query("metric_totals", tuple(metrics), notices)
+    totals = db.query(data.metric_totals, tuple(metrics), notices, FACETS)
     total_of = {(r.metric_id, r.unit): r for _, r in totals.iterrows()} if len(totals) else {}
     groups = [g for _, g in values.groupby(["metric_id", "unit"], sort=False)]
     focus = st.session_state.get("cmp_focus")
@@ -333,7 +324,7 @@ def _compare_tab(notices: tuple[str, ...]) -> None:
 def _coverage_tab(notices: tuple[str, ...]) -> None:
     """Share of quantities with a metric id, per notice, and the unassigned phrases."""
     st.caption(t("compare.coverage_caption"))
-    summary = db.query("coverage_summary", notices).iloc[0]
+    summary = db.query(data.coverage_summary, notices, FACETS).iloc[0]
     share = None if pd.isna(summary["assigned_share"]) else float(summary["assigned_share"])
     st.metric(
         t("compare.coverage_share"),
@@ -344,7 +335,7 @@ def _coverage_tab(notices: tuple[str, ...]) -> None:
             total=f"{int(summary['quantities']):,}",
         ),
     )
-    per_notice = db.query("coverage_by_notice", notices)
+    per_notice = db.query(data.coverage_by_notice, notices, TABLE_ROW_CAP, FACETS)
     st.markdown(t("compare.coverage_per_notice"))
     shown = pd.DataFrame(
         {
@@ -365,7 +356,7 @@ def _coverage_tab(notices: tuple[str, ...]) -> None:
     download(shown.rename(columns=lambda c: t(f"col.{c}")), "coverage", key="dl_coverage")
 
     st.markdown(t("compare.unassigned_title"))
-    phrases = db.query("unassigned_phrases", notices)
+    phrases = db.query(data.unassigned_phrases, notices, TABLE_ROW_CAP, FACETS)
     if phrases.empty:
         st.success(t("compare.unassigned_none"))
         return
@@ -387,14 +378,15 @@ def _coverage_tab(notices: tuple[str, ...]) -> None:
     )
     download(todo.rename(columns=lambda c: t(f"col.{c}")), "unassigned_phrases", key="dl_todo")
     if st.button(t("compare.prepare_unassigned"), key="cmp_prepare_unassigned"):
-        full = db.query("unassigned_quantities", notices)
+        full = db.query(data.unassigned_quantities, notices, CSV_ROW_CAP, FACETS)
         download(full, "unassigned_quantities", key="dl_unassigned")
 
 
 require_data()
 st.title(t("compare.title"))
 st.caption(t("compare.caption"))
-chosen_notices = _notice_picker()
+FACETS = facet_bar(db.query, key="compare")
+chosen_notices = notice_picker("cmp", facet_args=query_args(FACETS))
 tab_compare, tab_coverage = st.tabs([t("compare.tab_compare"), t("compare.tab_coverage")])
 with tab_compare:
     _compare_tab(chosen_notices)

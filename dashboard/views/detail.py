@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import html
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import db
+from dashboard import data, db
+from dashboard import data_units as du
 from dashboard.charts import timeline_figure
-from dashboard.ui import code_label, download, headers, lang, require_data, set_query_param, t
-from dashboard.units import PRECISE_DATE_FIELDS, format_date
+from dashboard.facets import link_params
+from dashboard.highlight import highlight_html
+from dashboard.i18n import bilingual_part
+from dashboard.ui import (
+    anomaly_rows,
+    code_label,
+    download,
+    headers,
+    lang,
+    require_data,
+    set_query_param,
+    t,
+)
+from dashboard.units import PRECISE_DATE_FIELDS, format_date, shown_quantity
 
 META_FIELDS: tuple[str, ...] = (
     "issuer",
@@ -54,25 +70,62 @@ def _field_text(meta: pd.Series, field: str) -> str:
     return _text(meta[field])
 
 
+def _figures_html(df: pd.DataFrame, notice_id: str) -> str:
+    """The figures behind a cell, one line each: the value, its metric, the sentence with the
+    number highlighted, and a link to it on the 原文 page (the last step of the drill-down)."""
+    lines = []
+    for r in df.itertuples(index=False):
+        row = pd.Series(r._asdict())
+        metric = f" · {r.metric_name} [{r.metric_id}]" if isinstance(r.metric_id, str) else ""
+        offset = None if pd.isna(r.offset_in_sentence) else int(r.offset_in_sentence)
+        href = html.escape(
+            "source?"
+            + urlencode({"n": notice_id, "qid": int(r.quantity_id)})
+            + f"#q{int(r.quantity_id)}"
+        )
+        lines.append(
+            f"<li><b>{html.escape(shown_quantity(row))}</b>{html.escape(metric)}"
+            f"<br>{highlight_html(str(r.sentence), str(r.surface), offset)} "
+            f'<a href="{href}" target="_self">{html.escape(t("drill.open_source"))} ↗</a></li>'
+        )
+    return '<ul style="line-height:1.7">' + "".join(lines) + "</ul>"
+
+
 require_data()
-options = db.query("notice_options")
+# The notice: the URL's ``n`` (shared contract) or its old ``id``; the picker searches the server
+# (data.notice_search) so it never receives every notice of a big store.
+wanted = st.query_params.get("n", "") or st.query_params.get("id", "")
+search = st.text_input(
+    t("source.search"), key="nd_search", placeholder=t("source.search_placeholder")
+)
+options = db.query(data.notice_search, search or "")
 labels = dict(zip(options["notice_id"], options["label"], strict=True))
-ids = list(options["notice_id"])
-if "nd_notice" not in st.session_state:
-    wanted = st.query_params.get("id", "")
+if wanted and wanted not in labels:
+    labels.update(db.query(du.notice_names, (wanted,)))
+ids = list(labels)
+if not ids:
+    st.info(t("source.none_found"))
+    st.stop()
+if "nd_notice" not in st.session_state or st.session_state["nd_notice"] not in labels:
     st.session_state["nd_notice"] = wanted if wanted in labels else ids[0]
 
 notice_id: str = st.selectbox(
     t("detail.pick"), ids, format_func=lambda i: labels.get(i, i), key="nd_notice"
 )
 set_query_param("id", notice_id)
-meta_df = db.query("notice_meta", notice_id)
+set_query_param("n", notice_id)
+meta_df = db.query(data.notice_meta, notice_id)
 if meta_df.empty:  # the file changed under the picker
     st.warning(t("detail.gone"))
     st.stop()
 meta = meta_df.iloc[0]
 
-st.title(_text(meta["title"]) if meta["title"] else labels[notice_id])
+# The one display name (v_notices.display_name: unit + kind + date, aliases applied), never a
+# scraped URL line; the notice's own title, when it has one, follows as a caption.
+st.title(_text(meta["display_name"]))
+_own_title = str(meta["title"] or "").strip()
+if _own_title and _own_title != str(meta["display_name"]).strip() and "://" not in _own_title:
+    st.caption(_text(_own_title[:200]))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("col.inspected_unit"), _text(meta["inspected_unit"]))
 c2.metric(t("col.inspection_body"), _text(meta["inspection_body"]))
@@ -109,15 +162,29 @@ with st.expander(t("detail.metadata")):
     )
     download(meta_table, f"notice_{notice_id}", key="dl_meta")
 
-st.page_link(
+l1, l2, l3 = st.columns(3)
+l1.page_link(
     "views/explorer.py",
     label=t("detail.to_explorer"),
     icon=":material/table_rows:",
-    query_params={"n": notice_id},
+    query_params=link_params(n=notice_id),
 )
+l2.page_link(
+    "views/source.py",
+    label=t("source.title"),
+    icon=":material/article:",
+    query_params=link_params(n=notice_id),
+)
+if isinstance(meta["inspected_unit"], str) and meta["inspected_unit"].strip():
+    l3.page_link(
+        "views/unit.py",
+        label=t("source.to_unit"),
+        icon=":material/apartment:",
+        query_params=link_params(u=meta["inspected_unit"].strip()),
+    )
 
 st.subheader(t("detail.completion"))
-comp = db.query("completion_of", notice_id)
+comp = db.query(data.completion_of, notice_id)
 if comp.empty:
     st.info(t("detail.no_completion"))
 else:
@@ -128,11 +195,9 @@ else:
     k3.metric(
         t("col.stated_rate"), "—" if pd.isna(row["stated_rate"]) else f"{row['stated_rate']:.1f}%"
     )
-    gap = (
-        None
-        if pd.isna(row["stated_rate"]) or pd.isna(row["computed_rate"])
-        else round(float(row["computed_rate"]) - float(row["stated_rate"]), 1)
-    )
+    # v_completion.rate_gap is stated minus recomputed (the one definition); the delta under
+    # the recomputed rate is therefore its negative: how far the recomputation is from the claim.
+    gap = None if pd.isna(row["rate_gap"]) else round(-float(row["rate_gap"]), 1)
     k4.metric(
         t("col.computed_rate"),
         "—" if pd.isna(row["computed_rate"]) else f"{row['computed_rate']:.1f}%",
@@ -144,12 +209,16 @@ else:
     elif bool(consistent):
         st.success(t("detail.consistent"))
     else:
-        st.warning(t("detail.inconsistent", issues=_text(row["issues"])))
+        st.warning(t("detail.inconsistent", issues=_text(bilingual_part(row["issues"], lang()))))
     if row["sentence"]:
         st.caption(t("detail.completion_sentence", sentence=row["sentence"]))
+    behind = db.query(du.completion_quantities, notice_id)
+    if not behind.empty:
+        with st.expander(t("drill.completion_sources")):
+            st.html(_figures_html(behind, notice_id))
 
 st.subheader(t("detail.problems"))
-tree = db.query("problem_tree", notice_id)
+tree = db.query(data.problem_tree, notice_id)
 if tree.empty:
     st.info(t("detail.no_problems"))
 else:
@@ -164,10 +233,13 @@ else:
     )
     counts = tree["status"].dropna().value_counts()
     st.caption(" · ".join(f"{code_label('status', s)} {n}" for s, n in counts.items()))
-    st.dataframe(
+    picked = st.dataframe(
         tree[["path", "display_title", "status_label", "quantity_count", "is_problem"]],
         hide_index=True,
         placeholder="—",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="nd_tree",
         column_config={
             "path": t("col.problem_path"),
             "display_title": st.column_config.TextColumn(t("col.problem_title"), width="large"),
@@ -176,6 +248,18 @@ else:
             "is_problem": st.column_config.CheckboxColumn(t("col.is_problem")),
         },
     )
+    # Drill-down: the selected node's figures, each in its sentence, each a link to 原文.
+    chosen_rows = picked.selection.rows if picked is not None else []  # type: ignore[union-attr]
+    if chosen_rows:
+        path = str(tree.iloc[chosen_rows[0]]["path"])
+        st.markdown(f"**{t('drill.quantities')}** · {path}")
+        inside = db.query(du.problem_quantities, notice_id, path)
+        if inside.empty:
+            st.caption(t("drill.no_quantities"))
+        else:
+            st.html(_figures_html(inside, notice_id))
+    else:
+        st.caption(t("drill.pick_problem"))
     download(
         headers(
             tree.drop(columns=["display_title", "status_label"]).rename(columns={"label": "marker"})
@@ -185,9 +269,9 @@ else:
     )
 
 st.subheader(t("detail.anomalies"))
-anomalies = db.query("anomalies", notice_id)
+anomalies = db.query(data.anomalies, notice_id)
 if anomalies.empty:
     st.caption(t("detail.no_anomalies"))
 else:
-    st.dataframe(headers(anomalies), hide_index=True, placeholder="—")
+    st.dataframe(headers(anomaly_rows(anomalies)), hide_index=True, placeholder="—")
     download(headers(anomalies), f"anomalies_{notice_id}", key="dl_anomalies")

@@ -1,29 +1,51 @@
-"""总览 Overview: headline counts, the notice table, completion across notices."""
+"""总览 Overview: headline counts, the notice table, completion across notices.
+
+Everything on the page follows the facet bar (its state is in the URL, so a filtered overview
+is a link). Clicking a completion bar opens the Quantities page on that notice's
+rectification figures: the numbers the bar is drawn from, each traceable to its sentence.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db
-from dashboard.charts import completion_figure
+from dashboard import data, db
+from dashboard.charts import completion_figure, selected_notice
 from dashboard.data import CHART_NOTICE_CAP, TABLE_ROW_CAP
+from dashboard.facets import facet_bar, link_params, query_args
+from dashboard.i18n import bilingual_part
 from dashboard.ui import download, headers, lang, require_data, t
 from dashboard.units import format_date_columns
 
-status = require_data()
+EXPLORER_PAGE = "views/explorer.py"
+#: The metric family whose quantities a completion bar is drawn from (rect.*: totals, counts
+#: of completed problems, stated rates).
+COMPLETION_FAMILY = "rect"
+
+
+def completion_metric_ids() -> list[str]:
+    """The metric ids of :data:`COMPLETION_FAMILY`, from the taxonomy in the store."""
+    catalog = db.query(data.metric_catalog)
+    return sorted(catalog.loc[catalog["family"] == COMPLETION_FAMILY, "metric_id"])
+
+
+require_data()
 st.title(t("overview.title"))
 st.caption(t("overview.caption"))
 
-assert status.kpis is not None  # require_data() returned: the store has data
-k = status.kpis.iloc[0]
+facets = facet_bar(db.query, key="overview")
+pred, params = query_args(facets)
+pred_v, params_v = query_args(facets, "v")
+
+k = db.query(data.kpis, pred, params).iloc[0]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("kpi.notices"), f"{int(k['notices']):,}")
 c2.metric(t("kpi.problems"), f"{int(k['problems']):,}")
 c3.metric(t("kpi.quantities"), f"{int(k['quantities']):,}")
-c4.metric(t("kpi.anomalies"), f"{int(k['anomalies']):,}")
+c4.metric(t("kpi.anomalies"), f"{int(k['anomalies']):,}", help=t("overview.anomalies_help"))
 
 st.subheader(t("overview.notices"))
-notices = db.query("notices")
+notices = db.query(data.notices, TABLE_ROW_CAP, pred_v, params_v)
 # Dates as the notice wrote them (2021-03 for a month-precise date), not the stored first day.
 shown = format_date_columns(notices)[
     [
@@ -68,26 +90,44 @@ st.dataframe(
 )
 if len(notices) >= TABLE_ROW_CAP:
     st.caption(t("table.capped", shown=TABLE_ROW_CAP, total=int(k["notices"])))
-download(headers(notices), "notices", key="dl_notices")
+download(headers(notices.drop(columns=["completion_ratio"])), "notices", key="dl_notices")
 
 st.subheader(t("overview.completion"))
-completion = db.query("completion", CHART_NOTICE_CAP)
+completion = db.query(data.completion, CHART_NOTICE_CAP, pred, params)
 if completion.empty:
     st.info(t("overview.no_completion"))
 else:
-    st.plotly_chart(completion_figure(completion, lang()), key="completion_chart")
-    if len(completion) >= CHART_NOTICE_CAP:
-        st.caption(t("overview.chart_capped", n=CHART_NOTICE_CAP))
-    mismatched = completion[completion["consistent"].eq(False)]
+    event = st.plotly_chart(
+        completion_figure(completion, lang()),
+        key="completion_chart",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    clicked = selected_notice(event)
+    if clicked is not None:
+        st.switch_page(
+            EXPLORER_PAGE, query_params=link_params(n=[clicked], m=completion_metric_ids())
+        )
+    chart_notices = int(completion["chart_notices"].iloc[0])
+    if chart_notices > len(completion):
+        st.caption(t("overview.chart_capped", n=len(completion), total=chart_notices))
+    st.caption(t("overview.chart_hint"))
+    mismatched = completion[completion["consistent"].eq(False)].copy()
     if not mismatched.empty:
         st.warning(t("overview.mismatch", n=len(mismatched)))
+        # The audit writes each reason in both languages; show the interface's one.
+        mismatched["issues"] = mismatched["issues"].map(lambda s: bilingual_part(s, lang()))
         st.dataframe(
             headers(mismatched[["label", "stated_rate", "computed_rate", "issues"]]),
             hide_index=True,
             placeholder="—",
         )
     download(
-        headers(completion.drop(columns=[c for c in completion.columns if c.endswith("_ratio")])),
+        headers(
+            completion.drop(
+                columns=[c for c in completion.columns if c.endswith("_ratio")] + ["chart_notices"]
+            )
+        ),
         "completion",
         key="dl_completion",
     )

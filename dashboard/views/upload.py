@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import db
-from dashboard.i18n import labels
+from dashboard.i18n import LANGS, label, labels
 from dashboard.importer import (
     ACCEPTED_SUFFIXES,
     MAX_UPLOAD_BYTES,
@@ -34,6 +34,8 @@ files = st.file_uploader(
     accept_multiple_files=True,
     key="import_files",
     help=t("import.files_help", mb=MAX_UPLOAD_BYTES // (1024 * 1024)),
+    # The real limit, so the drop zone's own "… per file" text does not say 200MB.
+    max_upload_size=max(1, MAX_UPLOAD_BYTES // (1024 * 1024)),
 )
 
 if st.button(t("import.run"), type="primary", key="import_run", disabled=not files):
@@ -66,7 +68,7 @@ if results is not None:
             failed=int(counts.get("failed", 0) + counts.get("refused", 0)),
         )
     )
-    shown = results.copy()
+    shown = results.drop(columns=["not_a_notice"], errors="ignore")
     shown["status"] = shown["status"].map(lambda s: code_label("import_status", s))
     shown["error"] = [
         _refusal(e) if s == "refused" else e
@@ -77,6 +79,12 @@ if results is not None:
     failed = results[results["status"].isin(["failed", "refused"])]
     for row in failed.itertuples():
         st.error(f"{row.file}: {shown.loc[row.Index, 'error']}")
+    if "not_a_notice" in results.columns:
+        for row in results[results["not_a_notice"]].itertuples():
+            # Both languages: the uploader may not read the interface language's note.
+            st.warning(
+                "\n\n".join(label("import.check.not_a_notice", c, file=row.file) for c in LANGS)
+            )
     if (results["status"].isin(["new", "updated"])).any():
         st.page_link(
             "views/overview.py", label=t("import.to_overview"), icon=":material/dashboard:"

@@ -1,5 +1,6 @@
 -- Every quantity with enough context to trace it: notice, problem, sentence, offsets, and the
--- canonical metric with the rule that gave it.
+-- canonical metric with the rule that gave it. inspected_unit is the unit with the aliases file
+-- applied (v_notice_units), like every other view.
 -- Sentences are stored once (as notices.text); `sentence` is cut from it here. A sentence of
 -- more than 600 characters (a page that lost its punctuation) is shown as 200 characters either
 -- side of the figure, so one pathological line cannot make every row of it huge;
@@ -21,7 +22,7 @@ WITH shown AS (
 SELECT
     q.notice_id,
     q.quantity_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     q.problem_path,
     p.title AS problem_title,
     q.kind,
@@ -48,5 +49,6 @@ SELECT
     q.taxonomy_version
 FROM shown q
 JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id)
 LEFT JOIN problems p ON p.notice_id = q.notice_id AND p.problem_id = q.problem_id
 LEFT JOIN metrics m ON m.metric_id = q.metric_id;

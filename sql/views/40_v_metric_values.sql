@@ -9,7 +9,7 @@
 CREATE OR REPLACE VIEW v_metric_values AS
 SELECT
     q.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     q.metric_id,
     m.name_zh AS metric_name,
     m.name_en AS metric_name_en,
@@ -30,7 +30,8 @@ SELECT
     min(q.taxonomy_version) AS taxonomy_version
 FROM quantities q
 JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id)
 JOIN metrics m ON m.metric_id = q.metric_id
 WHERE q.kind <> 'date' AND q.value IS NOT NULL
-GROUP BY q.notice_id, n.inspected_unit, q.metric_id, m.name_zh, m.name_en, m.family,
+GROUP BY q.notice_id, nu.inspected_unit, q.metric_id, m.name_zh, m.name_en, m.family,
          m.aggregate, q.unit;

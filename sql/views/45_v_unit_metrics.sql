@@ -8,7 +8,7 @@ WITH mv AS (
 )
 SELECT
     n.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     n.inspection_body,
     n.feedback_date,
     n.as_of_date,
@@ -27,6 +27,7 @@ SELECT
     count(DISTINCT mv.metric_id) AS metrics_stated,
     n.repeated_share
 FROM notices n
+JOIN v_notice_units nu USING (notice_id)
 LEFT JOIN mv USING (notice_id)
 LEFT JOIN completion c USING (notice_id)
 GROUP BY ALL;

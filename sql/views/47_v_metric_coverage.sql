@@ -5,7 +5,7 @@
 CREATE OR REPLACE VIEW v_metric_coverage AS
 SELECT
     n.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     count(q.quantity_id) AS quantities,
     count(q.quantity_id) FILTER (WHERE q.metric_id IS NOT NULL) AS assigned,
     count(q.quantity_id) FILTER (WHERE q.metric_id IS NULL) AS unassigned,
@@ -13,10 +13,11 @@ SELECT
          THEN count(q.quantity_id) FILTER (WHERE q.metric_id IS NOT NULL) / count(q.quantity_id)
     END AS assigned_share
 FROM notices n
+JOIN v_notice_units nu USING (notice_id)
 LEFT JOIN quantities q
        ON q.notice_id = n.notice_id
       AND q.kind IN ('count', 'money', 'area', 'length', 'volume', 'mass')
-GROUP BY n.notice_id, n.inspected_unit;
+GROUP BY n.notice_id, nu.inspected_unit;
 
 -- Every quantity of those kinds without a metric id, with the phrase that says what it counts
 -- (quantities.metric): grouping these by phrase shows which wordings the taxonomy still misses.
@@ -24,7 +25,7 @@ CREATE OR REPLACE VIEW v_unassigned_quantities AS
 SELECT
     q.notice_id,
     q.quantity_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     q.kind,
     q.unit,
     q.metric,
@@ -36,6 +37,7 @@ SELECT
     q.restates_quantity_id
 FROM quantities q
 JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id)
 WHERE q.metric_id IS NULL
   AND q.kind IN ('count', 'money', 'area', 'length', 'volume', 'mass');
 

@@ -10,7 +10,7 @@
 CREATE OR REPLACE VIEW v_problem_quantities AS
 SELECT
     p.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     p.problem_id,
     p.path,
     p.level,
@@ -26,6 +26,7 @@ SELECT
     count(q.quantity_id) FILTER (WHERE q.kind = 'date') AS date_quantities
 FROM problems p
 JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id)
 LEFT JOIN quantities q
        ON q.notice_id = p.notice_id
       AND q.start_offset >= p.start_offset

@@ -12,7 +12,7 @@ SELECT
     c.label,
     m.cluster_notices,
     p.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     n.issuer,
     p.passage_id,
     p.start_offset,
@@ -21,6 +21,7 @@ SELECT
 FROM passages p
 JOIN members m USING (cluster_id)
 JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id)
 LEFT JOIN shared_clusters c USING (cluster_id)
 WHERE m.cluster_notices >= 2;
 
@@ -28,7 +29,7 @@ WHERE m.cluster_notices >= 2;
 CREATE OR REPLACE VIEW v_repeated_passages AS
 SELECT
     r.notice_id,
-    n.inspected_unit,
+    nu.inspected_unit,
     r.passage_id,
     r.label,
     r.method,
@@ -39,4 +40,5 @@ SELECT
     r.source_end,
     substring(n.text, r.start_offset + 1, least(r.end_offset - r.start_offset, 600)) AS passage
 FROM repeated_passages r
-JOIN notices n USING (notice_id);
+JOIN notices n USING (notice_id)
+JOIN v_notice_units nu USING (notice_id);
