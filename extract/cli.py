@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
-import json
 import os
 import re
 import signal
@@ -23,11 +22,12 @@ import socket
 import subprocess
 import sys
 import traceback
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
-from extract import __version__
-from extract.store.sql_runner import MAX_RESULT_BYTES, MAX_ROWS, TIMEOUT_S
+from extract import __version__, settings
+from extract.output import add_output_options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Where ``xuncha dashboard`` listens unless ``--host`` says otherwise: this machine only,
@@ -100,6 +100,11 @@ def _max_rows(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; kept separate so tests can check every command has help."""
+    # Imported here, after main() applied --setting, so the limits shown are the ones in force.
+    from extract.store.sql_runner import MAX_RESULT_BYTES, MAX_ROWS, TIMEOUT_S
+
+    host = str(settings.get("dashboard_host"))
+
     parser = argparse.ArgumentParser(
         prog="xuncha",
         description=DESCRIPTION,
@@ -141,6 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="analysis processes (default: every core; 1 = in this process, no pool). "
         "Unchanged files are recognised by size and mtime without being read",
     )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="analyse only shard I of N (0 <= I < N) into Parquet files under --out, without "
+        "touching the database; load them with `xuncha merge DIR` (see the README, "
+        "'Running on a cluster')",
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="where --shard writes shard-I-of-N/")
 
     p = sub.add_parser(
         "extract",
@@ -157,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract from the text exactly as given (no cleaning), offsets into it",
     )
     p.add_argument("--year", type=int, help="year for dates written without one")
+    p.add_argument(
+        "--as",
+        dest="as_format",
+        choices=("txt", "md", "html", "pdf", "docx"),
+        default="txt",
+        help="how to read standard input (default txt; an HTML or PDF input is recognised)",
+    )
+    add_output_options(p, default="nl")
 
     p = sub.add_parser(
         "sql",
@@ -173,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", nargs="?", help="the SQL text (or use -f)")
     p.add_argument("-f", "--file", type=Path, help="read the SQL from this file ('-' for stdin)")
+    p.add_argument(
+        "--saved",
+        metavar="NAME",
+        help="run the saved query sql/queries/NAME.sql (as the SQL page lists them)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a parameter of the saved query (repeatable); others keep their defaults",
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="print CSV")
     fmt.add_argument("--json", action="store_true", help="print a JSON array of objects")
@@ -186,13 +219,31 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
 
     p = sub.add_parser(
+        "merge",
+        help="load the shards of `ingest --shard` into the database",
+        description="Validate every shard-I-of-N folder under DIR (its _SUCCESS marker, "
+        "extractor version and table schemas; one line per bad shard, nothing written then) "
+        "and load them through the one writer: the store equals a local ingest of the same "
+        "files. Merging twice changes nothing.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="the --out folder of the shards")
+    _db_arg(p)
+
+    p = sub.add_parser(
         "export",
         help="write the metric CSVs (for Excel and cron)",
         description="Write notices.csv, completion.csv, quantities.csv, metrics.csv, "
         "metrics_wide.csv, problems.csv and manifest.json into --out, as UTF-8 "
-        "with BOM and CRLF (Excel-friendly); the whole set is replaced in one step.",
+        "with BOM and CRLF (Excel-friendly; a table longer than one Excel sheet is split "
+        "into name-001.csv, name-002.csv …); the whole set is replaced in one step.",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="csv (for Excel, default) or parquet (one zstd file per view, for machines)",
+    )
     p.add_argument(
         "--since",
         type=_date,
@@ -213,14 +264,15 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _db_arg(p)
-    p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    port = settings.get_int("dashboard_port")
+    p.add_argument("--port", type=_port, default=port, help=f"port (default {port})")
     p.add_argument(
         "--host",
         type=_host,
-        default=DASHBOARD_HOST,
+        default=host,
         metavar="ADDRESS",
         help=(
-            f"address to listen on (default {DASHBOARD_HOST}: this machine only; "
+            f"address to listen on (default {host}; {DASHBOARD_HOST}: this machine only; "
             "0.0.0.0: every interface, with no login)"
         ),
     )
@@ -239,12 +291,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_arg(p)
 
-    sub.add_parser(
+    p = sub.add_parser(
+        "check",
+        help="read every block of the database and verify its checksums",
+        description="Read every column of every table once, read-only (DuckDB verifies each "
+        "block's checksum), and report a damaged database; safe beside the dashboard and an "
+        "ingest.",
+    )
+    _db_arg(p)
+
+    from extract import evaluate
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score the extractor against the gold set (F1, metric-id accuracy)",
+        description=evaluate.DESCRIPTION
+        + " Run from a checkout: the gold files live in tests/gold and tests/heldout.",
+    )
+    evaluate.add_arguments(p)
+
+    p = sub.add_parser(
         "settings",
         help="list every setting, its value and where the value came from",
         description="List every setting (extract/settings.py) with its effective value and its "
         "source: default, xuncha.toml, the environment, or --setting.",
     )
+    add_output_options(p)
+
+    from extract.store import aliases
+
+    p = sub.add_parser(
+        "aliases",
+        help="check the aliases file and apply it to the database now",
+        description="Check aliases.toml (preferred unit names, fixed notice names; see the "
+        "comments in data/aliases.toml) and load it into the database, so every page and "
+        "export shows the fixed names. Ingest and the dashboard also apply it when it changed.",
+    )
+    aliases.add_arguments(p)
+    _db_arg(p)
+
+    p = sub.add_parser(
+        "report",
+        help="write the printable HTML report of a notice or a unit",
+        description="Write one self-contained HTML report (print CSS, no outside requests) of a "
+        "notice or an inspected unit: metadata, metrics with their sentences, the completion "
+        "audit and findings. Open it in a browser to print or save as PDF.",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--notice", metavar="ID", help="a notice id (v_notices.notice_id)")
+    which.add_argument("--unit", metavar="NAME", help="an inspected unit, as v_notices names it")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.html", help="file to write")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    _db_arg(p)
     return parser
 
 
@@ -260,12 +358,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         _err(f"--jobs {args.jobs}: give 1 or more / --jobs 须为正整数")
         return EXIT_USAGE
+    if args.shard is not None or args.out is not None:
+        return _ingest_shard(args)
     db = resolve_db_path(args.db)
     bar = ProgressBar()
     if args.quiet:
         bar.enabled = False
     try:
-        summary = ingest_paths(args.paths, db, progress=bar, workers=args.jobs)
+        jobs = args.jobs if args.jobs is not None else (settings.get_int("ingest_jobs") or None)
+        summary = ingest_paths(args.paths, db, progress=bar, workers=jobs)
     finally:
         bar.close()
     total = len(summary.results)
@@ -282,8 +383,63 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for warning in getattr(r, "warnings", None) or []:
             line = _one_line(warning)
             print(line if str(r.path) in line else f"{r.path}: {line}")
+    for note in summary.notes:
+        print(_one_line(note))
     print(
         f"{total} file(s): {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.failed} failed; "
+        f"{summary.quantities} quantities stored → {db}"
+    )
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _ingest_shard(args: argparse.Namespace) -> int:
+    """``ingest --shard I/N --out DIR``: analyse one shard into Parquet (extract.shards)."""
+    from extract.progress import ProgressBar
+    from extract.shards import parse_shard, write_shard
+
+    if args.shard is None or args.out is None:
+        _err("--shard and --out go together / --shard 与 --out 须同时给出")
+        return EXIT_USAGE
+    try:
+        shard = parse_shard(args.shard)
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    bar = ProgressBar()
+    if args.quiet:
+        bar.enabled = False
+    try:
+        result = write_shard(args.paths, args.out, shard, progress=bar)
+    finally:
+        bar.close()
+    for line in result.failed:
+        print(_one_line(line))
+    done = "already finished, skipped" if result.skipped else "written"
+    print(f"{result.folder}: {done}; {result.sources} source(s), {len(result.failed)} failed")
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """``merge DIR``: load finished shards into the database through the one writer."""
+    from extract.shards import ShardError, merge_shards
+    from extract.store import resolve_db_path
+
+    db = resolve_db_path(args.db)
+    try:
+        summary = merge_shards(args.dir, db)
+    except ShardError as exc:
+        for line in exc.lines:
+            _err(_one_line(line))
+        _err(f"{args.dir}: nothing merged / 未合并任何分片")
+        return EXIT_FAILED
+    for r in summary.results:
+        if r.status == "failed":
+            print(_one_line(r.error or f"{r.path}: failed / 导入失败"))
+        for warning in r.warnings:
+            print(_one_line(warning))
+    print(
+        f"{len(summary.results)} file(s): {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.failed} failed; "
         f"{summary.quantities} quantities stored → {db}"
     )
@@ -298,18 +454,24 @@ def _one_line(text: str) -> str:
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract import extract_quantities
     from extract.ingest import context_year
+    from extract.model import Quantity
     from extract.notice import parse_notice
-    from extract.reading import load_notice
+    from extract.output import render_records
+    from extract.reading import NoticeReadError, decode_bytes, load_notice
 
     if args.file == "-":
-        raw = sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)  # bytes, so any encoding is detected
+        raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
         if args.raw:
-            text = raw
+            text = decode_bytes(raw)[0]
         else:
-            from extract.noise import strip_noise
-            from extract.normalize import normalize_text
-
-            text = normalize_text(strip_noise(normalize_text(raw)))
+            # The same reader as for files (HTML, Markdown, PDF, Word, noise rules): the format
+            # comes from --as, since standard input has no file name to tell it.
+            try:
+                text = load_notice(Path(f"stdin.{args.as_format}"), raw).text
+            except NoticeReadError as exc:
+                _err(f"<stdin>: {exc.reason}")
+                return EXIT_FAILED
     else:
         path = Path(args.file)
         if args.raw:
@@ -323,9 +485,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.year is not None
         else (None if args.raw else context_year(parse_notice(text)))
     )
-    out = sys.stdout
-    for q in extract_quantities(text, context_year=year):
-        out.write(json.dumps(q.to_dict(), ensure_ascii=False) + "\n")
+    records = [q.to_dict() for q in extract_quantities(text, context_year=year)]
+    columns = [f.name for f in fields(Quantity)] if not records else list(records[0])
+    sys.stdout.write(
+        render_records(records, columns, args.output_format, headers=not args.no_headers)
+    )
     return EXIT_OK
 
 
@@ -349,9 +513,20 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from extract.store import resolve_db_path
-    from extract.store.sql_runner import SqlBox, SqlFailed, SqlRefused
+    from extract.store.sql_runner import MAX_RESULT_BYTES, TIMEOUT_S, SqlBox, SqlFailed, SqlRefused
 
-    sql = _read_sql(args)
+    if args.saved:  # a bad name or value raises SavedQueryError: one line, exit 1
+        if args.query or args.file:
+            _err("sql: give --saved NAME or a query, not both / --saved 与查询语句只能二选一")
+            return EXIT_USAGE
+        from extract.store.saved_queries import saved_sql
+
+        sql: str | None = saved_sql(args.saved, args.param)
+    else:
+        if args.param:
+            _err("sql: --param needs --saved NAME / --param 须与 --saved 一起使用")
+            return EXIT_USAGE
+        sql = _read_sql(args)
     if sql is None:
         return EXIT_FAILED
     if not sql.strip():
@@ -410,7 +585,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from extract.export import export_all
     from extract.store import resolve_db_path
 
-    files = export_all(resolve_db_path(args.db), args.out, since=args.since, bom=not args.no_bom)
+    files = export_all(
+        resolve_db_path(args.db), args.out, since=args.since, bom=not args.no_bom, fmt=args.format
+    )
     for f in files:
         print(f"{args.out / f.name}: {f.rows} rows", file=sys.stderr)
     return EXIT_OK
@@ -555,6 +732,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             f"正在监听 {args.host}:网络上任何人都能打开,且无需登录;请在前面加登录"
             "(见 README「Deploying the dashboard」)"
         )
+    from extract.store.aliases import aliases_path, refresh_if_changed
+
+    # The app opens the store read-only, so a changed aliases.toml is applied here, before it.
+    note = refresh_if_changed(db, aliases_path(db), write=not args.read_only)
+    if note:
+        _err(f"dashboard: {note}")
     proc = subprocess.Popen(cmd, env=env)
     # A service manager or `kill` stops us with SIGTERM: treat it like Ctrl+C, so the Streamlit
     # child is stopped too instead of being orphaned with the port still held.
@@ -593,40 +776,85 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """``xuncha check``: the full block scan ingest no longer runs (extract/store/writer.py)."""
+    from extract.store import resolve_db_path
+    from extract.store.writer import check_store
+
+    db = resolve_db_path(args.db)
+    rows = check_store(db)
+    print(f"{db}: every block read back intact ({rows:,} rows) / 数据库完好", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_aliases(args: argparse.Namespace) -> int:
+    """``xuncha aliases``: check aliases.toml and apply it now (extract/store/aliases.py)."""
+    from extract.store import aliases
+
+    return aliases.run(args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``xuncha report``: one notice's or unit's printable HTML (extract/report.py)."""
+    from extract import report
+
+    return report.run(args)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """``xuncha evaluate``: the gold-set scores (see extract/evaluate.py)."""
+    from extract import evaluate
+
+    return evaluate.run(args)
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     """Print name, value and source of every setting, tab-separated, one per line."""
     from extract import settings
+    from extract.output import render_records
 
-    for name, value, source in settings.describe():
-        print(f"{name}\t{value}\t{source}")
+    rows = [
+        {"setting": name, "value": value, "source": source}
+        for name, value, source in settings.describe()
+    ]
+    columns = ["setting", "value", "source"]
+    sys.stdout.write(render_records(rows, columns, args.output_format, headers=not args.no_headers))
     return EXIT_OK
 
 
 COMMANDS = {
     "settings": cmd_settings,
+    "evaluate": cmd_evaluate,
     "ingest": cmd_ingest,
     "extract": cmd_extract,
     "sql": cmd_sql,
     "export": cmd_export,
+    "merge": cmd_merge,
     "dashboard": cmd_dashboard,
     "migrate": cmd_migrate,
+    "check": cmd_check,
+    "aliases": cmd_aliases,
+    "report": cmd_report,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``xuncha`` console script."""
+    from extract.settings import SettingError, Settings, apply_overrides
+
+    # --setting first: the parser's defaults and help show the limits in force.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--setting", action="append", default=[])
+    try:
+        apply_overrides(early.parse_known_args(argv)[0].setting)
+        Settings()  # a bad xuncha.toml or variable stops here, before any work
+    except SettingError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    from extract.settings import SettingError, Settings, apply_overrides
-
-    try:
-        apply_overrides(args.setting)
-        Settings()  # a bad xuncha.toml or variable stops here, before any work
-    except SettingError as exc:
-        _err(str(exc))
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)

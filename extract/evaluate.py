@@ -783,23 +783,29 @@ def format_errors(report: EvalReport, limit: int) -> str:
     return "\n".join(out)
 
 
+DESCRIPTION = "Score extract.extract_quantities against the hand-checked gold set."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Command-line options of ``python -m extract.evaluate``."""
-    p = argparse.ArgumentParser(
-        prog="python -m extract.evaluate",
-        description="Score extract.extract_quantities against the hand-checked gold set.",
-    )
+    """Command-line options of ``python -m extract.evaluate`` (the same as ``xuncha evaluate``)."""
+    p = argparse.ArgumentParser(prog="python -m extract.evaluate", description=DESCRIPTION)
+    add_arguments(p)
+    return p
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options, shared by ``xuncha evaluate`` and ``python -m extract.evaluate``."""
     p.add_argument(
         "--gold",
         type=Path,
         default=DEFAULT_GOLD_DIR,
-        help=f"folder of gold *.jsonl files (default: {DEFAULT_GOLD_DIR})",
+        help="folder of gold *.jsonl files (default: tests/gold of this checkout)",
     )
     p.add_argument(
         "--corpus",
         type=Path,
         default=DEFAULT_CORPUS_DIR,
-        help=f"folder of the corpus notices (default: {DEFAULT_CORPUS_DIR})",
+        help="folder of the corpus notices (default: ../shared/corpus beside this checkout)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
@@ -816,12 +822,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="list up to N quantities whose metric id disagrees with the label",
     )
-    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns 0 on success and 2 on a user error (message on stderr)."""
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score and print, for parsed ``args``; 0 on success, 2 on a user error."""
     for option in ("show_errors", "show_metric_errors"):
         if getattr(args, option) < 0:
             print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)

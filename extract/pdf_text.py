@@ -50,6 +50,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extract import settings
+from extract.lexicon import LexiconError, data_path, read_text
 from extract.reading import NoticeReadError
 
 __all__ = [
@@ -64,11 +66,15 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- limits
 
-MAX_PAGES = 2000  # a notice is a few dozen pages; thousands is not one (and would take minutes)
+MAX_PAGES: int = settings.get_int(
+    "pdf_max_pages"
+)  # a notice is a few dozen pages; thousands is not one (and would take minutes)
 # Total characters read from all pages: caps what a bomb can unpack, and the child's answer
 # (about 40 bytes of JSON a character). A long notice has 100,000.
 MAX_TEXT_CHARS = 1_000_000
-WORKER_TIMEOUT_S = 120.0  # wall clock for the PDFium child, whole document
+WORKER_TIMEOUT_S: float = settings.get_float(
+    "pdf_timeout_s"
+)  # wall clock for the PDFium child, whole document
 WORKER_MEMORY_BYTES = 2 << 30  # address-space limit of the child (a bomb dies there, not here)
 PDFTOTEXT_TIMEOUT_S = 30.0
 OCR_TIMEOUT_S = 600.0
@@ -83,7 +89,7 @@ GARBAGE_UNREADABLE = 0.5
 
 # ----------------------------------------------------------------------------- characters
 
-_RADICALS_TSV = Path(__file__).parent / "data" / "cjk_radicals.tsv"
+_RADICALS_TSV = data_path("cjk_radicals.tsv")
 _KANGXI = range(0x2F00, 0x2FD6)  # the 214 Kangxi radicals, each NFKC-equal to its ideograph
 _SUPPLEMENT = range(0x2E80, 0x2F00)
 
@@ -176,33 +182,41 @@ def load_radical_table(path: Path = _RADICALS_TSV) -> dict[int, str]:
     """CJK Radicals Supplement code point → the ordinary ideograph, from ``path``.
 
     Each data row: ``U+XXXX <radical> U+YYYY <ideograph> <name>``, tab-separated; ``#``
-    comments and the header row are skipped. A malformed row raises ``ValueError`` naming
-    ``file:line``, so a bad edit fails at import in tests rather than mis-mapping text.
+    comments and the header row are skipped. A malformed row raises
+    :class:`~extract.lexicon.LexiconError` (a ``ValueError``) naming ``file:line``, so a bad
+    edit fails at import in tests rather than mis-mapping text.
     """
     table: dict[int, str] = {}
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#") or line.startswith("radical_cp\t"):
-                continue
-            where = f"{path}:{lineno}"
-            fields = line.split("\t")
-            if len(fields) != 5:
-                raise ValueError(f"{where}: expected 5 tab-separated fields, got {len(fields)}")
-            radical_cp, radical, ideograph_cp, ideograph, _name = fields
-            try:
-                src, dst = int(radical_cp.removeprefix("U+"), 16), int(ideograph_cp[2:], 16)
-            except ValueError:
-                raise ValueError(f"{where}: code points must be written U+XXXX") from None
-            if not radical_cp.startswith("U+") or not ideograph_cp.startswith("U+"):
-                raise ValueError(f"{where}: code points must be written U+XXXX")
-            if src not in _SUPPLEMENT:
-                raise ValueError(f"{where}: U+{src:04X} is not in CJK Radicals Supplement")
-            if radical != chr(src) or ideograph != chr(dst):
-                raise ValueError(f"{where}: characters do not match their code points")
-            if src in table:
-                raise ValueError(f"{where}: U+{src:04X} listed twice")
-            table[src] = ideograph
+    for lineno, line in enumerate(read_text(path).splitlines(), 1):
+        if not line or line.startswith("#") or line.startswith("radical_cp\t"):
+            continue
+
+        def fail(zh: str, en: str, lineno: int = lineno) -> LexiconError:
+            return LexiconError.at(path, lineno, f"{zh} / {en}")
+
+        fields = line.split("\t")
+        if len(fields) != 5:
+            raise fail(
+                f"应有 5 个制表符分隔的字段,实有 {len(fields)}",
+                f"expected 5 tab-separated fields, got {len(fields)}",
+            )
+        radical_cp, radical, ideograph_cp, ideograph, _name = fields
+        bad_cp = fail("码位须写作 U+XXXX", "code points must be written U+XXXX")
+        if not radical_cp.startswith("U+") or not ideograph_cp.startswith("U+"):
+            raise bad_cp
+        try:
+            src, dst = int(radical_cp[2:], 16), int(ideograph_cp[2:], 16)
+        except ValueError:
+            raise bad_cp from None
+        if src not in _SUPPLEMENT:
+            raise fail(
+                f"U+{src:04X} 不在部首补充区", f"U+{src:04X} is not in CJK Radicals Supplement"
+            )
+        if radical != chr(src) or ideograph != chr(dst):
+            raise fail("字符与码位不符", "characters do not match their code points")
+        if src in table:
+            raise fail(f"U+{src:04X} 重复", f"U+{src:04X} listed twice")
+        table[src] = ideograph
     return table
 
 

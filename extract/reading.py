@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from extract import settings
 from extract.noise import strip_noise
 from extract.normalize import normalize_text
 
@@ -58,7 +59,7 @@ _DOCUMENT_FORMATS = frozenset({"pdf", "docx", "doc"})
 # Documentation that sits next to notices in a folder (data/README.md) is not a notice.
 _NOT_NOTICES = frozenset({"readme", "changelog", "license", "licence"})
 # A notice is a few dozen KB; anything this big is not one (and would stall the pipeline).
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES: int = settings.get_int("max_file_bytes")  # extract/settings.py
 
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (

@@ -233,6 +233,75 @@ def test_extract_stdin_raw(
     assert all(text[o["start"] : o["end"]] == o["surface"] for o in got)
 
 
+STDIN_CASES = [
+    # (stdin bytes, extra args, expected surfaces, what it covers)
+    (
+        "<html><body><div>首页 | 网站地图</div><p>开展学习17次。</p></body></html>".encode(),
+        [],
+        ["17次"],
+        "an HTML page on stdin is recognised and read as a page, not as text with tags",
+    ),
+    (
+        "# 整改情况\n\n**设立**2000万元专项资金。".encode(),
+        ["--as", "md"],
+        ["2000万元"],
+        "Markdown on stdin with --as md: markup removed before extraction",
+    ),
+    (
+        "开展学习17次。".encode("gb18030"),
+        [],
+        ["17次"],
+        "a GB18030 text on stdin: the encoding is detected like a file's",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "extra", "surfaces", "why"), STDIN_CASES)
+def test_extract_stdin_reads_like_a_file(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    extra: list[str],
+    surfaces: list[str],
+    why: str,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["extract", "-", *extra]) == 0
+    got = [json.loads(line)["surface"] for line in capsys.readouterr().out.splitlines()]
+    assert got == surfaces, why
+
+
+def test_extract_output_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "设立2000万元技术改造专项扶持资金,开展学习17次。"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["extract", "-", "--raw", "--csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(frame["surface"]) == ["2000万元", "17次"] and "start" in frame.columns
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["extract", "-", "--raw", "--table", "--no-headers"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("2000万元") and "nan" not in out and "None" not in out
+
+
+def test_settings_command_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--setting", "sql_timeout_s=7", "settings", "--json"]) == 0
+    rows = {r["setting"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["sql_timeout_s"]["value"] == "7.0"
+    assert rows["sql_timeout_s"]["source"] == "--setting sql_timeout_s"
+    assert main(["--setting", "no_such=1", "settings"]) == 2
+    assert "unknown setting" in capsys.readouterr().err
+
+
+def test_evaluate_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["overall"]["exact"]["f1"] >= 0.99, "the gold set's exact F1 (1.000 today)"
+    assert main(["evaluate", "--gold", "/nonexistent-gold"]) == 2
+    assert "gold folder not found" in capsys.readouterr().err
+
+
 def test_extract_missing_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(tmp_path / "nope.txt")]) == 1
     assert "nope.txt" in capsys.readouterr().err
