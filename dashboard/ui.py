@@ -198,14 +198,16 @@ def anomaly_rows(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     In Chinese a detail written in English only shows as ``—`` (the kind's label says what it
     is); the CSV keeps the stored text. Missing values are ``—``.
     """
-    from dashboard.i18n import BILINGUAL_SEP, bilingual_part
+    from dashboard.i18n import BILINGUAL_SEP, _has_han, bilingual_part
 
     chosen = language or lang()
     out = df.copy()
     out["kind"] = [value_label("anomaly", k, chosen) or "—" for k in out["kind"]]
 
     def detail(text: object) -> str:
-        if chosen != "en" and BILINGUAL_SEP not in str(text or ""):
+        raw = str(text or "")
+        # English only: the kind's label says it in Chinese. Chinese only: shown as written.
+        if chosen != "en" and BILINGUAL_SEP not in raw and not _has_han(raw):
             return "—"
         return bilingual_part(text, chosen)
 

@@ -65,11 +65,12 @@ numbers you can compare: every quantity with its unit, value and source sentence
 notice's metadata, problem tree and completion figures, stored in one DuckDB file.
 
 typical use:
-  xuncha ingest data/                 read notices (.txt .md .html, any encoding) into the database
+  xuncha ingest data/                 read notices (text, web pages, PDF, Word, .zip, URLs)
   xuncha dashboard                    browse and compare them in the browser
-  xuncha sql "SELECT * FROM v_notices"
-  xuncha export --out exports/        metric CSVs for Excel (UTF-8 with BOM)
-  xuncha extract notice.txt | jq .    quantities of one notice as JSON lines
+  xuncha sql --saved funds_recovered  a saved query (or any read-only SELECT)
+  xuncha export --out exports/        metric CSVs for Excel (UTF-8 with BOM), or --format parquet
+  xuncha extract notice.pdf | jq .    quantities of one notice as JSON lines
+  xuncha evaluate                     the extractor's scores on the gold set
 
 The database is data/xuncha.duckdb unless --db or $XUNCHA_DB says otherwise.
 """
@@ -123,9 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "ingest",
         help="read notice files/folders into the database",
-        description="Read notice files or folders (recursively: .txt .md .html "
-        ".htm; UTF-8, UTF-16, GBK/GB18030 detected) into the database. Re-ingesting "
-        "unchanged files changes nothing; a changed file replaces its notice.",
+        description="Read notice files or folders (recursively) into the database: text, "
+        "Markdown and web pages (.txt .md .html .htm; UTF-8, UTF-16, GBK/GB18030 detected; pages "
+        "through trafilatura with the built-in reader as fallback), PDF (text layer via PDFium, "
+        "pdftotext as fallback; scanned pages need the optional [ocr] extra), Word (.docx with "
+        "its auto-numbered headings; .doc through LibreOffice when installed) and .zip archives "
+        "of them (each member counts as a file, named archive.zip!/path). A http(s):// URL is "
+        "fetched and archived under raw/ beside the database, its PDF/Word attachments followed. "
+        "On stdout: one line per failed file and per warning (the file and the reason, in "
+        "English and Chinese), then 'N new, N updated, N unchanged, N failed; N quantities "
+        "stored', which adds up to the files given and is what the store holds. Only regular "
+        "files are read; one bad file never stops the run; a damaged database is refused. "
+        "Re-ingesting unchanged files changes nothing (a file whose path, size and mtime match "
+        "is skipped unread); a changed file replaces its notice. Analysis runs on every core; "
+        "notices are written in place in batches, one transaction each, so a killed run keeps "
+        "the batches it committed.",
+        epilog="exit status: 0 all stored, 1 a file failed (the others were still stored), "
+        "2 usage error",
     )
     p.add_argument(
         "paths",
@@ -158,10 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "extract",
         help="print the quantities of one notice as JSON lines",
-        description="Print every quantity of one notice as a JSON object per "
+        description="Print every quantity of one notice, by default as a JSON object per "
         "line (surface, start, end, kind, value, value_high, unit, approx, "
-        "year_inferred, metric, sentence_index, qualifier). Offsets refer to the "
-        "notice's canonical text (as stored), or to the input as given with --raw.",
+        "year_inferred, metric, sentence_index, qualifier). The notice is read exactly as "
+        "ingest reads it (any format and encoding; standard input too, with --as). Offsets "
+        "refer to the notice's canonical text (as stored), or to the input as given with --raw.",
     )
     p.add_argument("file", metavar="FILE|-", help="a notice file, or - for standard input")
     p.add_argument(
@@ -233,9 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="write the metric CSVs (for Excel and cron)",
         description="Write notices.csv, completion.csv, quantities.csv, metrics.csv, "
-        "metrics_wide.csv, problems.csv and manifest.json into --out, as UTF-8 "
-        "with BOM and CRLF (Excel-friendly; a table longer than one Excel sheet is split "
-        "into name-001.csv, name-002.csv …); the whole set is replaced in one step.",
+        "metrics_wide.csv, problems.csv and manifest.json (row counts, sha256) into --out, as "
+        "UTF-8 with BOM and CRLF (Excel-friendly; a table longer than one Excel sheet is split "
+        "into name-001.csv, name-002.csv …), streamed with bounded memory; the whole set is "
+        "replaced in one step, so a cron job never leaves a half-written set.",
     )
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     p.add_argument(

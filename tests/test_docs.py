@@ -37,6 +37,17 @@ def test_every_command_is_documented(command: str) -> None:
     assert f"`xuncha {command}" in README
 
 
+def test_readme_cli_reference_is_the_help() -> None:
+    """The README's command reference is exactly ``--help`` (scripts/readme_cli.py --write)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_cli", REPO / "scripts" / "readme_cli.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.current(README) == module.render(), "run: python scripts/readme_cli.py --write"
+
+
 @pytest.mark.parametrize("spec", EXPORTS, ids=lambda s: s.filename)
 def test_export_columns_documented_in_order(spec: object, tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
