@@ -40,6 +40,7 @@ from extract.audit.units import (
     text_units,
 )
 from extract.quantities.sentences import split_sentences
+from extract.text import punctuation
 
 __all__ = [
     "RepeatLabel",
@@ -362,7 +363,7 @@ def repeated_share(text: str, repeats: Sequence[RepeatedPassage]) -> float:
     return min(non_space_length(text, merged) / total, 1.0)
 
 
-_CLAUSE_BREAK = regex.compile(r"[,;:，；：。!?！？\n]")
+_CLAUSE_BREAK = regex.compile(punctuation.char_class(punctuation.CLAUSE_BREAKS + "\n"))
 
 
 class _Clauses:

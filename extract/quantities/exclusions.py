@@ -12,6 +12,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from extract.quantities.wordlists import masked_phrases, trie_pattern
+from extract.text import punctuation
 
 _STRUCTURAL = r"""
     《[^《》\n]{0,120}》                                  # titles: nothing inside is a quantity
@@ -104,8 +105,8 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-OPEN_QUOTES = frozenset("“「『‘\"'")
-CLOSE_QUOTES = frozenset("”」』’\"'")
+OPEN_QUOTES = frozenset(punctuation.OPEN_QUOTES)
+CLOSE_QUOTES = frozenset(punctuation.CLOSE_QUOTES)
 
 
 def in_short_quote(text: str, start: int, end: int, limit: int = 6) -> bool:

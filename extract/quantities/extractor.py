@@ -42,6 +42,7 @@ from extract.quantities.numbers import (
 )
 from extract.quantities.sentences import sentence_index_at, sentence_starts, split_sentences
 from extract.quantities.units import load_char_map
+from extract.text import punctuation
 from extract.text.fold import FoldProfile, MatchingView, fold, matching_view
 
 __all__ = ["Rejection", "extract_quantities", "fold_text", "rejections"]
@@ -49,7 +50,7 @@ __all__ = ["Rejection", "extract_quantities", "fold_text", "rejections"]
 # A written year further than this from the notice's own dates is not lent to a yearless
 # date: notices span a few years (inspection, feedback, as-of), plans and histories do not.
 _YEAR_DRIFT = 3
-_DATE_LINKS = frozenset(("至", "到", "-", "—", "~", "－", "–", "——"))
+_DATE_LINKS = frozenset(punctuation.RANGE_CONNECTORS)
 _ONE = ("一", "壹")
 _HALF_UNITS = {"个月": "个月", "月": "个月", "个小时": "小时", "个季度": "季度"}
 

@@ -27,6 +27,7 @@ from extract.quantities.units import (
     load_units,
 )
 from extract.quantities.wordlists import quantity_words, trie_pattern
+from extract.text import punctuation
 
 __all__ = ["Grammar", "grammar"]
 
@@ -38,7 +39,7 @@ _NUM_CN = (
 _SCALE = r"(?:千(?![米克瓦])|百(?![分米]))?[万亿]{0,2}"
 # Scraped text sometimes puts a space before the scale word too ("5000.5 万元").
 _SCALE_SPACE = r"(?:[ \u3000](?=[万亿]))?"
-_RSEP = r"(?:[-~—–至到]|－|～)"
+_RSEP = punctuation.range_link()  # the one set of range connectors (extract/text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ import regex
 
 from extract.quantities.taxonomy import Rule, Taxonomy, taxonomy
 from extract.quantities.wordlists import trie_pattern
+from extract.text import punctuation
 
 __all__ = ["MetricAssigner", "assign_metric_ids", "assigner"]
 
@@ -44,7 +45,7 @@ __all__ = ["MetricAssigner", "assign_metric_ids", "assigner"]
 ID_KINDS = frozenset({"count", "money", "area", "length", "volume", "mass", "percent"})
 _BEFORE_MAX = 32
 _AFTER_MAX = 24
-_HARD = "，,；;。：:！？!?\n\r"
+_HARD = punctuation.CLAUSE_BREAKS + "\n\r"  # a clause ends the phrase read around a number
 # Before the number: back to a hard boundary (reverse match anchored at the number).
 _BEFORE_RE = regex.compile(
     "[^" + regex.escape(_HARD) + "]{0," + str(_BEFORE_MAX) + "}", regex.REVERSE
@@ -57,7 +58,7 @@ _PART_NOISE = re.compile(
     r"[0-9.零〇一二三四五六七八九十百千万亿两]+(?:亿元|万元|元|个|家|项|人|名|件|后)?"
     r"|以上|以下|左右|[“”\"‘’]"
 )
-_SENTENCE_END = re.compile("[。；;！？!?\n]")
+_SENTENCE_END = re.compile(punctuation.char_class(punctuation.SENTENCE_ENDS + "\n"))
 _LIST_SEP = "、，,"
 
 
