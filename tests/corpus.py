@@ -57,3 +57,11 @@ def available_paths() -> list[Path]:
     that calls :func:`require`, so CI still fails loudly when the corpus is missing.
     """
     return sorted(CORPUS.glob("*.txt")) if missing_reason() is None else []
+
+
+#: For tests parametrized over :func:`available_paths`: skipped without the corpus on a user's
+#: machine; under ``CI=true`` not skipped, so the fixtures' :func:`require` fails the run instead.
+needs_corpus = pytest.mark.skipif(
+    missing_reason() is not None and os.environ.get("CI") != "true",
+    reason=missing_reason() or "",
+)

@@ -23,6 +23,7 @@ from extract.text.fold import (
     matching_view,
     to_simplified,
 )
+from tests import corpus
 
 CASES_SIMPLIFY: list[tuple[str, str, str]] = [
     # id, text, simplified
@@ -175,11 +176,11 @@ def test_bad_profile_pair_is_refused() -> None:
         fold("x", FoldProfile(False, (("ab", "c"),)))
 
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+CORPUS = corpus.CORPUS
+CORPUS_FILES = corpus.available_paths()
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="corpus folder ../shared/corpus not present")
+@corpus.needs_corpus
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.name[:3] for p in CORPUS_FILES])
 def test_corpus_copies_keep_length(path: Path) -> None:
     """On every real notice both copies are exactly as long as the text."""

@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 from extract.noise import load_noise_rules, strip_noise
 from extract.normalize import normalize_text
+from tests import corpus
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason="../shared/corpus not available")
+CORPUS = corpus.CORPUS
+CORPUS_FILES = corpus.available_paths()
+needs_corpus = corpus.needs_corpus
 
 RULES = load_noise_rules()
 

@@ -25,8 +25,9 @@ import pytest
 
 from extract.model import STATUSES, ParsedNotice
 from extract.notice import parse_notice
+from tests import corpus
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = corpus.CORPUS
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notices"
 
 
@@ -39,6 +40,7 @@ def _load(path: Path) -> str:
 
 
 def _corpus_file(prefix: str) -> Path:
+    corpus.require()
     matches = sorted(CORPUS.glob(f"{prefix}_*.txt"))
     if not matches:
         pytest.skip(f"corpus file {prefix}_*.txt not found in {CORPUS}")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from extract.quantities.extractor import extract_quantities
+from tests import corpus
 
 Row = tuple[str, str, object, object, str, bool]
 
@@ -624,11 +625,11 @@ def test_bad_input_gives_clear_error(
 
 # --- the real corpus, read at run time (never copied into the repo) ------------------------
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+CORPUS = corpus.CORPUS
+CORPUS_FILES = corpus.available_paths()
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="corpus folder ../shared/corpus not present")
+@corpus.needs_corpus
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.name[:3] for p in CORPUS_FILES])
 def test_corpus_invariants(path: Path) -> None:
     """On every real notice: offsets are exact, kinds known, and the spec's negatives hold."""
