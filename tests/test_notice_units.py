@@ -617,3 +617,35 @@ def test_doctests(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+_PLAN_NOTICE = (
+    "中共示例县委关于巡察整改进展情况的通报\n"
+    "一、整改工作开展情况\n"
+    "二、反馈问题整改情况\n"
+    "(一)关于学习贯彻不到位的问题\n"
+    "整改情况:开展集中学习12次。完成情况:已完成。\n"
+    "(二)关于项目资金管理不规范的问题\n"
+    "整改情况:追回资金20万元。完成情况:已完成。\n"
+    "三、{plan}\n"
+    "{items}"
+)
+PLAN_CASES = [
+    # (plan heading, its items, what it covers)
+    (
+        "下一步工作计划",
+        "一是对已完成的问题开展“回头看”。二是对未完成的问题逐项明确时限。三是形成长效机制。\n",
+        "一是/二是 items that mention 问题 (read as problems before)",
+    ),
+    ("下步工作计划", "(一)加强理论学习。\n(二)强化资金监管。\n", "numbered items under 下步…计划"),
+    ("今后努力方向", "1.压实整改责任。\n2.健全制度。\n", "Arabic items under 今后"),
+]
+
+
+@pytest.mark.parametrize(("plan", "items", "why"), PLAN_CASES)
+def test_plan_items_are_not_problems(plan: str, items: str, why: str) -> None:
+    """The plan's items are intended measures: counting them as problems inflated the listed
+    problems against the stated totals (found by the scale corpus generator's ground truth)."""
+    parsed = parse_notice(_PLAN_NOTICE.format(plan=plan, items=items))
+    problems = [p.path for p in parsed.problems if p.is_problem and not p.is_group]
+    assert problems == ["二/(一)", "二/(二)"], why

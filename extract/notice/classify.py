@@ -50,13 +50,14 @@ def _explicit(node: Node) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _word_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Problem phrases and section words as one alternation each: one C-level search per title
-    instead of a Python loop over the list (this runs for every node of every notice)."""
+def _word_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Problem phrases, section words and plan words as one alternation each: one C-level
+    search per title instead of a Python loop over the list (this runs for every node)."""
     lx = lexicon()
     return (
         re.compile(alternation(list(lx.problem_phrases))),
         re.compile(alternation(list(lx.non_problem_words))),
+        re.compile(alternation(list(lx.plan_words))),
     )
 
 
@@ -105,7 +106,18 @@ def classify_nodes(nodes: list[Node], folded: str) -> None:
                 hits += 1
         group_support[key] = hits / len(members)
 
+    # Nodes below a plan heading ("三、下一步工作打算"): intended measures, never problems.
+    under_plan: set[int] = set()
+    plan_re = _word_res()[2]
+    for n in nodes:  # document order: a parent is seen before its children
+        p = n.parent
+        if p is not None and (id(p) in under_plan or plan_re.search(titles[id(p)])):
+            under_plan.add(id(n))
+
     for n in nodes:  # document order: parents are decided before their children
+        if id(n) in under_plan:
+            n.is_problem = False
+            continue
         parent_problem = False
         ancestor = n.parent
         while ancestor is not None:

@@ -60,6 +60,7 @@ class Lexicon:
     status_labels: str
     category_suffixes: tuple[str, ...]
     non_problem_words: tuple[str, ...]
+    plan_words: tuple[str, ...]
     problem_phrases: tuple[str, ...]
     problem_openers: tuple[str, ...]
     title_suffixes: tuple[str, ...]
@@ -122,6 +123,7 @@ def lexicon() -> Lexicon:
         status_labels=alternation(labels["status"]),
         category_suffixes=tuple(titles["category_suffixes"]),
         non_problem_words=tuple(titles["non_problem_words"]),
+        plan_words=tuple(titles["plan_words"]),
         problem_phrases=tuple(titles["problem_phrases"]),
         problem_openers=tuple(titles["problem_openers"]),
         title_suffixes=tuple(document["title_suffixes"]),
