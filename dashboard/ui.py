@@ -6,6 +6,7 @@ Pages stay short by calling these; nothing here queries the database except thro
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -206,8 +207,10 @@ def anomaly_rows(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
 
     def detail(text: object) -> str:
         raw = str(text or "")
-        # English only: the kind's label says it in Chinese. Chinese only: shown as written.
-        if chosen != "en" and BILINGUAL_SEP not in raw and not _has_han(raw):
+        # English (it may quote a marker: "'(三)' missing"): the kind's label says it in
+        # Chinese. Chinese only ("编号从(一)跳到(三)"): shown as written.
+        english = re.search(r"[A-Za-z]{3,}", raw) is not None or not _has_han(raw)
+        if chosen != "en" and BILINGUAL_SEP not in raw and english:
             return "—"
         return bilingual_part(text, chosen)
 

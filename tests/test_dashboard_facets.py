@@ -478,6 +478,13 @@ def test_every_anomaly_kind_extract_writes_has_a_label_in_both_languages() -> No
             id="bilingual-detail-zh-side",
         ),
         pytest.param("new_kind", None, "zh", ("new_kind", "—"), id="unknown-kind-and-missing"),
+        pytest.param(
+            "skipped_number",
+            "编号从(一)跳到(三)",
+            "zh",
+            ("编号跳号", "编号从(一)跳到(三)"),
+            id="zh-only-detail-shown-as-written",
+        ),
     ],
 )
 def test_anomaly_rows_show_the_interface_language(
@@ -502,3 +509,75 @@ def test_a_metric_filter_from_a_drill_down_can_be_cleared(
     assert not at.exception, [e.value for e in at.exception]
     assert "m" not in at.query_params
     assert len(at.dataframe(key="qx_table").value) > 2
+
+
+@pytest.mark.parametrize(
+    ("query", "offered"),
+    [
+        # issue 11 item 1 on the detail page: the facets narrow its notice picker
+        pytest.param({}, {A1, B2, C3}, id="no-facet-every-notice"),
+        pytest.param({"status": "long_term"}, {B2}, id="single-value-facet"),
+        pytest.param({"family": "hazards"}, {C3}, id="many-valued-facet"),
+        pytest.param({"body": "区委第二巡察组", "year": "2024"}, set(), id="none-match"),
+    ],
+)
+def test_detail_picker_follows_the_facets(
+    facet_db: Path, monkeypatch: pytest.MonkeyPatch, query: dict[str, str], offered: set[str]
+) -> None:
+    at = _app(facet_db, monkeypatch, query).run()
+    at.switch_page(PAGES["detail"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for name, value in query.items():
+        assert at.multiselect(key=f"facet_notice_{name}").value == [value]
+        assert _url(at, name) == [value]
+    if not offered:
+        assert not at.selectbox, "nothing to pick: the page says none was found"
+        assert [i.value for i in at.info] == ["没有找到符合条件的通报。"]
+        return
+    picker = at.selectbox(key="nd_notice")
+    assert len(picker.options) == len(offered), picker.options  # options are the shown names
+    assert picker.value in offered
+
+
+def test_detail_keeps_a_linked_notice_outside_the_facets(
+    facet_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link names a notice: it opens even when the facets (long_term: b2 only) exclude it."""
+    at = _app(facet_db, monkeypatch, {"status": "long_term", "n": A1}).run()
+    at.switch_page(PAGES["detail"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="nd_notice").value == A1
+    assert len(at.selectbox(key="nd_notice").options) == 2, "b2 (the facet's) and the link's a1"
+
+
+# 205 notices: one more page of the Overview's notice table than a page holds (200 rows).
+_OVERVIEW_PAGE = 200
+MANY_NOTICES: list[N] = [
+    dataclasses.replace(NOTICES[2], notice_id=f"{i:016x}", unit=f"示例第{i}单位")
+    for i in range(1, _OVERVIEW_PAGE + 6)
+]
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("many") / "m.duckdb", MANY_NOTICES)
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "page_url"),
+    [
+        # issue 11 scale: the Overview sends one page of notices, not up to 2,000 rows
+        pytest.param({}, _OVERVIEW_PAGE, [], id="first-page"),
+        pytest.param({"page": "2"}, 5, ["2"], id="page-from-the-url"),
+        pytest.param({"page": "9"}, 5, ["2"], id="past-the-end-shows-the-last"),
+    ],
+)
+def test_overview_notice_table_is_paged(
+    many_db: Path, monkeypatch: pytest.MonkeyPatch, query: dict, rows: int, page_url: list[str]
+) -> None:
+    at = _app(many_db, monkeypatch, query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe[0].value) == rows
+    assert at.number_input(key="ov_page").max == 2
+    assert _url(at, "page") == page_url
+    assert "共 205 条" in "\n".join(c.value for c in at.caption)
