@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -196,6 +197,16 @@ def metric_bars_figure(
     fig = _layout(fig, title)
     fig.update_layout(margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
+
+
+def even_sample(points: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """At most ``cap`` rows of ``points`` (already in drawing order, e.g. by date), evenly
+    spread from the first row to the last, so a capped chart still spans the whole range; all
+    rows when they fit. A chart of 10k dots is a smear and ~1 MB to every browser."""
+    if len(points) <= cap:
+        return points
+    picks = np.unique(np.linspace(0, len(points) - 1, max(cap, 1)).round().astype(int))
+    return points.iloc[picks]
 
 
 def selected_notice(selection: object) -> str | None:

@@ -207,9 +207,11 @@ def notices(
     limit: int = TABLE_ROW_CAP,
     facet_pred: str = "TRUE",
     facet_params: Sequence[object] = (),
+    offset: int = 0,
 ) -> pd.DataFrame:
     """One row per notice (newest first) with problem and quantity counts, a completion ratio
-    and each date's precision; only the notices passing ``facet_pred`` (over ``v``).
+    and each date's precision; only the notices passing ``facet_pred`` (over ``v``); ``limit``
+    rows from row ``offset`` (the Overview's page control).
 
     Reads v_notices, the one definition of a notice's headline figures (its counts are GROUP BY
     joins, so the query stays linear in the number of quantities).
@@ -230,9 +232,9 @@ def notices(
         WHERE {facet_pred}
         ORDER BY coalesce(v.signed_date, v.as_of_date, v.feedback_date) DESC NULLS LAST,
                  v.notice_id
-        LIMIT ?
+        LIMIT ? OFFSET ?
         """,
-        [*_listed(facet_params), limit],
+        [*_listed(facet_params), limit, max(0, int(offset))],
     )
 
 
@@ -542,17 +544,35 @@ def metric_families(
     return _df(
         con,
         f"""
+        WITH {_metric_notice_counts(where)}
         SELECT m.family,
                count(DISTINCT m.metric_id) AS metrics,
-               count(DISTINCT q.notice_id) AS notices,
-               count(q.notice_id)::BIGINT AS statements
+               count(DISTINCT u.notice_id) AS notices,
+               coalesce(sum(u.statements), 0)::BIGINT AS statements
         FROM metrics m
-        LEFT JOIN quantities q ON q.metric_id = m.metric_id {where}
+        LEFT JOIN u USING (metric_id)
         GROUP BY m.family
         ORDER BY notices DESC, statements DESC, m.family
         """,
         params,
     )
+
+
+def _metric_notice_counts(where: str) -> str:
+    """CTE ``u``: (metric_id, notice_id, statements) of the quantities passing ``where``.
+
+    Grouped on ``quantities`` alone before the taxonomy is joined: joining the ~100 metrics
+    first and grouping by their text columns made DuckDB hash every quantity with them (2.2 s
+    at 10k notices under load, against a few hundred ms for this shape).
+    """
+    return f"""
+        u AS (
+            SELECT q.metric_id, q.notice_id, count(*) AS statements
+            FROM quantities q
+            WHERE q.metric_id IS NOT NULL {where}
+            GROUP BY q.metric_id, q.notice_id
+        )
+    """
 
 
 def metric_catalog(
@@ -565,14 +585,18 @@ def metric_catalog(
     return _df(
         con,
         f"""
+        WITH {_metric_notice_counts(where)},
+        per_metric AS (
+            SELECT metric_id, count(*) AS notices, sum(statements)::BIGINT AS statements
+            FROM u GROUP BY metric_id
+        )
         SELECT m.metric_id, m.name_zh, m.name_en, m.family, m.unit, m.units, m.aggregate,
                coalesce(m.description, '') AS description,
                coalesce(m.description_zh, '') AS description_zh,
-               count(DISTINCT q.notice_id) AS notices,
-               count(q.notice_id)::BIGINT AS statements
+               coalesce(p.notices, 0) AS notices,
+               coalesce(p.statements, 0)::BIGINT AS statements
         FROM metrics m
-        LEFT JOIN quantities q ON q.metric_id = m.metric_id {where}
-        GROUP BY ALL
+        LEFT JOIN per_metric p USING (metric_id)
         ORDER BY notices DESC, statements DESC, m.metric_id
         """,
         params,

@@ -415,7 +415,13 @@ def _browser_load(context: Any, url: str) -> tuple[float, int]:
     )
     elapsed = time.perf_counter() - started
     tab.wait_for_timeout(300)  # frames still in flight belong to this load
+    # A store the app cannot open (an older schema, a damaged file) renders fast and small:
+    # that is a failed row, not a timing.
+    failed = tab.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    problem = failed.first.inner_text()[:200] if failed.count() else ""
     tab.close()
+    if problem:
+        raise RuntimeError(f"the page shows an error: {problem}")
     return elapsed, received[0]
 
 

@@ -356,6 +356,11 @@ def test_compare_definition_in_the_interface_language(
 
 def test_compare_coverage_tab(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = open_page("compare", fixture_db, monkeypatch)
+    assert not any("phrase" in f.value.columns for f in at.dataframe), "runs only when open"
+    at.session_state["cmp_tab"] = "指标覆盖率"  # the user opens the coverage tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.get("plotly_chart"), "the closed compare tab does not run"
     assert {m.label: m.value for m in at.metric}["已归类比例"] == "88.2%"
     phrases = next(f.value for f in at.dataframe if "phrase" in f.value.columns)
     assert list(phrases["phrase"]) == ["整治撂荒土地", "新建道路"]

@@ -16,9 +16,11 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import charts, data
 from dashboard import data_units as du
 from dashboard.highlight import Mark, Passage, notice_html
 from tests.dashboard_fixtures import APP, NOTICES, Q, S, build_fixture_db
@@ -53,7 +55,8 @@ A2_NOTICE = dataclasses.replace(
         "consistent": False,
         "issues": "stated 98% but 5/5 completed",
     },
-    anomalies=[],
+    # a metadata gap, not a structure fault: never counted as an anomaly of the unit
+    anomalies=[("missing_signature", "notice end", "no signature")],
 )
 
 
@@ -240,6 +243,35 @@ def test_units_summary_counts_notices_and_findings(con: duckdb.DuckDBPyConnectio
     assert row["inconsistent_audits"] == 2 and row["anomalies"] == 1 and row["copied_measures"] == 1
     kinds = set(du.unit_findings(con, UNIT_A)["finding"])
     assert kinds == {"anomaly", "completion", "copied_measure"}
+
+
+def test_a_missing_signature_is_not_a_finding_of_the_unit(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """A2 has only a missing signature: the unit's count (v_units) and its findings leave it out,
+    as the Overview's count does; the view's SQL literal is data.UNCOUNTED_ANOMALIES."""
+    assert data.UNCOUNTED_ANOMALIES == ("missing_signature",), "70_v_units.sql names this kind"
+    assert du.unit_summary(con, UNIT_A).iloc[0]["anomalies"] == 1, "only a1's skipped number"
+    findings = du.unit_findings(con, UNIT_A)
+    kinds = set(findings.loc[findings["finding"] == "anomaly", "kind"])
+    assert kinds == {"skipped_number"}
+
+
+@pytest.mark.parametrize(
+    ("facets", "text"),
+    [
+        pytest.param(None, "", id="every-unit"),
+        pytest.param(None, "财政", id="name-search"),
+        pytest.param(data.Facets(status=("long_term",)), "", id="within-a-facet"),
+        pytest.param(data.Facets(status=("long_term",)), "农业", id="facet-and-search"),
+    ],
+)
+def test_units_count_is_the_number_of_rows_the_pivot_pages_through(
+    con: duckdb.DuckDBPyConnection, facets: data.Facets | None, text: str
+) -> None:
+    """units_count counts v_unit_notices, not v_units: the two must agree (issue #11 scale)."""
+    units, _ = du.units_page(con, (), facets=facets, text=text, page_size=10_000)
+    assert du.units_count(con, facets, text) == len(units)
 
 
 def test_unit_search_is_server_side_and_capped(con: duckdb.DuckDBPyConnection) -> None:
@@ -446,6 +478,29 @@ def test_trends_small_multiples_capped(store: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(du, "TREND_FACET_CAP", 1)
     at = open_app("trends", store, monkeypatch, {"per_unit": "1"})
     assert "仅显示数据点最多的 1 个单位(共 2 个)" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cap", "kept"),
+    [
+        pytest.param(5, 10, [0, 1, 2, 3, 4], id="fits-all-rows"),
+        pytest.param(10, 3, [0, 4, 9], id="first-middle-last"),
+        pytest.param(10, 1, [0], id="cap-of-one"),
+        pytest.param(0, 3, [], id="no-rows"),
+    ],
+)
+def test_even_sample_spans_the_whole_range(rows: int, cap: int, kept: list[int]) -> None:
+    """A capped trend chart still reaches from the first date to the last (issue #11 scale)."""
+    frame = pd.DataFrame({"i": range(rows)})
+    assert list(charts.even_sample(frame, cap)["i"]) == kept
+
+
+def test_trends_chart_points_capped_and_said(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(du, "TREND_POINT_CAP", 2)
+    at = open_app("trends", store, monkeypatch, {})
+    assert "图中显示 2 个数据点(共 3 个,按日期均匀抽取)" in texts(at)
+    assert len(at.dataframe[0].value) == 3, "the table and CSV keep every point"
+    assert_clean(at)
 
 
 def test_detail_problem_row_drills_to_sentence_and_source(

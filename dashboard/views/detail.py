@@ -1,4 +1,12 @@
-"""通报详情 Notice detail: metadata, timeline, problem tree, anomalies, completion check."""
+"""通报详情 Notice detail: metadata, timeline, problem tree, anomalies, completion check.
+
+The facet bar (sidebar, in the URL, shared with every page) narrows the notice picker: on a
+store of thousands of notices a supervisor finds "this year's 县级 巡察 notices" by facets and
+then by name. The picker searches the server (``data.notice_search`` under the facet
+predicate), so the browser receives at most ``NOTICE_PICK_LIMIT`` notices, never all of them.
+A notice named in the URL (``n``) stays shown even when the facets would leave it out: a link
+must open what it names, and changing a facet must not swap the notice being read.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ import streamlit as st
 from dashboard import data, db
 from dashboard import data_units as du
 from dashboard.charts import timeline_figure
-from dashboard.facets import link_params
+from dashboard.facets import facet_bar, link_params, query_args
 from dashboard.highlight import highlight_html
 from dashboard.i18n import bilingual_part
 from dashboard.ui import (
@@ -95,10 +103,13 @@ require_data()
 # The notice: the URL's ``n`` (shared contract) or its old ``id``; the picker searches the server
 # (data.notice_search) so it never receives every notice of a big store.
 wanted = st.query_params.get("n", "") or st.query_params.get("id", "")
+facet_pred, facet_params = query_args(facet_bar(db.query, key="notice"))
 search = st.text_input(
     t("source.search"), key="nd_search", placeholder=t("source.search_placeholder")
 )
-options = db.query(data.notice_search, search or "")
+options = db.query(
+    data.notice_search, search or "", data.NOTICE_PICK_LIMIT, facet_pred, facet_params
+)
 labels = dict(zip(options["notice_id"], options["label"], strict=True))
 if wanted and wanted not in labels:
     labels.update(db.query(du.notice_names, (wanted,)))

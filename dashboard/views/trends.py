@@ -16,6 +16,8 @@ import streamlit as st
 
 from dashboard import data_units as du
 from dashboard import db
+from dashboard.charts import even_sample
+from dashboard.data import TABLE_ROW_CAP
 from dashboard.facets import Facets, facet_bar
 from dashboard.ui import download, headers, lang, require_data, set_query_param, t
 from dashboard.units import choose_scale, format_date
@@ -26,6 +28,13 @@ require_data()
 st.title(t("trends.title"))
 st.caption(t("trends.caption"))
 facets: Facets = facet_bar(db.query, key="trends")
+
+
+def _shown_dates(points: pd.DataFrame) -> list[str]:
+    """Each point's date at the precision its notice wrote it (2021-03, not 2021-03-01)."""
+    return [
+        format_date(v, p) for v, p in zip(points["date"], points["date_precision"], strict=True)
+    ]
 
 
 def _from_url(name: str, options: tuple[str, ...] | list[str], default: str) -> str:
@@ -98,9 +107,6 @@ if dated.empty:
     st.info(t("trends.no_points"))
     st.stop()
 
-dated["shown_date"] = [
-    format_date(v, p) for v, p in zip(dated["date"], dated["date_precision"], strict=True)
-]
 facet_col = None
 if per_unit:
     sizes = dated["unit_name"].value_counts()
@@ -108,6 +114,11 @@ if per_unit:
         st.caption(t("trends.capped", shown=du.TREND_FACET_CAP, total=len(sizes)))
         dated = dated[dated["unit_name"].isin(sizes.index[: du.TREND_FACET_CAP])]
     facet_col = "unit_name"
+dated = dated.sort_values("date", kind="stable")
+drawn = even_sample(dated, du.TREND_POINT_CAP)
+if len(drawn) < len(dated):
+    st.caption(t("trends.points_sampled", shown=f"{len(drawn):,}", total=f"{len(dated):,}"))
+drawn = drawn.assign(shown_date=_shown_dates(drawn))
 
 # Lines join one unit's points only; with too many units for a legend, dots without colours.
 colour = None
@@ -115,7 +126,7 @@ if not per_unit and dated["unit_name"].nunique() <= du.TREND_FACET_CAP:
     colour = "unit_name"
 draw = px.line if per_unit or colour else px.scatter
 fig = draw(
-    dated.sort_values("date"),
+    drawn,
     x="date",
     y="y",
     color=colour,
@@ -128,21 +139,23 @@ if draw is px.line:
     fig.update_traces(mode="lines+markers")
 if per_unit:
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
-    rows = -(-dated["unit_name"].nunique() // 3)
+    rows = -(-drawn["unit_name"].nunique() // 3)
     fig.update_layout(height=max(260 * rows, 320))
 fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 30}, showlegend=not per_unit)
 st.plotly_chart(fig, key="trends_chart")
 
 with st.expander(t("trends.points")):
-    names_by_id = db.query(du.notice_names, tuple(dated["notice_id"]))
+    listed = dated.head(TABLE_ROW_CAP)
     table = pd.DataFrame(
         {
-            "label": [names_by_id.get(i, i) for i in dated["notice_id"]],
-            "unit_name": dated["unit_name"],
-            "date": dated["shown_date"],
-            "value": [f"{v:g}" for v in dated["y"]],
+            "label": listed["label"].fillna(listed["notice_id"]).astype(str),
+            "unit_name": listed["unit_name"],
+            "date": _shown_dates(listed),
+            "value": [f"{v:g}" for v in listed["y"]],
         }
     )
+    if len(listed) < len(dated):
+        st.caption(t("trends.table_capped", shown=f"{len(listed):,}", total=f"{len(dated):,}"))
     st.dataframe(
         table,
         hide_index=True,
@@ -154,4 +167,4 @@ with st.expander(t("trends.points")):
             "value": y_title,
         },
     )
-    download(headers(dated.drop(columns=["y", "shown_date"])), f"trends_{series}", key="dl_trends")
+    download(headers(dated.drop(columns=["y"])), f"trends_{series}", key="dl_trends")
