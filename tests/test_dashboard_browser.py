@@ -12,11 +12,9 @@ browser is a failure, not a silent skip.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -117,31 +115,23 @@ def serving(
             proc.wait(timeout=5)
 
 
+@contextlib.contextmanager
+def dashboard_server(db: Path, log: Path, *, read_only: bool = False) -> Iterator[str]:
+    """The dashboard exactly as ``xuncha dashboard`` starts it (``cli.dashboard_command``: the
+    viewer toolbar, loopback, headless), on a free port; yields its URL once healthy."""
+    from extract import cli
+
+    port = _free_port()
+    cmd, env = cli.dashboard_command(db, port, read_only=read_only)
+    with serving([*cmd, "--server.fileWatcherType", "none"], env, port, log, cwd=REPO) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``streamlit run dashboard/app.py`` on a free port, stopped in teardown."""
+    """A real dashboard server on the fixture store, stopped in teardown."""
     db = build_fixture_db(tmp_path_factory.mktemp("browser") / "fixture.duckdb")
-    port = _free_port()
-    log = tmp_path_factory.getbasetemp() / "streamlit.log"
-    env = {**os.environ, "XUNCHA_DB": str(db)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "dashboard" / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with serving(cmd, env, port, log, cwd=REPO) as url:
+    with dashboard_server(db, tmp_path_factory.getbasetemp() / "streamlit.log") as url:
         yield url
 
 
@@ -243,28 +233,9 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Pa
 
 @pytest.fixture(scope="module")
 def corpus_server(tmp_path_factory: pytest.TempPathFactory, corpus_store: Path) -> Iterator[str]:
-    """``streamlit run`` on the corpus store."""
-    port = _free_port()
+    """The dashboard on the corpus store."""
     log = tmp_path_factory.getbasetemp() / "streamlit-corpus.log"
-    env = {**os.environ, "XUNCHA_DB": str(corpus_store)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "dashboard" / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with serving(cmd, env, port, log, cwd=REPO) as url:
+    with dashboard_server(corpus_store, log) as url:
         yield url
 
 

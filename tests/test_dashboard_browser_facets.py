@@ -8,8 +8,6 @@ Every expected figure is read from the store, never typed in: the corpus may cha
 
 from __future__ import annotations
 
-import os
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +18,14 @@ import pytest
 from dashboard.data import facet_notice_count
 from dashboard.facets import Facets, facet_sql
 from extract.store import open_readonly
-from tests.dashboard_fixtures import REPO, build_ingested_db
+from tests.dashboard_fixtures import build_ingested_db
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures used by name)
     _free_port,
     _settle,
     _shot,
     browser,
     chromium,
-    serving,
+    dashboard_server,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,27 +38,8 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]
 
 @pytest.fixture(scope="module")
 def corpus_server(tmp_path_factory: pytest.TempPathFactory, corpus_db: Path) -> Iterator[str]:
-    port = _free_port()
     log = tmp_path_factory.getbasetemp() / "streamlit-facets.log"
-    env = {**os.environ, "XUNCHA_DB": str(corpus_db)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "dashboard" / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with serving(cmd, env, port, log, cwd=REPO) as url:
+    with dashboard_server(corpus_db, log) as url:
         yield url
 
 

@@ -28,7 +28,7 @@ from tests.test_dashboard_browser import (  # one Chromium set-up for every brow
     _free_port,
     _settle,
     chromium,  # noqa: F401  (pytest fixture, used by name)
-    serving,
+    dashboard_server,
 )
 
 TIMEOUT = 60
@@ -265,11 +265,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server exactly as ``xuncha dashboard --read-only`` starts it, on a free port."""
     base = tmp_path_factory.mktemp("deployed")
     db = build_fixture_db(base / "fixture.duckdb")
-    port = _free_port()
-    cmd, env = cli.dashboard_command(db, port, read_only=True)
-    with serving(
-        [*cmd, "--server.fileWatcherType", "none"], env, port, base / "streamlit.log"
-    ) as url:
+    with dashboard_server(db, base / "streamlit.log", read_only=True) as url:
         yield url
 
 
