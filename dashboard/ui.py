@@ -217,3 +217,35 @@ def anomaly_rows(df: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     out["detail"] = [detail(v) for v in out["detail"]]
     out["location"] = out["location"].fillna("—").astype(str)
     return out
+
+
+def page_control(total: int, page_size: int, key: str, label_key: str) -> int:
+    """A page number box for a table paged in SQL, kept in the URL as ``page``; returns it.
+
+    A page taken from the URL is clamped to the pages there are, and a narrower filter that
+    leaves fewer pages moves to the last one. Only a table with more than one page owns the
+    ``page`` parameter; a one-page table leaves the URL alone.
+    """
+    import math
+
+    pages = max(1, math.ceil(total / page_size))
+    if key not in st.session_state:
+        raw = st.query_params.get("page", "")
+        st.session_state[key] = min(max(1, int(raw) if raw.isdigit() else 1), pages)
+    st.session_state[key] = min(int(st.session_state[key]), pages)
+    if pages == 1:
+        return 1
+    p1, p2 = st.columns([1, 4])
+    page = int(p1.number_input(t(label_key), min_value=1, max_value=pages, step=1, key=key))
+    p2.caption(
+        t(
+            "explorer.page_of",
+            page=f"{page:,}",
+            pages=f"{pages:,}",
+            first=f"{(page - 1) * page_size + 1:,}",
+            last=f"{min(page * page_size, total):,}",
+            total=f"{total:,}",
+        )
+    )
+    set_query_param("page", str(page) if page > 1 else None)
+    return page

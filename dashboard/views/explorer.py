@@ -9,8 +9,6 @@ open quantity, plus the facets), so a drill-down from a chart lands here as a li
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +21,7 @@ from dashboard.ui import (
     code_label,
     download,
     notice_picker,
+    page_control,
     query_param_list,
     require_data,
     set_query_param,
@@ -200,28 +199,7 @@ if total == 0 and linked.empty:
     st.info(t("explorer.nothing"))
     st.stop()
 
-pages = max(1, math.ceil(total / PAGE_SIZE))
-if "qx_page" not in st.session_state:
-    st.session_state["qx_page"] = min(max(1, _int_param("page") or 1), pages)
-# A narrower filter can leave fewer pages than the one shown: go to the last one.
-st.session_state["qx_page"] = min(int(st.session_state["qx_page"]), pages)
-page = 1
-if pages > 1:
-    p1, p2 = st.columns([1, 4])
-    page = int(
-        p1.number_input(t("explorer.page"), min_value=1, max_value=pages, step=1, key="qx_page")
-    )
-    p2.caption(
-        t(
-            "explorer.page_of",
-            page=f"{page:,}",
-            pages=f"{pages:,}",
-            first=f"{(page - 1) * PAGE_SIZE + 1:,}",
-            last=f"{min(page * PAGE_SIZE, total):,}",
-            total=f"{total:,}",
-        )
-    )
-set_query_param("page", str(page) if page > 1 else None)
+page = page_control(total, PAGE_SIZE, "qx_page", "explorer.page")
 
 rows = db.query(data.quantities, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE).copy()
 if not rows.empty:

@@ -8,8 +8,6 @@ rectification figures: the numbers the bar is drawn from, each traceable to its 
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from dashboard import data, db
@@ -17,7 +15,7 @@ from dashboard.charts import completion_figure, selected_notice
 from dashboard.data import CHART_NOTICE_CAP, TABLE_ROW_CAP
 from dashboard.facets import facet_bar, link_params, query_args
 from dashboard.i18n import bilingual_part
-from dashboard.ui import download, headers, lang, require_data, set_query_param, t
+from dashboard.ui import download, headers, lang, page_control, require_data, t
 from dashboard.units import format_date_columns
 
 EXPLORER_PAGE = "views/explorer.py"
@@ -53,30 +51,7 @@ st.subheader(t("overview.notices"))
 # One page of notices reaches the browser (a 2,000-row table was 0.5 MB of every Overview load
 # at 10k notices); the CSV keeps up to TABLE_ROW_CAP of them, as before.
 total = int(k["notices"])
-pages = max(1, math.ceil(total / PAGE_SIZE))
-if "ov_page" not in st.session_state:
-    raw = st.query_params.get("page", "")
-    st.session_state["ov_page"] = min(max(1, int(raw) if raw.isdigit() else 1), pages)
-# Narrower facets can leave fewer pages than the one shown: go to the last one.
-st.session_state["ov_page"] = min(int(st.session_state["ov_page"]), pages)
-page = 1
-if pages > 1:
-    p1, p2 = st.columns([1, 4])
-    page = int(
-        p1.number_input(t("overview.page"), min_value=1, max_value=pages, step=1, key="ov_page")
-    )
-    p2.caption(
-        t(
-            "explorer.page_of",
-            page=f"{page:,}",
-            pages=f"{pages:,}",
-            first=f"{(page - 1) * PAGE_SIZE + 1:,}",
-            last=f"{min(page * PAGE_SIZE, total):,}",
-            total=f"{total:,}",
-        )
-    )
-    # Only a page with a page control owns ``page``: a one-page table leaves the URL alone.
-    set_query_param("page", str(page) if page > 1 else None)
+page = page_control(total, PAGE_SIZE, "ov_page", "overview.page")
 notices = db.query(data.notices, PAGE_SIZE, pred_v, params_v, (page - 1) * PAGE_SIZE)
 # Dates as the notice wrote them (2021-03 for a month-precise date), not the stored first day.
 shown = format_date_columns(notices)[
@@ -120,7 +95,7 @@ st.dataframe(
         "notice_id": st.column_config.TextColumn(t("col.notice_id")),
     },
 )
-every = notices if pages == 1 else db.query(data.notices, TABLE_ROW_CAP, pred_v, params_v)
+every = notices if total <= PAGE_SIZE else db.query(data.notices, TABLE_ROW_CAP, pred_v, params_v)
 if total > len(every):
     st.caption(t("overview.csv_capped", shown=f"{len(every):,}", total=f"{total:,}"))
 download(headers(every.drop(columns=["completion_ratio"])), "notices", key="dl_notices")
