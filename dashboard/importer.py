@@ -1,7 +1,10 @@
 """The Import page's work, without Streamlit: save uploads to a temp folder, run the ingest.
 
-It calls :func:`extract.ingest.ingest_paths`, the same code as ``xuncha ingest``, so a file
-imported here and one ingested from the command line end up identical.
+It calls :func:`extract.ingest.ingest_paths`, the same code as ``xuncha ingest``: files are
+read by the same readers, analysed by the one pipeline (:func:`extract.pipeline.analyse`) and
+written through the one record ↔ table mapping (:mod:`extract.store.records`), so a file
+imported here and one ingested from the command line end up identical. There is deliberately
+no second path (no analysis of an upload in the page's own process).
 
 Two guards beyond the CLI's:
 

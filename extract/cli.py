@@ -470,12 +470,13 @@ def _one_line(text: str) -> str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract import extract_quantities
-    from extract.ingest import context_year
     from extract.model import Quantity
-    from extract.notice import parse_notice
     from extract.output import render_records
-    from extract.reading import NoticeReadError, decode_bytes, load_notice
+    from extract.pipeline import analyse
+    from extract.reading import LoadedNotice, NoticeReadError, decode_bytes, load_notice
 
+    text = ""
+    loaded: LoadedNotice | None = None
     if args.file == "-":
         stdin = getattr(sys.stdin, "buffer", None)  # bytes, so any encoding is detected
         raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
@@ -485,7 +486,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             # The same reader as for files (HTML, Markdown, PDF, Word, noise rules): the format
             # comes from --as, since standard input has no file name to tell it.
             try:
-                text = load_notice(Path(f"stdin.{args.as_format}"), raw).text
+                loaded = load_notice(Path(f"stdin.{args.as_format}"), raw)
             except NoticeReadError as exc:
                 _err(f"<stdin>: {exc.reason}")
                 return EXIT_FAILED
@@ -496,13 +497,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
             text = decode_file(path)[0]
         else:
-            text = load_notice(path).text
-    year = (
-        args.year
-        if args.year is not None
-        else (None if args.raw else context_year(parse_notice(text)))
-    )
-    records = [q.to_dict() for q in extract_quantities(text, context_year=year)]
+            loaded = load_notice(path)
+    if loaded is None:  # --raw: the input exactly as given, without the notice's own dates
+        quantities = extract_quantities(text, context_year=args.year)
+    else:  # the one analysis ingest runs (extract/pipeline.py): the figures the store holds
+        quantities = analyse(loaded, year=args.year).quantities
+    records = [q.to_dict() for q in quantities]
     columns = [f.name for f in fields(Quantity)] if not records else list(records[0])
     sys.stdout.write(
         render_records(records, columns, args.output_format, headers=not args.no_headers)

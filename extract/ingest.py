@@ -1,4 +1,7 @@
-"""Ingest notice files into the store: read → extract quantities → parse → write in batches.
+"""Ingest notice files into the store: read → analyse (extract/pipeline.py) → write in batches.
+
+Rows come from :func:`extract.store.records.record_rows`, the one record ↔ table mapping, so
+this module decides what to write and when, never how a record becomes columns.
 
 Idempotent by construction: a notice's id is the hash of its canonical text, so the same
 content ingested twice is recognised and left alone; a changed file replaces the rows of the
@@ -18,7 +21,6 @@ feeding the one writer in input order, so a parallel run stores exactly what a s
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import os
 import re
@@ -34,20 +36,21 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from extract import __version__, settings
+from extract import settings
 from extract.archive import iter_archive
-from extract.audit.repetition import (
-    RepeatedPassage,
-    Section,
-    find_repeats,
-    repeated_share,
-    restated_quantities,
+from extract.model import ParsedNotice
+from extract.pipeline import (
+    EXTRACTOR_VERSION,
+    TAXONOMY_VERSION,  # noqa: F401  (public names of ingest before extract/pipeline.py)
+    AnalysedNotice,
+    assign_problems,
+    bound_integers,
+    context_year,  # noqa: F401
+    extract_stage,
+    notice_id_for,
+    parse_stage,
 )
-from extract.audit.shared import PassageSignature, passage_signatures
-from extract.model import Anomaly, ParsedNotice, Problem, Quantity
-from extract.quantities.taxonomy import taxonomy
 from extract.reading import (
     ARCHIVE_EXTENSIONS,
     LoadedNotice,
@@ -57,62 +60,29 @@ from extract.reading import (
     scan_paths,
 )
 from extract.store import StoreWriter, open_readonly
-from extract.store.arrowio import insert_by_name
 from extract.store.errors import StoreError, first_line
-from extract.store.passages import store_passages
+from extract.store.passages import forget_notices, store_passages
+from extract.store.records import (
+    RECORD_TABLES,
+    SOURCE_COLUMNS,
+    insert_rows,
+    record_rows,
+    source_row,
+)
 
 ProgressFn = Callable[[int, int, Path], None]
 
-# Bump when extraction or parsing changes what is stored: notices ingested by an older version
-# are re-processed (status "updated") instead of being skipped as unchanged. The taxonomy's
-# version is part of it, so a changed metrics.toml re-assigns metric ids on the next ingest.
-EXTRACTOR_VERSION = f"xuncha-{__version__}+metrics-{taxonomy().version}"
-TAXONOMY_VERSION = taxonomy().version
-
-QUANTITY_COLUMNS = [
-    "notice_id",
-    "quantity_id",
-    "problem_id",
-    "problem_path",
-    "sentence_index",
-    "sentence_start",
-    "sentence_end",
-    "start_offset",
-    "end_offset",
-    "surface",
-    "kind",
-    "value",
-    "value_high",
-    "date_value",
-    "date_high",
-    "unit",
-    "approx",
-    "qualifier",
-    "year_inferred",
-    "metric",
-    "metric_id",
-    "metric_rule",
-    "taxonomy_version",
-    "restates_quantity_id",
-]
-PROBLEM_COLUMNS = [
-    "notice_id",
-    "problem_id",
-    "path",
-    "parent_path",
-    "level",
-    "label",
-    "title",
-    "rectification",
-    "status",
-    "status_text",
-    "start_offset",
-    "end_offset",
-    "is_problem",
-    "is_group",
-]
-ANOMALY_COLUMNS = ["notice_id", "anomaly_id", "kind", "location", "detail", "start_offset"]
-# Rows are tuples in the order of these lists; _insert_rows inserts them BY NAME.
+# The analysis (extract/pipeline.py) and the record -> row mapping (extract/store/records.py)
+# live beside this module; their names stay importable from here for callers and tests.
+NoticeRecord = AnalysedNotice
+_assign_problems = assign_problems
+_bound_integers = bound_integers
+NOTICE_COLUMNS = list(RECORD_TABLES["notices"])
+PROBLEM_COLUMNS = list(RECORD_TABLES["problems"])
+QUANTITY_COLUMNS = list(RECORD_TABLES["quantities"])
+COMPLETION_COLUMNS = list(RECORD_TABLES["completion"])
+ANOMALY_COLUMNS = list(RECORD_TABLES["anomalies"])
+REPEAT_COLUMNS = list(RECORD_TABLES["repeated_passages"])
 
 
 @dataclass
@@ -160,354 +130,6 @@ class IngestSummary:
         return sum(r.quantities for r in self.results if r.status in ("new", "updated"))
 
 
-@dataclass
-class NoticeRecord:
-    """Everything computed for one notice before it touches the database."""
-
-    loaded: LoadedNotice
-    notice_id: str
-    parsed: ParsedNotice
-    quantities: list[Quantity]
-    sentence_spans: list[tuple[int, int]]
-    # per quantity: the index (into ``quantities``) of the earlier figure it restates, or None
-    restates: list[int | None] = field(default_factory=list)
-    repeats: list[RepeatedPassage] = field(default_factory=list)
-    repeated_share: float | None = None  # share of the text that repeats earlier text
-    signatures: list[PassageSignature] = field(default_factory=list)
-
-
-def notice_id_for(text: str) -> str:
-    """Content address of a canonical text (16 hex digits of sha256)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def context_year(parsed: ParsedNotice) -> int | None:
-    """The year a date written without one most plausibly belongs to: the notice's own dates."""
-    meta = parsed.meta
-    for d in (
-        meta.feedback_date,
-        meta.inspection_end,
-        meta.inspection_start,
-        meta.as_of_date,
-        meta.signed_date,
-        meta.published_date,
-    ):
-        if d is not None:
-            return d.year
-    return None
-
-
-def parse_stage(loaded: LoadedNotice, *, parse: bool = True) -> ParsedNotice:
-    """Stage 1 of analysis: the notice parser (an empty result with ``parse=False``)."""
-    from extract.model import NoticeMeta
-    from extract.notice import parse_notice
-
-    parsed = parse_notice(loaded.text) if parse else ParsedNotice(NoticeMeta(), [], None, [])
-    if not parsed.meta.title and loaded.title_hint:
-        parsed.meta.title = loaded.title_hint
-    return parsed
-
-
-def extract_stage(loaded: LoadedNotice, parsed: ParsedNotice) -> NoticeRecord:
-    """Stage 2 of analysis: quantities (years completed from the parsed dates) and sentences."""
-    from extract.quantities.extractor import extract_quantities
-    from extract.quantities.sentences import split_sentences
-
-    text = loaded.text
-    quantities = extract_quantities(text, context_year=context_year(parsed))
-    _bound_integers(parsed)
-    spans = split_sentences(text)
-    sections = [
-        Section(p.start, p.end, p.is_problem, p.path.startswith("附件")) for p in parsed.problems
-    ]
-    repeats = find_repeats(text, spans, sections=sections)
-    return NoticeRecord(
-        loaded,
-        notice_id_for(text),
-        parsed,
-        quantities,
-        spans,
-        restates=restated_quantities(text, quantities, repeats),
-        repeats=repeats,
-        repeated_share=repeated_share(text, repeats),
-        signatures=passage_signatures(text, spans),
-    )
-
-
-_INT64 = range(-(2**63), 2**63)
-
-
-def _bound_integers(parsed: ParsedNotice) -> None:
-    """Replace stated integers beyond BIGINT by NULL with an anomaly, so the notice is stored.
-
-    ``第99999999999999999999巡察组`` is a typo or noise, not a reason to lose the notice; the
-    anomaly keeps what was written so a reader can see why the field is empty.
-    """
-    targets: list[tuple[object, str]] = [
-        (parsed.meta, f) for f in ("inspection_group", "inspection_round", "rectification_days")
-    ]
-    if parsed.completion is not None:
-        targets += [
-            (parsed.completion, f)
-            for f in (
-                "total",
-                "completed",
-                "basically_completed",
-                "not_completed",
-                "long_term",
-                "in_progress",
-            )
-        ]
-    for obj, name in targets:
-        value = getattr(obj, name)
-        if isinstance(value, int) and value not in _INT64:
-            setattr(obj, name, None)
-            parsed.anomalies.append(
-                Anomaly(
-                    "value_out_of_range",
-                    name,
-                    f"{str(value)[:30]} is too large to store / 数值过大,无法保存",
-                )
-            )
-
-
-def _assign_problems(problems: Sequence[Problem], offsets: Iterable[int]) -> list[int | None]:
-    """Index (into ``problems``) of the deepest problem whose span holds each offset.
-
-    Problem spans nest (children inside parents), so one sweep with a stack of open spans
-    answers every offset in O((problems + offsets) log) instead of testing every pair.
-    """
-    order = sorted(range(len(problems)), key=lambda i: (problems[i].start, -problems[i].end))
-    queries = sorted((off, k) for k, off in enumerate(offsets))
-    out: list[int | None] = [None] * len(queries)
-    stack: list[int] = []
-    nxt = 0
-    for off, k in queries:
-        while nxt < len(order) and problems[order[nxt]].start <= off:
-            i = order[nxt]
-            while stack and problems[stack[-1]].end <= problems[i].start:
-                stack.pop()
-            stack.append(i)
-            nxt += 1
-        while stack and problems[stack[-1]].end <= off:
-            stack.pop()
-        # a later sibling may sit above an earlier one that still holds `off`: search down
-        for i in reversed(stack):
-            if problems[i].start <= off < problems[i].end:
-                out[k] = i
-                break
-    return out
-
-
-def _quantity_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    """One row per quantity. The sentence is stored as offsets only (see migration 002)."""
-    spans = rec.sentence_spans
-    problems = rec.parsed.problems
-    owners = _assign_problems(problems, (q.start for q in rec.quantities))
-    restates = rec.restates or [None] * len(rec.quantities)
-    rows: list[tuple[object, ...]] = []
-    for i, (q, owner, restated) in enumerate(
-        zip(rec.quantities, owners, restates, strict=True), start=1
-    ):
-        in_range = q.sentence_index < len(spans)
-        s_start, s_end = spans[q.sentence_index] if in_range else (q.start, q.end)
-        is_date = q.kind == "date"
-        rows.append(
-            (
-                rec.notice_id,
-                i,
-                None if owner is None else owner + 1,
-                None if owner is None else problems[owner].path,
-                q.sentence_index,
-                s_start,
-                s_end,
-                q.start,
-                q.end,
-                q.surface,
-                q.kind,
-                None if is_date else float(q.value),
-                None if is_date or q.value_high is None else float(q.value_high),
-                str(q.value) if is_date else None,
-                None if not is_date or q.value_high is None else str(q.value_high),
-                q.unit,
-                bool(q.approx),
-                q.qualifier,
-                bool(q.year_inferred),
-                q.metric or "",
-                q.metric_id,
-                q.metric_rule,
-                TAXONOMY_VERSION,
-                None if restated is None else restated + 1,
-            )
-        )
-    return rows
-
-
-def _problem_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    return [
-        (
-            rec.notice_id,
-            i,
-            p.path,
-            p.parent_path,
-            p.level,
-            p.label,
-            p.title,
-            p.rectification,
-            p.status,
-            p.status_text,
-            p.start,
-            p.end,
-            bool(p.is_problem),
-            bool(p.is_group),
-        )
-        for i, p in enumerate(rec.parsed.problems, start=1)
-    ]
-
-
-def _repeat_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    return [
-        (
-            rec.notice_id,
-            i,
-            r.start,
-            r.end,
-            r.source_start,
-            r.source_end,
-            r.similarity,
-            r.method,
-            r.label,
-        )
-        for i, r in enumerate(rec.repeats, start=1)
-    ]
-
-
-def _anomaly_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    return [
-        (rec.notice_id, i, a.kind, a.location, a.detail, a.start)
-        for i, a in enumerate(rec.parsed.anomalies, start=1)
-    ]
-
-
-def _insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple[object, ...]]
-) -> None:
-    """Append rows through an Arrow table: DuckDB's fastest path for a batch of rows.
-
-    Measured on 100 problem rows: 2.1 ms via Arrow, 5.5 ms via a registered pandas frame,
-    80 ms via executemany — and ingest does this for every notice. Columns are built with the
-    table's own Arrow types, which halves the conversion time against letting Arrow infer them.
-    """
-    if not rows:
-        return
-    schema = _arrow_schema(con, table)
-    arrays = [
-        pa.array(values, type=schema.field(name).type)
-        for name, values in zip(columns, zip(*rows, strict=True), strict=True)
-    ]
-    insert_by_name(con, table, pa.Table.from_arrays(arrays, names=columns))
-
-
-_ARROW_SCHEMAS: dict[str, pa.Schema] = {}
-
-
-def _arrow_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    """The Arrow schema DuckDB reports for ``table`` (cached for one run: see ingest_paths)."""
-    schema = _ARROW_SCHEMAS.get(table)
-    if schema is None:
-        rel = con.sql(f"SELECT * FROM {table} LIMIT 0")
-        # DuckDB 2 names it to_arrow_table; 1.x (still allowed by pyproject) only has arrow().
-        to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
-        schema = to_arrow().schema
-        _ARROW_SCHEMAS[table] = schema
-    return schema
-
-
-NOTICE_COLUMNS = [
-    "notice_id",
-    "source_path",
-    "source_format",
-    "encoding",
-    "file_sha256",
-    "title",
-    "text",
-    "char_count",
-    "ingested_at",
-    "extractor_version",
-    "issuer",
-    "inspected_unit",
-    "inspection_body",
-    "inspection_level",
-    "inspection_kind",
-    "inspection_group",
-    "inspection_round",
-    "inspection_type",
-    "inspection_start",
-    "inspection_end",
-    "feedback_date",
-    "as_of_date",
-    "signed_date",
-    "published_date",
-    "region",
-    "rectification_days",
-    "inferred_dates",
-    "repeated_share",
-    "inspection_start_precision",
-    "inspection_end_precision",
-    "feedback_date_precision",
-    "as_of_date_precision",
-    "signed_date_precision",
-    "published_date_precision",
-    "source_url",
-]
-COMPLETION_COLUMNS = [
-    "notice_id",
-    "total",
-    "completed",
-    "basically_completed",
-    "not_completed",
-    "long_term",
-    "in_progress",
-    "stated_rate",
-    "computed_rate",
-    "status_rate",
-    "consistent",
-    "issues",
-    "sentence",
-    "start_offset",
-    "end_offset",
-    "verdict",
-    "formula",
-    "tolerance",
-    "rate_surface",
-    "scope",
-    "listed_problems",
-    "stated_problems",
-    "evidence",
-]
-# file_size / file_mtime_ns: the file as last read, so an unchanged file is recognised from one
-# stat() without being opened (see _Snapshot); NULL mtime for an archive member.
-SOURCE_COLUMNS = [
-    "source_path",
-    "notice_id",
-    "file_sha256",
-    "seen_at",
-    "file_size",
-    "file_mtime_ns",
-]
-REPEAT_COLUMNS = [
-    "notice_id",
-    "passage_id",
-    "start_offset",
-    "end_offset",
-    "source_start",
-    "source_end",
-    "similarity",
-    "method",
-    "label",
-]
-
-
 # Files written per transaction. Batching amortises DuckDB's per-statement cost (about 2 ms an
 # insert) over many notices; a batch that fails is replayed one notice per transaction, so a
 # bad file still fails alone.
@@ -516,6 +138,7 @@ BATCH_SIZE: int = settings.get_int("ingest_batch_size")  # extract/settings.py
 
 # Every table keyed by notice_id, children first; deleting a notice deletes its rows in all.
 NOTICE_TABLES = (
+    "sentences",
     "quantities",
     "problems",
     "completion",
@@ -542,6 +165,7 @@ def _delete_notices(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]) -
     ids = list(dict.fromkeys(notice_ids))
     if not ids:
         return
+    forget_notices(con, ids)  # passage keys and cluster counts, before the passages go
     for table in NOTICE_TABLES:
         con.execute(
             f"DELETE FROM {table} WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))",
@@ -553,81 +177,6 @@ def _delete_notices(con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]) -
     )
 
 
-def _notice_row(rec: NoticeRecord, now: datetime) -> tuple[object, ...]:
-    meta = rec.parsed.meta
-    loaded = rec.loaded
-    return (
-        rec.notice_id,
-        str(loaded.path),
-        loaded.source_format,
-        loaded.encoding,
-        loaded.file_sha256,
-        meta.title or loaded.title_hint,
-        loaded.text,
-        len(loaded.text),
-        now,
-        EXTRACTOR_VERSION,
-        meta.issuer,
-        meta.inspected_unit,
-        meta.inspection_body,
-        meta.inspection_level,
-        meta.inspection_kind,
-        meta.inspection_group,
-        meta.inspection_round,
-        meta.inspection_type,
-        meta.inspection_start,
-        meta.inspection_end,
-        meta.feedback_date,
-        meta.as_of_date,
-        meta.signed_date,
-        meta.published_date,
-        meta.region,
-        meta.rectification_days,
-        ",".join(meta.inferred_dates) or None,
-        rec.repeated_share,
-        meta.inspection_start_precision,
-        meta.inspection_end_precision,
-        meta.feedback_date_precision,
-        meta.as_of_date_precision,
-        meta.signed_date_precision,
-        meta.published_date_precision,
-        meta.source_url,
-    )
-
-
-def _completion_rows(rec: NoticeRecord) -> list[tuple[object, ...]]:
-    c = rec.parsed.completion
-    if c is None:
-        return []
-    return [
-        (
-            rec.notice_id,
-            c.total,
-            c.completed,
-            c.basically_completed,
-            c.not_completed,
-            c.long_term,
-            c.in_progress,
-            c.stated_rate,
-            c.computed_rate,
-            c.status_rate,
-            c.consistent,
-            "; ".join(c.issues) or None,
-            c.sentence,
-            c.start,
-            c.end,
-            c.verdict,
-            c.formula,
-            c.tolerance,
-            c.rate_surface,
-            c.scope,
-            c.listed_problems,
-            ",".join(str(n) for n in c.stated_problems) or None,
-            " ".join(f"{role}:{s}-{e}" for role, s, e in c.evidence) or None,
-        )
-    ]
-
-
 FileStat = tuple[int | None, int | None]  # (size in bytes, mtime in ns); mtime None: no file
 
 
@@ -637,13 +186,13 @@ class _Plan:
 
     result: FileResult
     loaded: LoadedNotice
-    rec: NoticeRecord | None  # None: already stored (or earlier in this run), or not analysed yet
+    rec: AnalysedNotice | None  # None: already stored (or earlier in this run), or not analysed yet
     replace_existing: bool  # an older extractor version stored this content: replace it
     previous_id: str | None  # the notice this path held before, if any
     needs_analysis: bool = False  # new or changed content: _analyse_batch fills in ``rec``
     stat: FileStat = (None, None)  # stored with the source row (the unchanged-file check)
     # Analysis already done by a pool worker: the record, or the repr of what it raised.
-    analysed: NoticeRecord | str | None = None
+    analysed: AnalysedNotice | str | None = None
 
 
 @dataclass
@@ -656,7 +205,7 @@ class _Loaded:
 
     loaded: LoadedNotice | None
     error: str | None = None
-    analysed: NoticeRecord | str | None = None
+    analysed: AnalysedNotice | str | None = None
 
 
 def _read_source(path: Path, data: bytes | None) -> _Loaded:
@@ -673,7 +222,9 @@ def analyse_file(path: Path, data: bytes | None, parse: bool) -> _Loaded:
     """Read and analyse one source: what a pool worker runs (a pure function of its bytes).
 
     The worker never touches the store; the writer decides afterwards whether the record is
-    needed (the content may turn out to be stored already) and stores it.
+    needed (the content may turn out to be stored already) and stores it. The analysis is
+    :func:`extract.pipeline.analyse`, called stage by stage through this module's names so a
+    test can substitute one stage (see tests/test_ingest_parallel.py).
     """
     out = _read_source(path, data)
     if out.loaded is not None:
@@ -773,7 +324,7 @@ def _analyse_batch(plans: list[_Plan], *, parse: bool, done: Callable[[Path], No
             fail(p, repr(exc))
     for p in plans:
         ready = p.analysed
-        if p.needs_analysis and isinstance(ready, NoticeRecord):
+        if p.needs_analysis and isinstance(ready, AnalysedNotice):
             p.rec = ready
             p.result.quantities = len(ready.quantities)
         elif p.needs_analysis and isinstance(ready, str):
@@ -805,7 +356,7 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
         "notice_sources",
         SOURCE_COLUMNS,
         [
-            (str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now, *p.stat)
+            source_row(str(p.loaded.path), p.result.notice_id, p.loaded.file_sha256, now, p.stat)
             for p in plans
         ],
     )
@@ -819,17 +370,24 @@ def _apply(con: duckdb.DuckDBPyConnection, plans: Sequence[_Plan], now: datetime
                 orphans.append(p.previous_id)
     _delete_notices(con, orphans)
     recs = [p.rec for p in plans if p.rec is not None]
-    _insert_rows(con, "notices", NOTICE_COLUMNS, [_notice_row(r, now) for r in recs])
-    _insert_rows(con, "problems", PROBLEM_COLUMNS, [x for r in recs for x in _problem_rows(r)])
-    _insert_rows(con, "quantities", QUANTITY_COLUMNS, [x for r in recs for x in _quantity_rows(r)])
-    _insert_rows(
-        con, "completion", COMPLETION_COLUMNS, [x for r in recs for x in _completion_rows(r)]
-    )
-    _insert_rows(con, "anomalies", ANOMALY_COLUMNS, [x for r in recs for x in _anomaly_rows(r)])
-    _insert_rows(
-        con, "repeated_passages", REPEAT_COLUMNS, [x for r in recs for x in _repeat_rows(r)]
-    )
+    tables: dict[str, list[dict[str, object]]] = {t: [] for t in RECORD_TABLES}
+    for r in recs:
+        for table, rows in record_rows(r, now).items():
+            tables[table].extend(rows)
+    for table, rows in tables.items():  # parents first, as RECORD_TABLES lists them
+        _insert_rows(con, table, RECORD_TABLES[table], rows)
     store_passages(con, [(r.notice_id, r.loaded.text, r.signatures) for r in recs], now)
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[dict[str, object]],
+) -> None:
+    """Every insert of a batch goes through here: the one seam a test replaces to make one
+    table's write fail (tests/test_store_reliability.py), over the records' own insert."""
+    insert_rows(con, table, rows, columns)
 
 
 def _write_batch(con: duckdb.DuckDBPyConnection, plans: list[_Plan], now: datetime) -> None:

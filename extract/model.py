@@ -1,7 +1,11 @@
 """Typed records shared by the extractor, the notice parser, the store and the dashboard.
 
 These are the contracts between modules: field names here are column names in DuckDB
-(``sql/001_schema.sql``) and keys in ``xuncha extract`` JSON lines, so change them together.
+(``sql/migrations/``) and keys in ``xuncha extract`` JSON lines, so change them together.
+:mod:`extract.store.records` maps each record to its table BY NAME, and
+``tests/test_model_columns.py`` checks every field against a fresh store's columns, with the
+few deliberate differences (``start`` stored as ``start_offset``, ids and versions the store
+adds) listed there with a reason each.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Distributed ingest: analyse files in shards anywhere, then merge them through the one writer.
 
 ``xuncha ingest PATH… --shard i/n --out DIR`` analyses the files of shard ``i`` (of ``n``) with
-the per-document function every ingest uses (:func:`extract.ingest.analyse_file`) and writes
+the per-document function every ingest uses (:func:`extract.ingest.analyse_file`, i.e.
+:func:`extract.pipeline.analyse`) and writes
 ``DIR/shard-i-of-n/<table>.parquet``: the rows the writer would insert, one file per table,
 with the schema of the store's migrations (:func:`pinned_schemas`). No shard touches the
 database, so shards run on any machine (Slurm job array, Spark, Dask; see
@@ -19,12 +20,14 @@ rerun skips a shard whose inputs did not change and redoes one that was killed m
 ``xuncha merge DIR`` (:func:`merge_shards`) validates every shard (marker, fingerprint
 version, schema; one line per bad shard) and then replays the files in their global order
 through the same decisions a local ingest makes (new, updated, unchanged, same content
-earlier in the run), in one writer transaction. Shared passages across notices
-(:func:`extract.store.passages.store_passages`) are linked at merge, in batches of
-:data:`extract.ingest.BATCH_SIZE` over the same global order, so the store equals that of
-``xuncha ingest`` of the same files except the run's timestamps (``notices.ingested_at``,
-``notice_sources.seen_at``, ``shared_clusters.labelled_at``, ``ingest_runs``). Merging twice
-changes nothing: the second merge finds every file unchanged.
+earlier in the run), and writes them in batches of :data:`extract.ingest.BATCH_SIZE` over that
+order, one writer session and transaction each, as a local ingest does: the rows (built by
+:mod:`extract.store.records`, so a shard holds exactly what an ingest inserts), then the
+batch's shared passages (:func:`extract.store.passages.store_passages`). Readers get in
+between batches. The store equals that of ``xuncha ingest`` of the same files except the
+run's timestamps (``notices.ingested_at``, ``notice_sources.seen_at``,
+``shared_clusters.labelled_at``, ``ingest_runs``). Merging twice changes nothing: the second
+merge finds every file unchanged; a merge killed midway keeps its committed batches.
 """
 
 from __future__ import annotations
@@ -49,38 +52,31 @@ import pyarrow.parquet as pq
 from extract import ingest as _ingest
 from extract.audit.shared import PassageSignature
 from extract.ingest import (
-    ANOMALY_COLUMNS,
     BATCH_SIZE,
-    COMPLETION_COLUMNS,
-    EXTRACTOR_VERSION,
-    NOTICE_COLUMNS,
-    PROBLEM_COLUMNS,
-    QUANTITY_COLUMNS,
-    REPEAT_COLUMNS,
     FileResult,
     IngestSummary,
-    NoticeRecord,
     analyse_file,
     collect_files,
 )
-from extract.store import StoreWriter
-from extract.store.arrowio import registered
+from extract.pipeline import EXTRACTOR_VERSION, AnalysedNotice, notice_id_for
+from extract.store import StoreWriter, open_readonly
 from extract.store.errors import StoreError
 from extract.store.passages import store_passages
+from extract.store.records import (
+    RECORD_TABLES,
+    Row,
+    arrow_rows,
+    insert_rows,
+    record_rows,
+    source_row,
+)
 
 SUCCESS = "_SUCCESS"
 SHARD_DIR = re.compile(r"^shard-(\d+)-of-(\d+)$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
-# Store tables a shard carries, with the columns the writer fills (ingest's column lists).
-RECORD_TABLES: dict[str, list[str]] = {
-    "notices": NOTICE_COLUMNS,
-    "problems": PROBLEM_COLUMNS,
-    "quantities": QUANTITY_COLUMNS,
-    "completion": COMPLETION_COLUMNS,
-    "anomalies": ANOMALY_COLUMNS,
-    "repeated_passages": REPEAT_COLUMNS,
-}
+# Store tables a shard carries, with the columns the writer fills: extract.store.records'
+# RECORD_TABLES, the one record <-> table mapping (imported above).
 # One row per source (file or archive member) of the shard, in the global input order.
 SOURCES_SCHEMA = pa.schema(
     [
@@ -167,19 +163,48 @@ def pinned_schemas() -> dict[str, pa.Schema]:
     return out
 
 
-def _record_rows(rec: NoticeRecord, now: datetime) -> dict[str, list[tuple[object, ...]]]:
-    """The rows the writer inserts for one analysed notice, per table (ingest's row builders)."""
+def _record_rows(rec: AnalysedNotice, now: datetime) -> dict[str, list[Row]]:
+    """The rows the writer inserts for one analysed notice, per table, and its signatures."""
+    rows = record_rows(rec, now)
+    rows["signatures"] = [
+        {
+            "notice_id": rec.notice_id,
+            "signature_index": i,
+            "start_offset": s.start,
+            "end_offset": s.end,
+            "band_keys": list(s.band_keys),
+            "minhash": s.minhash,
+            "text_key": s.text_key,
+        }
+        for i, s in enumerate(rec.signatures, start=1)
+    ]
+    return rows
+
+
+def _source_entry(
+    file_index: int,
+    member_index: int,
+    path: str,
+    status: str,
+    error: str | None,
+    warnings: Sequence[str] = (),
+    notice_id: str | None = None,
+    file_sha256: str | None = None,
+    file_size: int | None = None,
+    file_mtime_ns: int | None = None,
+) -> Row:
+    """One row of a shard's ``sources`` file (see SOURCES_SCHEMA), by name."""
     return {
-        "notices": [_ingest._notice_row(rec, now)],
-        "problems": _ingest._problem_rows(rec),
-        "quantities": _ingest._quantity_rows(rec),
-        "completion": _ingest._completion_rows(rec),
-        "anomalies": _ingest._anomaly_rows(rec),
-        "repeated_passages": _ingest._repeat_rows(rec),
-        "signatures": [
-            (rec.notice_id, i, s.start, s.end, list(s.band_keys), s.minhash, s.text_key)
-            for i, s in enumerate(rec.signatures, start=1)
-        ],
+        "file_index": file_index,
+        "member_index": member_index,
+        "source_path": path,
+        "status": status,
+        "error": error,
+        "warnings": list(warnings),
+        "notice_id": notice_id,
+        "file_sha256": file_sha256,
+        "file_size": file_size,
+        "file_mtime_ns": file_mtime_ns,
     }
 
 
@@ -190,17 +215,12 @@ class _TableSink:
         self.path = folder / f"{table}.parquet"
         self.tmp = folder / f".{table}.parquet.tmp"
         self.schema = schema
-        self.rows: list[tuple[object, ...]] = []
+        self.rows: list[Row] = []
         self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
 
     def flush(self) -> None:
         if self.rows:
-            columns = list(zip(*self.rows, strict=True))
-            arrays = [
-                pa.array(values, type=field.type)
-                for field, values in zip(self.schema, columns, strict=True)
-            ]
-            self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+            self.writer.write_table(arrow_rows(self.rows, self.schema))
             self.rows = []
 
     def close(self) -> None:
@@ -303,7 +323,7 @@ def write_shard(
     try:
         for j, r in missing_mine:  # before every file, as a local ingest reports them
             sinks["sources"].rows.append(
-                (j - len(missing), 0, str(r.path), "failed", r.error, [], None, None, None, None)
+                _source_entry(j - len(missing), 0, str(r.path), "failed", r.error)
             )
             failed.append(r.error or str(r.path))
         for n_done, (k, f) in enumerate(mine, start=1):
@@ -311,7 +331,7 @@ def write_shard(
                 count += 1
                 if isinstance(item, FileResult):
                     sinks["sources"].rows.append(
-                        (k, m, str(item.path), "failed", item.error, [], None, None, None, None)
+                        _source_entry(k, m, str(item.path), "failed", item.error)
                     )
                     failed.append(item.error or str(item.path))
                     continue
@@ -319,34 +339,43 @@ def write_shard(
                 size, mtime = _ingest._file_stat(path, data)
                 out = analyse(path, data, parse)
                 if out.loaded is None:
-                    row: tuple[object, ...] = (
-                        k,
-                        m,
-                        str(path),
-                        "failed",
-                        out.error,
-                        [],
-                        None,
-                        None,
-                        size,
-                        mtime,
+                    sinks["sources"].rows.append(
+                        _source_entry(
+                            k,
+                            m,
+                            str(path),
+                            "failed",
+                            out.error,
+                            file_size=size,
+                            file_mtime_ns=mtime,
+                        )
                     )
-                    sinks["sources"].rows.append(row)
                     failed.append(out.error or str(path))
                     continue
                 loaded = out.loaded
-                nid = _ingest.notice_id_for(loaded.text)
+                nid = notice_id_for(loaded.text)
                 warnings = [str(w) for w in loaded.warnings]
                 status, error = "read", None
                 if isinstance(out.analysed, str):
                     status, error = "analysis_failed", out.analysed
                     failed.append(f"{path}: analysis failed: {error}")
-                elif isinstance(out.analysed, NoticeRecord) and nid not in seen:
+                elif isinstance(out.analysed, AnalysedNotice) and nid not in seen:
                     seen.add(nid)
                     for table, rows in _record_rows(out.analysed, now).items():
                         sinks[table].rows.extend(rows)
                 sinks["sources"].rows.append(
-                    (k, m, str(path), status, error, warnings, nid, loaded.file_sha256, size, mtime)
+                    _source_entry(
+                        k,
+                        m,
+                        str(path),
+                        status,
+                        error,
+                        warnings,
+                        nid,
+                        loaded.file_sha256,
+                        size,
+                        mtime,
+                    )
                 )
             if progress is not None:
                 progress(n_done, len(mine), f)
@@ -498,40 +527,65 @@ def _decide(
 
 
 def merge_shards(out_dir: Path, db_path: Path) -> IngestSummary:
-    """Load every shard of ``out_dir`` into ``db_path``; see the module docstring."""
+    """Load every shard of ``out_dir`` into ``db_path``; see the module docstring.
+
+    The write lock is held for the whole merge, but the store is written in batches, one
+    writer session each (as a local ingest does), so readers get in between batches instead of
+    waiting for the whole merge; a merge killed midway keeps its committed batches, and the
+    next merge finds them unchanged and writes the rest.
+    """
     folders, problems = find_shards(out_dir)
     if problems:
         raise ShardError(problems)
     rows = _sources(folders)
     summary = IngestSummary()
     started = datetime.now()
-    with StoreWriter(Path(db_path)) as writer:
-        con = writer.con
-        assert con is not None
-        planned: set[str] = set()
-        steps = [_decide(con, shard, src, planned) for shard, src in rows]
+    with StoreWriter(Path(db_path), session=False) as writer:
+        # Decided once, under the write lock (no other writer can change the answers), on a
+        # read-only connection: a merge with nothing to write never opens the file for writing.
+        con = open_readonly(Path(db_path))
+        try:
+            planned: set[str] = set()
+            steps = [_decide(con, shard, src, planned) for shard, src in rows]
+        finally:
+            con.close()
         _mark_failed_duplicates(steps)
         summary.results = [s.result for s in steps]
         if not any(s.write_source for s in steps):
             return summary  # nothing to write: the store is left as it is
-        _write(con, steps, folders, started)
-        _count_quantities(con, steps)
-        con.execute(
-            "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                uuid.uuid4().hex[:12],
-                started,
-                datetime.now(),
-                len(summary.results),
-                summary.new,
-                summary.updated,
-                summary.unchanged,
-                summary.failed,
-                summary.quantities,
-            ],
-        )
-        writer.commit()
+        cursors = {f.name: _ShardRows(f) for f in folders}
+        batches = _step_batches(steps)
+        for k, batch in enumerate(batches):
+            with writer.session() as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    _write(con, batch, cursors, started)
+                    if k == len(batches) - 1:
+                        _record_run(con, summary, started)
+                    con.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    raise
     return summary
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, summary: IngestSummary, started: datetime) -> None:
+    """The merge's row in ``ingest_runs``, written with its last batch (as ingest does)."""
+    con.execute(
+        "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            uuid.uuid4().hex[:12],
+            started,
+            datetime.now(),
+            len(summary.results),
+            summary.new,
+            summary.updated,
+            summary.unchanged,
+            summary.failed,
+            summary.quantities,
+        ],
+    )
 
 
 def _mark_failed_duplicates(steps: Sequence[_Step]) -> None:
@@ -545,146 +599,127 @@ def _mark_failed_duplicates(steps: Sequence[_Step]) -> None:
             s.write_source = False
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection, steps: Sequence[_Step], folders: Sequence[Path], now: datetime
-) -> None:
-    """Source rows and deletions in order, record rows in bulk, shared passages batch by batch."""
-    for s in steps:
-        if not s.write_source:
-            continue
-        if s.replace_existing and s.result.notice_id:
-            _ingest._delete_notice(con, s.result.notice_id)
-        if s.previous_id is not None:
-            con.execute("DELETE FROM notice_sources WHERE source_path = ?", [str(s.result.path)])
-    sources: list[tuple[object, ...]] = [
-        (
-            str(s.result.path),
-            s.result.notice_id,
-            s.source["file_sha256"],
-            now,
-            s.source["file_size"],
-            s.source["file_mtime_ns"],
-        )
-        for s in steps
-        if s.write_source
-    ]
-    _ingest._insert_rows(con, "notice_sources", _ingest.SOURCE_COLUMNS, sources)
-    for s in steps:  # a path that now holds other content: drop the old notice if orphaned
-        if s.write_source and s.previous_id is not None and s.previous_id != s.result.notice_id:
-            used = con.execute(
-                "SELECT count(*) FROM notice_sources WHERE notice_id = ?", [s.previous_id]
-            ).fetchone()
-            if not used or not used[0]:
-                _ingest._delete_notice(con, s.previous_id)
-    chosen = pa.table(
-        {
-            "shard": [s.shard for s in steps if s.shard],
-            "notice_id": [s.result.notice_id for s in steps if s.shard],
-        }
-    )
-    with registered(con, "_xuncha_chosen", chosen):
-        for table, columns in RECORD_TABLES.items():
-            cols = ", ".join(f"r.{c}" for c in columns)
-            if table == "notices":
-                cols = cols.replace("r.ingested_at", "?::TIMESTAMP AS ingested_at")
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT {cols} FROM "
-                f"{_parquet(folders, table)} r JOIN _xuncha_chosen c "
-                "ON c.shard = r.shard AND c.notice_id = r.notice_id",
-                [now] if table == "notices" else [],
-            )
-    for batch in _passage_batches(steps, folders):
-        store_passages(con, batch, now)
+def _step_batches(steps: Sequence[_Step]) -> list[list[_Step]]:
+    """The steps that write, grouped as a local ingest batches them.
 
-
-def _parquet(folders: Sequence[Path], table: str) -> str:
-    """A read_parquet() of one table over every shard, with a ``shard`` column (folder name)."""
-    files = ", ".join("'" + str(f / f"{table}.parquet").replace("'", "''") + "'" for f in folders)
-    return (
-        "(SELECT *, regexp_extract(filename, '(shard-[0-9]+-of-[0-9]+)/[^/]*$', 1) AS shard "
-        f"FROM read_parquet([{files}], filename = true))"
-    )
-
-
-def _shard_notices(folder: Path) -> Iterator[tuple[str, str, list[PassageSignature]]]:
-    """A shard's notices in its order, with their signatures: one pass over two files.
-
-    Both files hold their rows in the shard's source order, so the signatures of a notice are
-    the run of rows carrying its id; memory is one row group, never the shard.
+    A local ingest writes :data:`BATCH_SIZE` planned files a transaction (a file whose analysis
+    failed still took its place in the batch) and links a batch's passages with the stored
+    ones and among themselves; the same grouping over the same order gives the same rows,
+    links and clusters.
     """
-    sig_rows = (
-        row
-        for batch in pq.ParquetFile(folder / "signatures.parquet").iter_batches(batch_size=4096)
-        for row in batch.to_pylist()
-    )
-    pending = next(sig_rows, None)
-    notices = pq.ParquetFile(folder / "notices.parquet")
-    for batch in notices.iter_batches(batch_size=256, columns=["notice_id", "text"]):
-        for row in batch.to_pylist():
-            nid = str(row["notice_id"])
-            sigs: list[PassageSignature] = []
-            while pending is not None and pending["notice_id"] == nid:
-                sigs.append(
-                    PassageSignature(
-                        int(pending["start_offset"]),
-                        int(pending["end_offset"]),
-                        tuple(int(x) for x in pending["band_keys"]),
-                        bytes(pending["minhash"]),
-                        int(pending["text_key"]),
-                    )
-                )
-                pending = next(sig_rows, None)
-            yield nid, str(row["text"]), sigs
-
-
-def _passage_batches(
-    steps: Sequence[_Step], folders: Sequence[Path]
-) -> Iterator[list[tuple[str, str, list[PassageSignature]]]]:
-    """The notices' (id, text, signatures) grouped as a local ingest batches them.
-
-    A local ingest writes :data:`BATCH_SIZE` planned files a transaction and links a batch's
-    passages with the stored ones and among themselves; the same grouping over the same order
-    gives the same links and clusters. A shard's chosen notices come in its own order (the
-    global order restricted to it), so one reader per shard, skipping the notices another
-    shard provides, yields them all in a single pass.
-    """
-    readers = {f.name: _shard_notices(f) for f in folders}
-    current: list[tuple[str, str, list[PassageSignature]]] = []
-    batch_no: int | None = None
+    batches: dict[int, list[_Step]] = {}
     planned = 0
     for s in steps:
         is_plan = s.write_source or (s.result.status == "failed" and s.result.notice_id is not None)
         if not is_plan:
             continue
         this_batch, planned = planned // BATCH_SIZE, planned + 1
-        if s.shard is None:
-            continue
-        if batch_no is not None and this_batch != batch_no and current:
-            yield current
-            current = []
-        batch_no = this_batch
-        for nid, text, sigs in readers[s.shard]:
-            if nid == s.result.notice_id:
-                current.append((nid, text, sigs))
-                break
-        else:
-            raise ShardError([f"{s.shard}: notice {s.result.notice_id} is listed but has no rows"])
-    if current:
-        yield current
+        if s.write_source:
+            batches.setdefault(this_batch, []).append(s)
+    return [batches[k] for k in sorted(batches)]
 
 
-def _count_quantities(con: duckdb.DuckDBPyConnection, steps: Sequence[_Step]) -> None:
-    """Per new or updated file, the quantities stored for it (what the summary reports)."""
-    ids = [s.result.notice_id for s in steps if s.shard and s.result.notice_id]
-    if not ids:
-        return
-    with registered(con, "_xuncha_counted", pa.table({"notice_id": ids})):
-        counts = dict(
-            con.execute(
-                "SELECT notice_id, count(*) FROM quantities "
-                "WHERE notice_id IN (SELECT notice_id FROM _xuncha_counted) GROUP BY 1"
-            ).fetchall()
-        )
+_NOTICE_FILES = (*RECORD_TABLES, "signatures")
+
+
+class _ShardRows:
+    """A shard's record rows, notice by notice in the shard's order, one pass over each file.
+
+    Every table file holds its rows in the shard's source order (see :func:`write_shard`), and
+    the merge asks for the shard's chosen notices in that same order (the global order
+    restricted to the shard), so each file is read once, a row group at a time, skipping the
+    notices another shard provides: memory is a row group, never the shard.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        ids = pq.read_table(folder / "notices.parquet", columns=["notice_id"]).column(0)
+        self.position = {str(nid): k for k, nid in enumerate(ids.to_pylist())}
+        self.rows = {t: self._rows(t) for t in _NOTICE_FILES}
+        self.pending: dict[str, Row | None] = {t: next(self.rows[t], None) for t in _NOTICE_FILES}
+
+    def _rows(self, table: str) -> Iterator[Row]:
+        reader = pq.ParquetFile(self.folder / f"{table}.parquet")
+        for batch in reader.iter_batches(batch_size=4096):
+            yield from batch.to_pylist()
+
+    def take(self, notice_id: str) -> dict[str, list[Row]]:
+        """Every row of ``notice_id``, per file; the rows of earlier notices are skipped."""
+        if notice_id not in self.position:
+            raise ShardError([f"{self.folder}: notice {notice_id} is listed but has no rows"])
+        at = self.position[notice_id]
+        out: dict[str, list[Row]] = {}
+        for table in _NOTICE_FILES:
+            got: list[Row] = []
+            row = self.pending[table]
+            while row is not None and self.position.get(str(row["notice_id"]), -1) < at:
+                row = next(self.rows[table], None)
+            while row is not None and row["notice_id"] == notice_id:
+                got.append(row)
+                row = next(self.rows[table], None)
+            self.pending[table] = row
+            out[table] = got
+        return out
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    steps: Sequence[_Step],
+    cursors: dict[str, _ShardRows],
+    now: datetime,
+) -> None:
+    """One batch, as :func:`extract.ingest._apply` writes it: deletions and source rows in
+    order, then the record rows, then the batch's shared passages."""
     for s in steps:
-        if s.shard and s.result.notice_id:
-            s.result.quantities = int(counts.get(s.result.notice_id, 0))
+        if s.replace_existing and s.result.notice_id:
+            _ingest._delete_notice(con, s.result.notice_id)
+        if s.previous_id is not None:
+            con.execute("DELETE FROM notice_sources WHERE source_path = ?", [str(s.result.path)])
+    insert_rows(
+        con,
+        "notice_sources",
+        [
+            source_row(
+                str(s.result.path),
+                s.result.notice_id,
+                s.source["file_sha256"],
+                now,
+                (s.source["file_size"], s.source["file_mtime_ns"]),
+            )
+            for s in steps
+        ],
+    )
+    for s in steps:  # a path that now holds other content: drop the old notice if orphaned
+        if s.previous_id is not None and s.previous_id != s.result.notice_id:
+            used = con.execute(
+                "SELECT count(*) FROM notice_sources WHERE notice_id = ?", [s.previous_id]
+            ).fetchone()
+            if not used or not used[0]:
+                _ingest._delete_notice(con, s.previous_id)
+    tables: dict[str, list[Row]] = {t: [] for t in RECORD_TABLES}
+    passages: list[tuple[str, str, list[PassageSignature]]] = []
+    for s in steps:
+        if not s.shard or not s.result.notice_id:
+            continue
+        got = cursors[s.shard].take(s.result.notice_id)
+        for notice in got["notices"]:
+            notice["ingested_at"] = now  # the merge's time, as an ingest's rows carry its own
+        for table in RECORD_TABLES:
+            tables[table].extend(got[table])
+        s.result.quantities = len(got["quantities"])
+        text = str(got["notices"][0]["text"])
+        passages.append((s.result.notice_id, text, [_signature(r) for r in got["signatures"]]))
+    for table, rows in tables.items():
+        insert_rows(con, table, rows)
+    if passages:
+        store_passages(con, passages, now)
+
+
+def _signature(row: Row) -> PassageSignature:
+    return PassageSignature(
+        int(row["start_offset"]),
+        int(row["end_offset"]),
+        tuple(int(x) for x in row["band_keys"]),
+        bytes(row["minhash"]),
+        int(row["text_key"]),
+    )

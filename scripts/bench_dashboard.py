@@ -271,6 +271,9 @@ def build(path: Path, frames: dict[str, pd.DataFrame]) -> None:
             columns = ", ".join(frame.columns)
             con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame")
             con.unregister("frame")
+        from extract.store.records import fill_missing_sentences
+
+        fill_missing_sentences(con)  # ingest stores each sentence once; rows written by hand
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -39,7 +39,15 @@ from extract.ingest import ingest_paths  # noqa: E402
 
 SEEDS = [REPO.parent / "shared" / "corpus", REPO / "data"]
 # Per-notice tables copied; the passage tables are left out (they reference other notices).
-REPLICATED = ("notices", "notice_sources", "problems", "quantities", "completion", "anomalies")
+REPLICATED = (
+    "notices",
+    "notice_sources",
+    "problems",
+    "quantities",
+    "sentences",
+    "completion",
+    "anomalies",
+)
 
 
 def build_store(db: Path, seeds: list[Path], copies: int) -> None:

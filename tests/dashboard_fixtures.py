@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from extract.store import create_database
+from extract.store.records import fill_missing_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboard" / "app.py"
@@ -386,6 +387,8 @@ def build_fixture_db(path: Path, notices: list[N] | None = None) -> Path:
                         "detail": detail,
                     },
                 )
+        # Rows written by hand have no stored sentences; ingest writes them (records.py).
+        fill_missing_sentences(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -177,15 +178,15 @@ def test_failure_while_storing_rolls_back_that_notice_only(
     db = tmp_path / "x.duckdb"
     ingest_paths([write_notice(tmp_path / "a", "first.txt", study=1)], db)
     before = counts(db)
-    real = ingest_mod._problem_rows
+    real = ingest_mod.record_rows
 
-    def flaky(rec: ingest_mod.NoticeRecord) -> list[tuple[object, ...]]:
-        # called after the batch's source and notice rows are written: all must roll back
+    def flaky(rec: ingest_mod.AnalysedNotice, now: datetime) -> dict[str, list[dict[str, object]]]:
+        # called after the batch's source rows are written: all must roll back
         if "second" in str(rec.loaded.path):
             raise duckdb.ConstraintException("simulated failure")
-        return real(rec)
+        return real(rec, now)
 
-    monkeypatch.setattr(ingest_mod, "_problem_rows", flaky)
+    monkeypatch.setattr(ingest_mod, "record_rows", flaky)
     b = write_notice(tmp_path / "b", "second.txt", study=2)
     c = write_notice(tmp_path / "b", "third.txt", study=3)
     res = ingest_paths([b, c], db)

@@ -302,3 +302,32 @@ def test_a_file_whose_analysis_fails_is_reported_alike(
     assert [r.status for r in bug] == ["failed", "failed"]
     assert "simulated extractor bug" in (bug[0].error or "")
     assert _tables(tmp_path / "m.duckdb") == _tables(tmp_path / "l.duckdb")
+
+
+def test_merge_lets_readers_in_between_batches(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge writes one session per batch, not one for the whole merge: before each
+    session a reader gets in (the turnstile is free) and sees the batches committed so far."""
+    from extract.store import StoreWriter
+
+    out = tmp_path / "shards"
+    write_shard([inputs], out, Shard(0, 1))
+    db = tmp_path / "merged.duckdb"
+    seen: list[int] = []
+    real = StoreWriter.session
+
+    def session(self: StoreWriter) -> object:
+        if db.exists() and self.path == db:
+            con = open_readonly(db)  # would wait (then fail) if the merge held the turnstile
+            try:
+                seen.append(con.execute("SELECT count(*) FROM notices").fetchone()[0])
+            finally:
+                con.close()
+        return real(self)
+
+    monkeypatch.setattr(StoreWriter, "session", session)
+    summary = merge_shards(out, db)
+    assert summary.new > BATCH_SIZE, "the inputs must span more than one batch"
+    # (the writer's upgrade session ran before the file existed: not counted)
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[0] == 0 < seen[-1] < summary.new
