@@ -11,7 +11,9 @@ cluster and keep no band keys, as a real copy would). Then it prints:
   the store holds for each path, so every file is skipped on its stat as in a real rerun);
 - ``readers``: latency and errors of reader processes (open through the turnstile, one query,
   close) while a writer ingests ``--batch`` new notices in one run;
-- the store's size.
+- the store's size;
+- with ``--profile``, one more +1 timed phase by phase (cProfile): analysis, look-ups, session
+  open, deletes, inserts, the shared-passage steps, the checkpoint.
 
 Timings are wall-clock on whatever else the machine runs. Run:
 ``python scripts/bench_store.py --notices 10000 [--notices 100000] [--base 300]``.
@@ -29,7 +31,10 @@ import sys
 import tempfile
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -81,6 +86,13 @@ def replicate(db: Path, target: int) -> float:
             f"FROM notices n, range(1, {copies + 1}) r(k) "
             f"QUALIFY row_number() OVER (ORDER BY r.k, n.notice_id) <= {target - have}"
         )
+        # a passage no other notice shared becomes a one-member cluster its copies join
+        # a singleton is its key's representative, and may keep band keys (passage_texts)
+        for table in ("passages", "passage_keys", "passage_texts"):
+            con.execute(
+                f"UPDATE {table} SET cluster_id = notice_id || ':' || passage_id "
+                "WHERE cluster_id IS NULL"
+            )
         for table in NOTICE_TABLES:
             if table in ("passage_bands", "passage_links"):
                 continue  # a copy matches its original's text key: no bands, links not needed
@@ -99,7 +111,60 @@ def replicate(db: Path, target: int) -> float:
                 f"FROM {table} t JOIN ids i ON t.notice_id = i.old"
             )
             con.execute("COMMIT")
+        con.execute("BEGIN")
+        recount_clusters(con)
+        con.execute("COMMIT")
     return time.perf_counter() - started
+
+
+def recount_clusters(con: duckdb.DuckDBPyConnection) -> None:
+    """``shared_clusters`` and ``cluster_inputs`` recounted from the members, after copying.
+
+    The copies joined their originals' clusters (passage_keys and passage_texts need no new
+    rows: a copy has its original's text key and keeps no band keys). Labels are read again from
+    each cluster's first member, as :func:`extract.store.passages.forget_notices` does.
+    """
+    from extract.audit.shared import label_cluster
+    from extract.store.passages import MAX_LABEL_MEMBERS, _members
+
+    rows = con.execute(
+        f"""
+        SELECT p.cluster_id, count(DISTINCT p.notice_id),
+               list_slice(list_sort(list_distinct(list(
+                   coalesce(n.inspected_unit, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS}),
+               list_slice(list_sort(list_distinct(list(
+                   coalesce(n.issuer, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS}),
+               arg_min(substring(n.text, p.start_offset + 1, p.end_offset - p.start_offset),
+                       (p.notice_id, p.passage_id))
+        FROM passages p JOIN notices n USING (notice_id)
+        WHERE p.cluster_id IS NOT NULL GROUP BY p.cluster_id
+        """
+    ).fetchall()
+    import pyarrow as pa
+
+    clusters = pa.table(
+        {
+            "cluster_id": [r[0] for r in rows],
+            "label": [label_cluster(r[4], _members(r[2], r[3])) for r in rows],
+            "notices": pa.array([r[1] for r in rows], pa.int32()),
+            "labelled_at": [datetime.now()] * len(rows),
+        }
+    )
+    inputs = pa.table(
+        {
+            "cluster_id": [r[0] for r in rows],
+            "units": [r[2] for r in rows],
+            "issuers": [r[3] for r in rows],
+        }
+    )
+    con.execute("DELETE FROM shared_clusters")
+    con.execute("DELETE FROM cluster_inputs")
+    con.register("_clusters", clusters)
+    con.register("_inputs", inputs)
+    con.execute("INSERT INTO shared_clusters BY NAME SELECT * FROM _clusters")
+    con.execute("INSERT INTO cluster_inputs BY NAME SELECT * FROM _inputs")
+    con.unregister("_clusters")
+    con.unregister("_inputs")
 
 
 def add_sources(db: Path, folder: Path, template: Path) -> list[Path]:
@@ -190,7 +255,63 @@ def timed(paths: list[Path], db: Path) -> tuple[float, object]:
     return time.perf_counter() - started, summary
 
 
-def bench(target: int, base: int, repeat: int, readers: int, batch: int, keep: Path) -> None:
+# Phases of one ingest, as (file, function) whose cumulative time they are (cProfile).
+PHASES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("read + analysis", [("ingest.py", "_read_serial"), ("ingest.py", "_analyse_batch")]),
+    ("unchanged-file look-ups", [("ingest.py", "_snapshot"), ("ingest.py", "_decide")]),
+    ("session open (+ upgrade check)", [("writer.py", "_connect"), ("migrate.py", "upgrade")]),
+    ("deletes of replaced notices", [("ingest.py", "_delete_notices")]),
+    ("row inserts", [("ingest.py", "_insert_rows")]),
+    ("shared passages", [("passages.py", "store_passages")]),
+    ("  text-key look-up", [("passages.py", "_by_text_key")]),
+    ("  band look-up", [("passages.py", "_by_bands")]),
+    ("  linking (confirm, union)", [("passages.py", "run")]),
+    ("  writes + cluster moves", [("passages.py", "_write")]),
+    ("  of which cluster labels", [("passages.py", "_label")]),
+    ("run record", [("ingest.py", "_record_run")]),
+]
+
+
+def profiled(path: Path, db: Path) -> str:
+    """One +1 ingest under cProfile, summed into the phases above (plus the checkpoint)."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    started = time.perf_counter()
+    prof.enable()
+    summary = ingest_paths([path], db)
+    prof.disable()
+    wall = time.perf_counter() - started
+    assert summary.new == 1, summary.results
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+
+    def cumulative(file: str, func: str) -> float:
+        return sum(v[3] for (f, _, name), v in stats.items() if f.endswith(file) and name == func)
+
+    # StoreWriter.session's own time (its Python callees excluded) is the CHECKPOINT and the
+    # close: cProfile does not see duckdb's methods, so they count as the caller's own time
+    checkpoint = sum(
+        v[2] for (f, _, name), v in stats.items() if f.endswith("writer.py") and name == "session"
+    )
+    lines = [f"{'phase':<34}{'seconds':>8}"]
+    for label, funcs in PHASES:
+        lines.append(f"{label:<34}{sum(cumulative(f, n) for f, n in funcs):>8.3f}")
+    lines.append(f"{'checkpoint + close':<34}{checkpoint:>8.3f}")
+    lines.append(f"{'whole ingest (wall)':<34}{wall:>8.3f}")
+    return "\n".join(lines)
+
+
+def bench(
+    target: int,
+    base: int,
+    repeat: int,
+    readers: int,
+    batch: int,
+    keep: Path,
+    profile: bool,
+    plus_one_only: bool = False,
+) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench_store_{target}_", dir=keep))
     db = tmp / "x.duckdb"
     files = make_corpus(tmp / "in", base, seed=1)
@@ -206,7 +327,7 @@ def bench(target: int, base: int, repeat: int, readers: int, batch: int, keep: P
         f"[{target}] replicated to {n} notices, {q} quantities in {t_rep:.1f} s; "
         f"store {db.stat().st_size / 1e6:.0f} MB"
     )
-    extra = make_corpus(tmp / "extra", repeat + batch, seed=7)
+    extra = make_corpus(tmp / "extra", repeat + (0 if plus_one_only else batch), seed=7)
     plus_one = []
     for f in extra[:repeat]:
         seconds, summary = timed([f], db)
@@ -216,6 +337,13 @@ def bench(target: int, base: int, repeat: int, readers: int, batch: int, keep: P
         f"[{target}] +1 notice: median {statistics.median(plus_one):.2f} s "
         f"(runs: {', '.join(f'{x:.2f}' for x in plus_one)})"
     )
+    if profile:
+        more = make_corpus(tmp / "profiled", 1, seed=11)
+        print(f"[{target}] +1 notice, profiled (cProfile inflates Python time):")
+        print(textwrap.indent(profiled(more[0], db), f"[{target}]   "))
+    if plus_one_only:
+        print(f"[{target}] store {db.stat().st_size / 1e6:.0f} MB at the end; kept in {tmp}")
+        return
     links = add_sources(db, tmp / "unchanged", extra[0])
     seconds, summary = timed([tmp / "unchanged"], db)
     print(
@@ -234,9 +362,24 @@ def main() -> None:
     ap.add_argument("--readers", type=int, default=3, help="reader processes")
     ap.add_argument("--batch", type=int, default=64, help="notices written while readers read")
     ap.add_argument("--tmp", type=Path, default=None, help="where stores are built")
+    ap.add_argument("--profile", action="store_true", help="also time one +1 ingest phase by phase")
+    ap.add_argument(
+        "--plus-one-only",
+        action="store_true",
+        help="stop after +1 (the unchanged re-ingest writes one file per stored notice)",
+    )
     args = ap.parse_args()
     for target in args.notices or [10_000]:
-        bench(target, args.base, args.repeat, args.readers, args.batch, args.tmp)
+        bench(
+            target,
+            args.base,
+            args.repeat,
+            args.readers,
+            args.batch,
+            args.tmp,
+            args.profile,
+            args.plus_one_only,
+        )
 
 
 if __name__ == "__main__":

@@ -1,43 +1,57 @@
 """Passages shared between notices: found, confirmed and clustered as notices are written.
 
 Each notice's units of text come with a digit-masked text key and MinHash LSH band keys
-(:func:`extract.audit.shared.passage_signatures`). When a batch of notices is written:
+(:func:`extract.audit.shared.passage_signatures`). The notices of a batch are linked one after
+the other, each against the store and the batch's earlier notices, so a batch gives exactly
+the rows the same notices would give written one per batch (tests/test_passages_incremental.py
+checks one batch, one batch per notice and random splits). For each passage of a notice:
 
-1. a passage whose text key equals a stored passage's is a copy (same normalised text, up to
-   its figures): it joins that passage's cluster without any text comparison;
-2. the others look up stored passages sharing an LSH band, and each candidate pair is
-   confirmed by exact Jaccard (LSH also returns pairs below the threshold, datasketch#105);
-   at most :data:`MAX_PARTNERS` candidates per passage, the ones sharing most bands;
-3. passages of the batch are paired among themselves the same way;
-4. confirmed pairs join their clusters (``passages.cluster_id``, an incremental union-find kept
-   in the table), and every cluster the batch touched is labelled boilerplate or copied
-   measure (:func:`extract.audit.shared.label_cluster`) in ``shared_clusters``.
+1. if a stored or earlier passage has its text key (same normalised text, up to its figures),
+   it is a copy: it links to that key's representative (``passage_keys``: the first passage
+   written with the key) and joins its cluster, without any text comparison;
+2. otherwise it looks up passages sharing an LSH band (only passages that matched nothing when
+   written keep band keys, in ``passage_bands``); the :data:`MAX_PARTNERS` sharing most bands
+   are confirmed by exact Jaccard (LSH also returns pairs below the threshold, datasketch#105);
+3. a passage with no confirmed partner keeps its band keys; the first passage with a text key
+   becomes its representative;
+4. a notice's confirmed pairs join their clusters (``passages.cluster_id``, an incremental
+   union-find kept in the table): a group keeps its smallest existing cluster id, a new group
+   takes its smallest member ref; every cluster the batch touched is labelled boilerplate or
+   copied measure (:func:`extract.audit.shared.label_cluster`) in ``shared_clusters``, from
+   the text of the last joining notice's passage and the distinct units and issuers of all
+   its notices (the smallest :data:`MAX_LABEL_MEMBERS` of each: the rules need two units and
+   ``boilerplate_min_issuers`` issuers, so the cap never changes a label).
 
-Why it stays cheap as the store grows: the work is joins keyed on the new passages' keys, and
-only a passage that matched nothing keeps its band keys, so a sentence copied into every
-notice (the closing 欢迎…监督) has one set of bands, not one per copy.
+Why it stays cheap as the store grows: every look-up is keyed on the new passages (their text
+keys in ``passage_keys``, which also holds each representative's cluster; their band keys; the
+candidates' texts and clusters in ``passage_texts``; the clusters they join), and what a label
+needs is kept per cluster as notices join (``shared_clusters.notices``; ``cluster_inputs``: the
+distinct units and issuers), so a stock sentence whose cluster holds every notice costs one row
+to update, not one per notice. Two things still read more than the batch: clusters merging, or a
+stored singleton joining a stored cluster, count the merged cluster's distinct notices (a
+notice may be in both parts; one scan of the cluster and notice columns of ``passages``,
+about 20-50 ms at 10k notices) and a merge repoints the merged-away members; deleting a
+notice recounts its clusters from their members (:func:`forget_notices`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 
-from extract.audit.shared import (
-    ClusterMember,
-    PassageSignature,
-    clusters,
-    confirm_shared,
-    label_cluster,
-)
+from extract.audit.config import load_config
+from extract.audit.shared import ClusterMember, PassageSignature, clusters, label_cluster
+from extract.audit.units import exact_key, masked_key, ngrams
 from extract.store.arrowio import insert_by_name, registered
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
-MAX_LABEL_MEMBERS = 64  # distinct (issuer, unit) pairs read to label a cluster
+MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
+
+_CLUSTER = "cluster="  # prefix of a cluster node in the union-find, beside passage refs
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +60,71 @@ class _New:
     passage_id: int
     sig: PassageSignature
     text: str
+    ref: str  # "<notice_id>:<passage_id>", the name of a passage in cluster ids and links
 
-    @property
-    def ref(self) -> str:
-        return f"{self.notice_id}:{self.passage_id}"
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A stored passage met by a look-up: its ref, its cluster then, and (band hits) its text."""
+
+    ref: str
+    cluster: str | None
+    bands: int = 0
+    text: str = ""
+
+
+@dataclass(slots=True)
+class _Touched:
+    """What the batch did to one cluster (under its final id)."""
+
+    bases: set[str] = field(default_factory=set)  # stored clusters it holds
+    notices: set[str] = field(default_factory=set)  # notices whose passages joined it
+    stored_notices: set[str] = field(default_factory=set)  # of stored singletons that joined
+    text: str = ""  # the first passage in it of the last notice that touched it: the label's
+
+
+class _Grams:
+    """Exact 5-gram sets of passage texts, computed once per text per batch.
+
+    :func:`extract.audit.shared.confirm_shared` normalises both texts on every call; a batch
+    confirms thousands of pairs that share texts, and the normalisation (regex passes) was the
+    writer's largest cost. Same keys and n-grams, so the same similarities.
+    """
+
+    def __init__(self) -> None:
+        self.config = load_config()
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def of(self, text: str) -> frozenset[str]:
+        grams = self._cache.get(text)
+        if grams is None:
+            key = masked_key(exact_key(text, self.config))
+            grams = frozenset(ngrams(key, self.config.cross_ngram)) if key else frozenset()
+            self._cache[text] = grams
+        return grams
+
+    def similarity(self, a: str, b: str) -> float | None:
+        ga, gb = self.of(a), self.of(b)
+        if not ga or not gb:
+            return None
+        inter = len(ga & gb)
+        sim = inter / (len(ga) + len(gb) - inter)
+        return round(sim, 4) if sim >= self.config.confirm_threshold else None
+
+
+class _UnionFind:
+    """Cluster ids renamed by merges during a batch: ``find`` gives the current id."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, cid: str) -> str:
+        root = cid
+        while root in self.parent:
+            root = self.parent[root]
+        while cid != root:
+            self.parent[cid], cid = root, self.parent[cid]
+        return root
 
 
 def store_passages(
@@ -60,38 +135,222 @@ def store_passages(
     """Insert the passages of ``(notice_id, text, signatures)`` and link them; returns links.
 
     Runs inside the caller's transaction, after the notices' rows are inserted (labels read
-    their issuer and inspected unit) and after any replaced notice's passages were deleted.
+    their issuer and inspected unit) and after any replaced notice was deleted
+    (:func:`forget_notices`).
     """
     new = [
-        _New(nid, i, sig, text[sig.start : sig.end])
+        _New(nid, i, sig, text[sig.start : sig.end], f"{nid}:{i}")
         for nid, text, sigs in notices
         for i, sig in enumerate(sigs, start=1)
     ]
     if not new:
         return 0
-    stored = _StoredPartners(con)
-    links: list[tuple[str, int, str, int, float]] = []
-    partners: dict[int, list[tuple[str, str | None]]] = {}  # new index -> (ref, cluster)
+    exact = _by_text_key(con, sorted({n.sig.text_key for n in new}))
+    band_hits = _by_bands(con, new, [k for k, n in enumerate(new) if n.sig.text_key not in exact])
+    linker = _Linker(new, exact, band_hits)
+    linker.run()
+    _write(con, linker, now)
+    return len(linker.links)
 
-    exact = stored.by_text_key([n.sig.text_key for n in new])
-    for k, n in enumerate(new):
-        hit = exact.get(n.sig.text_key)
+
+def _by_text_key(con: duckdb.DuckDBPyConnection, keys: list[int]) -> dict[int, _Hit]:
+    """The representative of each text key that has one, with its cluster.
+
+    ``passage_keys`` keeps the representative's cluster beside it (updated with the passage's)
+    so the look-up reads that small table only: a join with ``passages`` to find the cluster
+    scanned every stored passage, 50 ms a batch at 10k notices and ten times that at 100k.
+    """
+    table = pa.table({"text_key": pa.array(keys, pa.int64())})
+    with registered(con, "_xuncha_keys", table):
+        rows = con.execute(
+            "SELECT text_key, notice_id, passage_id, cluster_id "
+            "FROM passage_keys SEMI JOIN _xuncha_keys USING (text_key)"
+        ).fetchall()
+    return {key: _Hit(f"{nid}:{pid}", cluster) for key, nid, pid, cluster in rows}
+
+
+def _by_bands(
+    con: duckdb.DuckDBPyConnection, new: Sequence[_New], pending: Sequence[int]
+) -> dict[int, list[_Hit]]:
+    """The :data:`MAX_PARTNERS` stored passages sharing most bands with each pending passage.
+
+    Ties go to the smallest (notice id, passage id), as :class:`_Linker` ranks batch passages.
+    The candidates' texts and clusters come from ``passage_texts`` (kept for every passage that
+    keeps band keys): cutting the texts out of ``notices.text`` read whole notices (DuckDB's
+    substring walks the UTF-8 from the start: 39 s a batch on a 600-notice store), and a join
+    with ``passages`` for the cluster scanned every stored passage (0.25 s at 100k notices).
+    """
+    bands = [(key, k) for k in pending for key in dict.fromkeys(new[k].sig.band_keys)]
+    if not bands:
+        return {}
+    table = pa.table(
+        {
+            "band_key": pa.array([b for b, _ in bands], pa.int64()),
+            "k": pa.array([k for _, k in bands], pa.int64()),
+        }
+    )
+    with registered(con, "_xuncha_bands", table):
+        rows = con.execute(
+            f"""
+            WITH shared AS (
+                SELECT n.k, b.notice_id, b.passage_id, count(*) AS bands
+                FROM _xuncha_bands n JOIN passage_bands b USING (band_key)
+                GROUP BY n.k, b.notice_id, b.passage_id
+            ),
+            hits AS (
+                SELECT * FROM shared
+                QUALIFY row_number() OVER (
+                    PARTITION BY k ORDER BY bands DESC, notice_id, passage_id
+                ) <= {MAX_PARTNERS}
+            )
+            SELECT h.k, h.notice_id, h.passage_id, h.bands, t.cluster_id, t.text
+            FROM hits h JOIN passage_texts t USING (notice_id, passage_id)
+            """
+        ).fetchall()
+    out: dict[int, list[_Hit]] = {}
+    for k, nid, pid, shared, cluster, text in rows:
+        out.setdefault(k, []).append(_Hit(f"{nid}:{pid}", cluster, shared, text))
+    return out
+
+
+class _Linker:
+    """Links a batch's notices one after the other, in memory, against the stored hits.
+
+    What notice ``i`` sees is the store plus notices ``0..i-1`` of the batch, exactly what it
+    would see written in its own batch: stored hits come from queries made before the batch
+    (the store does not change while it is linked), the batch's earlier passages from the
+    maps below.
+    """
+
+    def __init__(
+        self, new: Sequence[_New], exact: dict[int, _Hit], band_hits: dict[int, list[_Hit]]
+    ) -> None:
+        self.new = new
+        self.exact = exact
+        self.band_hits = band_hits
+        self.grams = _Grams()
+        self.links: list[tuple[str, int, str, int, float]] = []
+        self.cluster_of: dict[str, str | None] = {}  # ref met -> its cluster when met
+        for hit in exact.values():
+            self.cluster_of[hit.ref] = hit.cluster
+        for hits in band_hits.values():
+            for hit in hits:
+                self.cluster_of[hit.ref] = hit.cluster
+        self.stored_refs = set(self.cluster_of)
+        self.joined: set[str] = set()  # stored singletons that joined a cluster
+        self.uf = _UnionFind()
+        self.touched: dict[str, _Touched] = {}  # by cluster id (resolve through uf)
+        self.new_keys: dict[int, int] = {}  # text key -> first new passage with it
+        self.new_bands: dict[int, list[int]] = {}  # band key -> new passages keeping bands
+        self.keeps_bands: list[bool] = [False] * len(new)
+        self.partners: list[list[str]] = [[] for _ in new]
+
+    def run(self) -> None:
+        start = 0
+        for i in range(1, len(self.new) + 1):
+            if i == len(self.new) or self.new[i].notice_id != self.new[start].notice_id:
+                self._notice(range(start, i))
+                start = i
+
+    def _notice(self, ks: range) -> None:
+        for k in ks:
+            self._link(k)
+        for k in ks:
+            n = self.new[k]
+            if n.sig.text_key not in self.exact:
+                self.new_keys.setdefault(n.sig.text_key, k)
+            if not self.partners[k]:
+                self.keeps_bands[k] = True
+                for key in dict.fromkeys(n.sig.band_keys):
+                    self.new_bands.setdefault(key, []).append(k)
+        self._join(ks)
+
+    def _link(self, k: int) -> None:
+        n = self.new[k]
+        hit = self.exact.get(n.sig.text_key)
         if hit is not None:
-            ref, cluster = hit
-            partners[k] = [(ref, cluster)]
-            links.append((n.notice_id, n.passage_id, *_split(ref), 1.0))
-    pending = [k for k in range(len(new)) if k not in partners]
-    for k, (ref, cluster, text) in stored.by_bands(new, pending):
-        similarity = confirm_shared(new[k].text, (0, len(new[k].text)), text, (0, len(text)))
-        if similarity is not None:
-            partners.setdefault(k, []).append((ref, cluster))
-            links.append((new[k].notice_id, new[k].passage_id, *_split(ref), similarity))
-    within = _within_batch(new)
-    for a, b, similarity in within:
-        links.append((new[b].notice_id, new[b].passage_id, *_split(new[a].ref), similarity))
+            self._add(k, hit.ref, 1.0)
+            return
+        earlier = self.new_keys.get(n.sig.text_key)
+        if earlier is not None:
+            self._add(k, self.new[earlier].ref, 1.0)
+            return
+        # (-bands, notice id, passage id, ref, text): the stored top few and the batch's own
+        ranked = [(-h.bands, *_split(h.ref), h.ref, h.text) for h in self.band_hits.get(k, ())]
+        counts: dict[int, int] = {}
+        for key in dict.fromkeys(n.sig.band_keys):
+            for other in self.new_bands.get(key, ()):
+                counts[other] = counts.get(other, 0) + 1
+        for other, shared in counts.items():
+            o = self.new[other]
+            ranked.append((-shared, o.notice_id, o.passage_id, o.ref, o.text))
+        ranked.sort()
+        for *_, ref, text in ranked[:MAX_PARTNERS]:
+            similarity = self.grams.similarity(n.text, text)
+            if similarity is not None:
+                self._add(k, ref, similarity)
 
-    groups = _groups(new, partners, within)
-    cluster_of = {ref: target for target, refs in groups.items() for ref in refs}
+    def _add(self, k: int, ref: str, similarity: float) -> None:
+        n = self.new[k]
+        self.partners[k].append(ref)
+        self.links.append((n.notice_id, n.passage_id, *_split(ref), similarity))
+
+    def _join(self, ks: range) -> None:
+        """Union this notice's passages with their partners and the partners' clusters.
+
+        A group keeps the smallest cluster id among those it joins (stored members need no
+        update unless two clusters merge), or takes its smallest member ref.
+        """
+        edges: list[tuple[str, str]] = []
+        for k in ks:
+            for ref in self.partners[k]:
+                edges.append((self.new[k].ref, ref))
+                cluster = self.cluster_of.get(ref)
+                if cluster is not None:
+                    edges.append((ref, _CLUSTER + self.uf.find(cluster)))
+        if not edges:
+            return
+        own = {self.new[k].ref: k for k in ks}  # this notice's passages
+        for group in clusters(edges):
+            names = {str(x) for x in group}
+            existing = sorted(x.removeprefix(_CLUSTER) for x in names if x.startswith(_CLUSTER))
+            refs = [x for x in names if not x.startswith(_CLUSTER)]
+            target = existing[0] if existing else min(refs)
+            state = _Touched()
+            for cid in existing:
+                part = self.touched.pop(cid, None)
+                if part is None:  # a stored cluster the batch had not touched yet
+                    part = _Touched(bases={cid})
+                state.bases |= part.bases
+                state.notices |= part.notices
+                state.stored_notices |= part.stored_notices
+                if cid != target:
+                    self.uf.parent[cid] = target
+            for ref in refs:
+                if self.cluster_of.get(ref) is None:
+                    nid = ref.rsplit(":", 1)[0]
+                    if ref in self.stored_refs:  # a stored singleton joins
+                        self.joined.add(ref)
+                        state.stored_notices.add(nid)
+                    state.notices.add(nid)
+                    self.cluster_of[ref] = target
+            state.text = self.new[min(own[r] for r in refs if r in own)].text
+            self.touched[target] = state
+
+    def final_cluster(self, ref: str) -> str | None:
+        cluster = self.cluster_of.get(ref)
+        return None if cluster is None else self.uf.find(cluster)
+
+
+def _split(ref: str) -> tuple[str, int]:
+    notice_id, passage_id = ref.rsplit(":", 1)
+    return notice_id, int(passage_id)
+
+
+def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> None:
+    """Store what :class:`_Linker` decided: rows, cluster moves, per-key and per-cluster state."""
+    new = linker.new
+    counted = _count_notices(con, linker)  # before the batch's rows: see its docstring
     _insert(
         con,
         "passages",
@@ -102,7 +361,7 @@ def store_passages(
                 "start_offset": n.sig.start,
                 "end_offset": n.sig.end,
                 "text_key": n.sig.text_key,
-                "cluster_id": cluster_of.get(n.ref),
+                "cluster_id": linker.final_cluster(n.ref),
             }
             for n in new
         ],
@@ -113,8 +372,35 @@ def store_passages(
         [
             {"band_key": key, "notice_id": n.notice_id, "passage_id": n.passage_id}
             for k, n in enumerate(new)
-            if k not in partners
+            if linker.keeps_bands[k]
             for key in dict.fromkeys(n.sig.band_keys)
+        ],
+    )
+    _insert(
+        con,
+        "passage_texts",
+        [
+            {
+                "notice_id": n.notice_id,
+                "passage_id": n.passage_id,
+                "text": n.text,
+                "cluster_id": linker.final_cluster(n.ref),
+            }
+            for k, n in enumerate(new)
+            if linker.keeps_bands[k]
+        ],
+    )
+    _insert(
+        con,
+        "passage_keys",
+        [
+            {
+                "text_key": key,
+                "notice_id": new[k].notice_id,
+                "passage_id": new[k].passage_id,
+                "cluster_id": linker.final_cluster(new[k].ref),
+            }
+            for key, k in linker.new_keys.items()
         ],
     )
     _insert(
@@ -128,268 +414,341 @@ def store_passages(
                 "other_passage_id": d,
                 "similarity": s,
             }
-            for a, b, c, d, s in links
+            for a, b, c, d, s in linker.links
         ],
     )
-    _merge_stored(con, groups, stored.clusters_seen)
-    _relabel(con, groups, {n.ref: n.text for n in new}, now)
-    return len(links)
-
-
-def _split(ref: str) -> tuple[str, int]:
-    notice_id, passage_id = ref.rsplit(":", 1)
-    return notice_id, int(passage_id)
-
-
-class _StoredPartners:
-    """Look-ups of stored passages; remembers each stored passage's cluster as it meets it."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.clusters_seen: dict[str, str | None] = {}  # stored ref -> its cluster
-
-    def by_text_key(self, keys: list[int]) -> dict[int, tuple[str, str | None]]:
-        """One stored passage (clustered ones first) for each text key that has one.
-
-        An ``arg_min`` per key (a hash aggregate) rather than a window sort over every stored
-        copy: same rows, about 7x faster when a stock sentence has thousands of copies.
-        """
-        keys_table = pa.table({"text_key": pa.array(keys, pa.int64())})
-        with registered(self.con, "_xuncha_keys", keys_table):
-            rows = self.con.execute(
-                """
-                SELECT text_key, r.notice_id || ':' || r.passage_id, r.cluster_id FROM (
-                    SELECT p.text_key, arg_min(
-                        {'cluster_id': p.cluster_id, 'notice_id': p.notice_id,
-                         'passage_id': p.passage_id},
-                        (p.cluster_id IS NULL, coalesce(p.cluster_id, ''), p.notice_id,
-                         p.passage_id)) AS r
-                    FROM passages p SEMI JOIN _xuncha_keys k USING (text_key)
-                    GROUP BY p.text_key
-                )
-                """
-            ).fetchall()
-        for _, ref, cluster in rows:
-            self.clusters_seen[ref] = cluster
-        return {key: (ref, cluster) for key, ref, cluster in rows}
-
-    def by_bands(
-        self, new: Sequence[_New], pending: Sequence[int]
-    ) -> list[tuple[int, tuple[str, str | None, str]]]:
-        """Stored passages sharing a band with each pending one: (index, (ref, cluster, text))."""
-        bands = [(key, k) for k in pending for key in dict.fromkeys(new[k].sig.band_keys)]
-        if not bands:
-            return []
-        table = pa.table(
-            {
-                "band_key": pa.array([b for b, _ in bands], pa.int64()),
-                "k": pa.array([k for _, k in bands], pa.int64()),
-            }
-        )
-        with registered(self.con, "_xuncha_bands", table):
-            rows = self.con.execute(
-                f"""
-                WITH shared AS (
-                    SELECT n.k, b.notice_id, b.passage_id, count(*) AS bands
-                    FROM _xuncha_bands n JOIN passage_bands b USING (band_key)
-                    GROUP BY n.k, b.notice_id, b.passage_id
-                ),
-                hits AS (
-                    SELECT * FROM shared
-                    QUALIFY row_number() OVER (
-                        PARTITION BY k ORDER BY bands DESC, notice_id, passage_id
-                    ) <= {MAX_PARTNERS}
-                )
-                SELECT h.k, p.notice_id || ':' || p.passage_id, p.cluster_id,
-                       substring(t.text, p.start_offset + 1, p.end_offset - p.start_offset)
-                FROM hits h
-                JOIN passages p USING (notice_id, passage_id)
-                JOIN notices t USING (notice_id)
-                """
-            ).fetchall()
-        for _, ref, cluster, _ in rows:
-            self.clusters_seen[ref] = cluster
-        return [(k, (ref, cluster, text)) for k, ref, cluster, text in rows]
-
-
-def _within_batch(new: Sequence[_New]) -> list[tuple[int, int, float]]:
-    """Pairs (earlier, later, similarity) of new passages of different notices of the batch."""
-    first_by_key: dict[int, int] = {}
-    first_by_band: dict[int, list[int]] = {}
-    pairs: list[tuple[int, int, float]] = []
-    for k, n in enumerate(new):
-        earlier = first_by_key.get(n.sig.text_key)
-        if earlier is not None and new[earlier].notice_id != n.notice_id:
-            pairs.append((earlier, k, 1.0))
-            continue
-        first_by_key.setdefault(n.sig.text_key, k)
-        tried: set[int] = set()
-        for key in n.sig.band_keys:
-            for other in first_by_band.get(key, ()):
-                if other in tried or new[other].notice_id == n.notice_id:
-                    continue
-                tried.add(other)
-                similarity = confirm_shared(
-                    new[other].text, (0, len(new[other].text)), n.text, (0, len(n.text))
-                )
-                if similarity is not None:
-                    pairs.append((other, k, similarity))
-                    break
-            else:
-                continue
-            break
-        for key in n.sig.band_keys:
-            bucket = first_by_band.setdefault(key, [])
-            if len(bucket) < MAX_PARTNERS:
-                bucket.append(k)
-    return pairs
-
-
-def _groups(
-    new: Sequence[_New],
-    partners: dict[int, list[tuple[str, str | None]]],
-    within: Sequence[tuple[int, int, float]],
-) -> dict[str, list[str]]:
-    """Clusters after this batch: target cluster id -> member refs and merged cluster ids.
-
-    Nodes are passage refs and existing cluster ids; a cluster keeps its (smallest) existing
-    id, so stored passages already in it need no update unless two clusters merge.
-    """
-    edges: list[tuple[str, str]] = []
-    for k, found in partners.items():
-        for ref, cluster in found:
-            edges.append((new[k].ref, ref))
-            if cluster is not None:
-                edges.append((ref, f"cluster={cluster}"))
-    edges += [(new[a].ref, new[b].ref) for a, b, _ in within]
-    out: dict[str, list[str]] = {}
-    for group in clusters(edges):
-        names = [str(x) for x in group]
-        existing = sorted(x.removeprefix("cluster=") for x in names if x.startswith("cluster="))
-        refs = [x for x in names if not x.startswith("cluster=")]
-        target = existing[0] if existing else min(refs)
-        out[target] = refs + [f"cluster={c}" for c in existing]
-    return out
-
-
-def _merge_stored(
-    con: duckdb.DuckDBPyConnection, groups: dict[str, list[str]], seen: dict[str, str | None]
-) -> None:
-    """Point stored passages at their new cluster: singletons that joined, clusters that merged."""
-    rows: list[dict[str, str | int | None]] = []
-    for target, names in groups.items():
-        for name in names:
-            if name.startswith("cluster="):
-                old = name.removeprefix("cluster=")
-                if old != target:
-                    rows.append(
-                        {
-                            "old_cluster": old,
-                            "notice_id": None,
-                            "passage_id": None,
-                            "target": target,
-                        }
-                    )
-            elif name in seen and seen[name] is None:
-                notice_id, passage_id = _split(name)
-                rows.append(
-                    {
-                        "old_cluster": None,
-                        "notice_id": notice_id,
-                        "passage_id": passage_id,
-                        "target": target,
-                    }
-                )
-    if not rows:
-        return
-    schema = pa.schema(
-        [
-            ("old_cluster", pa.string()),
-            ("notice_id", pa.string()),
-            ("passage_id", pa.int32()),
-            ("target", pa.string()),
-        ]
+    merged = sorted(
+        {c for state in linker.touched.values() for c in state.bases} - set(linker.touched)
     )
-    with registered(con, "_xuncha_merge", pa.Table.from_pylist(rows, schema=schema)):
-        con.execute(
-            "UPDATE passages SET cluster_id = m.target FROM _xuncha_merge m "
-            "WHERE m.old_cluster IS NOT NULL AND passages.cluster_id = m.old_cluster"
-        )
-        # joined on the key columns, not on a concatenated ref computed for every stored row
-        con.execute(
-            "UPDATE passages SET cluster_id = m.target FROM _xuncha_merge m "
-            "WHERE m.notice_id IS NOT NULL AND passages.notice_id = m.notice_id "
-            "AND passages.passage_id = m.passage_id"
-        )
-        con.execute(
-            "DELETE FROM shared_clusters USING _xuncha_merge m "
-            "WHERE shared_clusters.cluster_id = m.old_cluster"
-        )
+    _move_stored(con, linker, merged)
+    _label(con, linker, merged, counted, now)
 
 
-def _relabel(
+def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[str]) -> None:
+    """Point stored passages at their new cluster: singletons that joined, clusters merged.
+
+    ``passage_keys`` and ``passage_texts`` keep the same cluster ids (a stored singleton is the
+    one passage with its text key, so it is its key's representative; it may keep band keys).
+    """
+    rows = [
+        {"notice_id": nid, "passage_id": pid, "target": linker.final_cluster(ref)}
+        for ref in sorted(linker.joined)
+        for nid, pid in [_split(ref)]
+    ]
+    if rows:
+        schema = pa.schema(
+            [("notice_id", pa.string()), ("passage_id", pa.int32()), ("target", pa.string())]
+        )
+        with registered(con, "_xuncha_joined", pa.Table.from_pylist(rows, schema=schema)):
+            # joined on the key columns, not on a concatenated ref computed for every row
+            for table in ("passages", "passage_keys", "passage_texts"):
+                con.execute(
+                    f"UPDATE {table} SET cluster_id = m.target FROM _xuncha_joined m "
+                    f"WHERE {table}.notice_id = m.notice_id AND {table}.passage_id = m.passage_id"
+                )
+    if merged:
+        moves = pa.table(
+            {"old": merged, "target": [linker.uf.find(c) for c in merged]},
+            schema=pa.schema([("old", pa.string()), ("target", pa.string())]),
+        )
+        with registered(con, "_xuncha_merge", moves):
+            for table in ("passages", "passage_keys", "passage_texts"):
+                con.execute(
+                    f"UPDATE {table} SET cluster_id = m.target FROM _xuncha_merge m "
+                    f"WHERE {table}.cluster_id = m.old"
+                )
+
+
+def _label(
     con: duckdb.DuckDBPyConnection,
-    groups: dict[str, list[str]],
-    texts: dict[str, str],
+    linker: _Linker,
+    merged: list[str],
+    counted: dict[str, int],
     now: datetime,
 ) -> None:
-    """(Re)label every cluster the batch touched, from a bounded sample of its notices.
+    """Rewrite the ``shared_clusters`` and ``cluster_inputs`` rows of every touched cluster.
 
-    Hash aggregates over the touched clusters' members (distinct notices, then the first
-    notice per issuer and unit), not window sorts over every member row: same rows, about 7x
-    faster on a 10k store whose boilerplate clusters hold 60k passages each. The work still
-    grows with the touched clusters' sizes (a stock sentence's cluster holds every notice),
-    see the README's store section.
+    A cluster's notice count is its stored count plus the batch's notices that joined it
+    (they are new, so none is counted twice) unless clusters merged or a stored singleton
+    joined a stored cluster: then one notice may be in both, and ``counted`` holds the count
+    (:func:`_count_notices`). Its units and issuers are the union of its parts' lists and the
+    joining notices' own, whatever happened.
     """
-    if not groups:
+    touched = linker.touched
+    if not touched:
         return
-    targets = list(groups)
-    rows = con.execute(
-        f"""
-        WITH m AS (
-            SELECT DISTINCT p.cluster_id, p.notice_id
-            FROM passages p
-            SEMI JOIN (SELECT unnest($targets) AS cluster_id) t USING (cluster_id)
-        ),
-        c AS (SELECT cluster_id, count(*) AS notices FROM m GROUP BY ALL),
-        g AS (  -- the first notice of each (issuer, unit) pair; a notice without a unit alone
-            SELECT m.cluster_id, min(m.notice_id) AS notice_id, n.issuer,
-                   arg_min(n.inspected_unit, m.notice_id) AS inspected_unit
-            FROM m JOIN notices n USING (notice_id)
-            GROUP BY m.cluster_id, n.issuer, coalesce(n.inspected_unit, m.notice_id)
-        )
-        SELECT g.cluster_id, g.notice_id, g.issuer, g.inspected_unit, c.notices
-        FROM g JOIN c USING (cluster_id)
-        QUALIFY row_number() OVER (PARTITION BY g.cluster_id ORDER BY g.notice_id)
-            <= {MAX_LABEL_MEMBERS}
-        ORDER BY g.cluster_id, g.notice_id
-        """,
-        {"targets": targets},
-    ).fetchall()
-    members: dict[str, list[ClusterMember]] = {}
-    counts: dict[str, int] = {}
-    for cluster_id, notice_id, issuer, unit, notices in rows:
-        members.setdefault(cluster_id, []).append(ClusterMember(notice_id, issuer, unit))
-        counts[cluster_id] = notices
-    con.execute(
-        "DELETE FROM shared_clusters WHERE list_contains($targets, cluster_id)",
-        {"targets": targets},
+    bases = sorted({c for state in touched.values() for c in state.bases})
+    stored_count: dict[str, int] = {}
+    stored_inputs: dict[str, tuple[list[str], list[str]]] = {}
+    if bases:
+        for cid, count in con.execute(
+            "SELECT cluster_id, notices FROM shared_clusters WHERE cluster_id IN "
+            "(SELECT unnest($ids::VARCHAR[]))",
+            {"ids": bases},
+        ).fetchall():
+            stored_count[cid] = int(count)
+        for cid, units, issuers in con.execute(
+            "SELECT cluster_id, units, issuers FROM cluster_inputs WHERE cluster_id IN "
+            "(SELECT unnest($ids::VARCHAR[]))",
+            {"ids": bases},
+        ).fetchall():
+            stored_inputs[cid] = (list(units), list(issuers))
+    missing = sorted(
+        cid
+        for cid, state in touched.items()
+        if any(b not in stored_count or b not in stored_inputs for b in state.bases)
     )
-    labelled = []
-    for target in targets:
-        if target not in members:
-            continue
-        # every group holds a passage of this batch (groups are built from its links)
-        text = next(texts[r] for r in groups[target] if r in texts)
+    full = _count_members(con, missing)
+    joined = sorted({nid for state in touched.values() for nid in state.notices})
+    keys = _member_keys(con, joined)
+    labelled: list[dict[str, object]] = []
+    inputs: list[dict[str, object]] = []
+    for cid in sorted(touched):
+        state = touched[cid]
+        if cid in full:  # a stored cluster without its rows (a store written by hand)
+            notices, units, issuers = full[cid]
+        else:
+            # the smallest distinct keys of a union are among the smallest of each part
+            units, issuers = set(), set()
+            for b in state.bases:
+                units.update(stored_inputs[b][0])
+                issuers.update(stored_inputs[b][1])
+            for nid in state.notices:
+                unit, issuer = keys[nid]
+                units.add(unit)
+                issuers.add(issuer)
+            notices = counted.get(cid) or (
+                sum(stored_count[b] for b in state.bases) + len(state.notices)
+            )
+        unit_list = sorted(units)[:MAX_LABEL_MEMBERS]
+        issuer_list = sorted(issuers)[:MAX_LABEL_MEMBERS]
         labelled.append(
             {
-                "cluster_id": target,
-                "label": label_cluster(text, members[target]),
-                "notices": counts[target],
+                "cluster_id": cid,
+                "label": label_cluster(state.text, _members(unit_list, issuer_list)),
+                "notices": notices,
                 "labelled_at": now,
             }
         )
+        inputs.append({"cluster_id": cid, "units": unit_list, "issuers": issuer_list})
+    gone = sorted(set(touched) | set(merged))
+    for table in ("shared_clusters", "cluster_inputs"):
+        con.execute(
+            f"DELETE FROM {table} WHERE cluster_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": gone},
+        )
     _insert(con, "shared_clusters", labelled)
+    _insert_inputs(con, inputs)
+
+
+def _members(units: Sequence[str], issuers: Sequence[str]) -> list[ClusterMember]:
+    """Members whose distinct units and issuers are ``units`` and ``issuers`` (never empty).
+
+    :func:`extract.audit.shared.label_cluster` reads only the sets of units and issuers (a
+    notice without one counting as ``notice:<id>``, which the keys already are).
+    """
+    size = max(len(units), len(issuers))
+    return [
+        ClusterMember("", issuers[min(i, len(issuers) - 1)], units[min(i, len(units) - 1)])
+        for i in range(size)
+    ]
+
+
+def _unit_key(notice_id: str, unit: str | None) -> str:
+    return unit or f"notice:{notice_id}"
+
+
+def _member_keys(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    """``notice_id -> (unit key, issuer key)`` of these notices."""
+    if not notice_ids:
+        return {}
+    rows = con.execute(
+        "SELECT notice_id, inspected_unit, issuer FROM notices "
+        "WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ids": list(notice_ids)},
+    ).fetchall()
+    return {nid: (_unit_key(nid, unit), _unit_key(nid, issuer)) for nid, unit, issuer in rows}
+
+
+def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str, int]:
+    """Distinct notices of the touched clusters whose parts may share a notice.
+
+    When stored clusters merge, or a stored singleton joins a stored cluster, one stored
+    notice may be in two parts, so the sum of the parts' counts could count it twice: those
+    clusters' stored notices are counted over the parts' members, plus the batch's new
+    notices (never stored before). One hash join of ``passages``' cluster column with the
+    parts (0.1 s at 100k notices); it runs before the batch writes anything, since scanning
+    rows the transaction has just updated (a merge moves thousands) is many times slower.
+    Units and issuers never need it: a union of capped key lists is exact.
+    """
+    bases: list[tuple[str, str]] = []
+    extra: list[tuple[str, str]] = []
+    new_notices: dict[str, int] = {}
+    for cid, state in linker.touched.items():
+        if len(state.bases) > 1 or (state.bases and state.stored_notices):
+            bases += [(b, cid) for b in state.bases]
+            extra += [(nid, cid) for nid in state.stored_notices]
+            new_notices[cid] = len(state.notices - state.stored_notices)
+    if not bases:
+        return {}
+    schema = pa.schema([("key", pa.string()), ("target", pa.string())])
+    parts = pa.Table.from_pylist([{"key": k, "target": t} for k, t in bases], schema=schema)
+    singles = pa.Table.from_pylist([{"key": k, "target": t} for k, t in extra], schema=schema)
+    with (
+        registered(con, "_xuncha_parts", parts),
+        registered(con, "_xuncha_singles", singles),
+    ):
+        rows = con.execute(
+            """
+            SELECT target, count(DISTINCT notice_id) FROM (
+                SELECT p.notice_id, m.target
+                FROM passages p JOIN _xuncha_parts m ON p.cluster_id = m.key
+                UNION ALL
+                SELECT key AS notice_id, target FROM _xuncha_singles
+            ) GROUP BY target
+            """
+        ).fetchall()
+    return {cid: int(n) + new_notices[cid] for cid, n in rows}
+
+
+def _count_members(
+    con: duckdb.DuckDBPyConnection, cluster_ids: Sequence[str], without: Sequence[str] = ()
+) -> dict[str, tuple[int, set[str], set[str]]]:
+    """Notices, units and issuers of these clusters, read from their members.
+
+    The slow path (a scan of ``passages`` joined with ``notices``): deletions need it, and a
+    cluster without its ``cluster_inputs`` row. ``without``: notices about to be deleted.
+    """
+    if not cluster_ids:
+        return {}
+    rows = con.execute(
+        f"""
+        SELECT p.cluster_id, count(DISTINCT p.notice_id),
+               list_slice(list_sort(list_distinct(list(
+                   coalesce(n.inspected_unit, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS}),
+               list_slice(list_sort(list_distinct(list(
+                   coalesce(n.issuer, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS})
+        FROM passages p JOIN notices n USING (notice_id)
+        WHERE p.cluster_id IN (SELECT unnest($ids::VARCHAR[]))
+          AND p.notice_id NOT IN (SELECT unnest($without::VARCHAR[]))
+        GROUP BY p.cluster_id
+        """,
+        {"ids": list(cluster_ids), "without": list(without)},
+    ).fetchall()
+    return {cid: (int(n), set(units), set(issuers)) for cid, n, units, issuers in rows}
+
+
+def forget_notices(
+    con: duckdb.DuckDBPyConnection, notice_ids: Sequence[str], now: datetime | None = None
+) -> None:
+    """Keep keys and cluster counts right before these notices' passages are deleted.
+
+    Called by the ingest's delete of a replaced or orphaned notice, inside its transaction
+    and before its rows go. A text key whose representative goes gets the smallest remaining
+    copy (or none); a cluster that loses notices is counted again from its other members and
+    relabelled from the text of its first remaining member (a from-scratch ingest would have
+    no link to the deleted notice either, but it could have split the cluster: deletions do
+    not split clusters). A cluster left without notices loses its rows.
+    """
+    ids = list(dict.fromkeys(notice_ids))
+    if not ids:
+        return
+    params = {"ids": ids}
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _xuncha_lost_keys AS
+        SELECT text_key FROM passage_keys WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))
+        """,
+        params,
+    )
+    try:
+        con.execute(
+            "DELETE FROM passage_keys WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))",
+            params,
+        )
+        con.execute(
+            """
+            INSERT INTO passage_keys
+            SELECT text_key, r.notice_id, r.passage_id, r.cluster_id FROM (
+                SELECT text_key, arg_min({'notice_id': notice_id, 'passage_id': passage_id,
+                                          'cluster_id': cluster_id},
+                                         (notice_id, passage_id)) AS r
+                FROM passages SEMI JOIN _xuncha_lost_keys USING (text_key)
+                WHERE notice_id NOT IN (SELECT unnest($ids::VARCHAR[]))
+                GROUP BY text_key
+            )
+            """,
+            params,
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _xuncha_lost_keys")
+    con.execute(
+        "DELETE FROM passage_texts WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))", params
+    )
+    affected = [
+        cid
+        for (cid,) in con.execute(
+            "SELECT DISTINCT cluster_id FROM passages WHERE cluster_id IS NOT NULL "
+            "AND notice_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY 1",
+            params,
+        ).fetchall()
+    ]
+    if not affected:
+        return
+    counted = _count_members(con, affected, ids)
+    texts = dict(
+        con.execute(
+            """
+            SELECT cluster_id, arg_min(
+                substring(n.text, p.start_offset + 1, p.end_offset - p.start_offset),
+                (p.notice_id, p.passage_id))
+            FROM passages p JOIN notices n USING (notice_id)
+            WHERE p.cluster_id IN (SELECT unnest($ids::VARCHAR[]))
+              AND p.notice_id NOT IN (SELECT unnest($without::VARCHAR[]))
+            GROUP BY cluster_id
+            """,
+            {"ids": affected, "without": ids},
+        ).fetchall()
+    )
+    for table in ("shared_clusters", "cluster_inputs"):
+        con.execute(
+            f"DELETE FROM {table} WHERE cluster_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": affected},
+        )
+    stamp = now or datetime.now().replace(microsecond=0)
+    labelled: list[dict[str, object]] = []
+    inputs: list[dict[str, object]] = []
+    for cid in affected:
+        if cid not in counted:
+            continue
+        notices, units, issuers = counted[cid]
+        unit_list = sorted(units)[:MAX_LABEL_MEMBERS]
+        issuer_list = sorted(issuers)[:MAX_LABEL_MEMBERS]
+        labelled.append(
+            {
+                "cluster_id": cid,
+                "label": label_cluster(texts[cid], _members(unit_list, issuer_list)),
+                "notices": notices,
+                "labelled_at": stamp,
+            }
+        )
+        inputs.append({"cluster_id": cid, "units": unit_list, "issuers": issuer_list})
+    _insert(con, "shared_clusters", labelled)
+    _insert_inputs(con, inputs)
+
+
+def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    schema = pa.schema(
+        [
+            ("cluster_id", pa.string()),
+            ("units", pa.list_(pa.string())),
+            ("issuers", pa.list_(pa.string())),
+        ]
+    )
+    if rows:
+        insert_by_name(con, "cluster_inputs", pa.Table.from_pylist(rows, schema=schema))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
