@@ -68,11 +68,21 @@ QUERY_MODULES: tuple[str, ...] = (
 
 
 def _key(fn: Callable[..., Any]) -> str:
-    """A query function's cache key (``module:name``), refusing functions outside the modules."""
-    module, name = getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
-    if module not in QUERY_MODULES or getattr(importlib.import_module(module), name, None) is None:
-        raise TypeError(f"{module}.{name} is not a dashboard query (see db.QUERY_MODULES)")
-    return f"{module}:{name}"
+    """A query function's cache key, ``module:attribute`` of the query module holding it.
+
+    Found by identity, not by ``fn.__module__``, so a function a test substitutes on a query
+    module (``monkeypatch.setattr(data, "notice_meta", fake)``) runs as that query; anything not
+    held by a query module is refused.
+    """
+    name = getattr(fn, "__name__", "")
+    for module in QUERY_MODULES:
+        mod = importlib.import_module(module)
+        if getattr(mod, name, None) is fn:
+            return f"{module}:{name}"
+        for attr, value in vars(mod).items():
+            if value is fn:
+                return f"{module}:{attr}"
+    raise TypeError(f"{name} is not a dashboard query (see db.QUERY_MODULES)")
 
 
 def _resolve(key: str) -> Callable[..., Any]:

@@ -637,3 +637,21 @@ def test_shown_quantity_never_prints_nan(covers: str, row: dict, shown: str) -> 
     from dashboard.units import shown_quantity
 
     assert shown_quantity(row) == shown, covers
+
+
+def test_query_door_takes_query_functions_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """db.query runs functions of the query modules (typed, cached by module:name); a
+    substituted one runs under its module's name; any other function is refused."""
+    from dashboard import data, data_units, db
+
+    assert db._key(data.kpis) == "dashboard.data:kpis"
+    assert db._key(data_units.unit_summary) == "dashboard.data_units:unit_summary"
+
+    def fake(con: object) -> str:
+        return "fake"
+
+    monkeypatch.setattr(data, "kpis", fake)
+    assert db._key(data.kpis) == "dashboard.data:kpis"
+    assert db._resolve("dashboard.data:kpis") is fake
+    with pytest.raises(TypeError, match="not a dashboard query"):
+        db._key(print)
