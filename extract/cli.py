@@ -42,6 +42,8 @@ _LISTEN_REASONS: dict[int, tuple[str, str]] = {
 }
 #: Most rows ``xuncha sql --max-rows`` may ask for; the byte and time caps still apply.
 SQL_MAX_ROWS_LIMIT = 100_000
+#: Display columns a cell of ``xuncha sql``'s table shows before it is clipped with "…".
+SQL_TABLE_CELL = 60
 
 # errno → (English, Chinese) reason for the OS faults users meet; others use strerror.
 _OS_REASONS: dict[int, tuple[str, str]] = {
@@ -222,9 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K=V",
         help="a parameter of the saved query (repeatable); others keep their defaults",
     )
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--csv", action="store_true", help="print CSV")
-    fmt.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    add_output_options(p)
     p.add_argument(
         "--max-rows",
         type=_max_rows,
@@ -527,7 +527,6 @@ def _read_sql(args: argparse.Namespace) -> str | None:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from extract.store import resolve_db_path
     from extract.store.sql_runner import MAX_RESULT_BYTES, TIMEOUT_S, SqlBox, SqlFailed, SqlRefused
@@ -567,22 +566,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
     finally:
         box.close()
     df = result.frame
-    if args.csv:
-        sys.stdout.write(df.to_csv(index=False))
-    elif args.json:
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
-    else:
-        with pd.option_context(
-            "display.unicode.east_asian_width",
-            True,
-            "display.max_columns",
-            None,
-            "display.width",
-            200,
-            "display.max_colwidth",
-            60,
-        ):
-            print(df.to_string(index=False) if len(df.columns) else "(no columns)")
+    from extract.output import render
+
+    # A table clips long cells (a notice's text) to one line's worth; the other formats never do.
+    sys.stdout.write(
+        render(df, args.output_format, headers=not args.no_headers, max_cell=SQL_TABLE_CELL)
+    )
+    if args.output_format == "table":
         print(f"({len(df)} row{'s' if len(df) != 1 else ''})", file=sys.stderr)
     if result.truncation == "rows":
         _err(

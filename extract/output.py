@@ -106,13 +106,31 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(df: pd.DataFrame, headers: bool) -> str:
+def _clip(text: str, max_cell: int | None) -> str:
+    """``text`` on one line, cut to ``max_cell`` display columns with "…" (None: whole)."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    if max_cell is None or _width(text) <= max_cell:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > max_cell - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _table(df: pd.DataFrame, headers: bool, max_cell: int | None = None) -> str:
     import pandas as pd
 
     columns = [str(c) for c in df.columns]
     if not columns:
         return "(no columns)\n"
-    rows = [[_text(v, MISSING) for v in row] for row in df.itertuples(index=False, name=None)]
+    rows = [
+        [_clip(_text(v, MISSING), max_cell) for v in row]
+        for row in df.itertuples(index=False, name=None)
+    ]
     grid = ([columns] if headers else []) + rows
     widths = [max((_width(r[i]) for r in grid), default=0) for i in range(len(columns))]
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
@@ -130,12 +148,13 @@ def _table(df: pd.DataFrame, headers: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(df: pd.DataFrame, fmt: str, *, headers: bool = True) -> str:
-    """``df`` as text in output format ``fmt`` (one of :data:`FORMATS`)."""
+def render(df: pd.DataFrame, fmt: str, *, headers: bool = True, max_cell: int | None = None) -> str:
+    """``df`` as text in output format ``fmt`` (one of :data:`FORMATS`); ``max_cell`` clips a
+    table's cells to that many display columns (the other formats are never clipped)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r}")
     if fmt == "table":
-        return _table(df, headers)
+        return _table(df, headers, max_cell)
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")

@@ -79,3 +79,11 @@ def test_options_are_exclusive_and_default() -> None:
     assert p.parse_args(["--no-headers"]).no_headers
     with pytest.raises(SystemExit):
         p.parse_args(["--csv", "--json"])
+
+
+def test_table_clips_long_cells_to_one_line() -> None:
+    """``xuncha sql`` on a notice's text: the table shows one line per row, cut with "…"."""
+    frame = pd.DataFrame({"text": ["第一行\n" + "整改" * 50], "n": [1]})
+    line = render(frame, "table", max_cell=20).splitlines()[2]
+    assert line.startswith("第一行 整改") and "…" in line and len(line) < 40
+    assert "\n".join(render(frame, "csv").splitlines()[1:]).count("整改") == 50, "CSV is whole"
