@@ -32,7 +32,7 @@ from extract.output import add_output_options
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Where ``xuncha dashboard`` listens unless ``--host`` says otherwise: this machine only,
 #: since the dashboard has no login and (without --read-only) its Import page writes the store.
-DASHBOARD_HOST = "127.0.0.1"
+DASHBOARD_HOST = str(settings.setting("dashboard_host").default)
 _WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
 # errno → (English, Chinese) reason when the dashboard cannot listen on its address.
 _LISTEN_REASONS: dict[int, tuple[str, str]] = {
@@ -41,7 +41,7 @@ _LISTEN_REASONS: dict[int, tuple[str, str]] = {
     errno.EACCES: ("permission denied (ports below 1024 need root)", "没有权限(1024 以下需 root)"),
 }
 #: Most rows ``xuncha sql --max-rows`` may ask for; the byte and time caps still apply.
-SQL_MAX_ROWS_LIMIT = 100_000
+SQL_MAX_ROWS_LIMIT = int(settings.setting("sql_max_rows").maximum or 0)  # the table's bound
 #: Display columns a cell of ``xuncha sql``'s table shows before it is clipped with "…".
 SQL_TABLE_CELL = 60
 

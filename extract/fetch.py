@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from extract import __version__
-from extract.reading import NoticeReadError, decode_bytes
+from extract.reading import MAX_FILE_BYTES, NoticeReadError, decode_bytes
 
 __all__ = [
     "MAX_ATTACHMENTS",
@@ -56,7 +56,7 @@ __all__ = [
 
 MAX_REDIRECTS = 5
 MAX_ATTACHMENTS = 10
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_FILE_BYTES  # the max_file_bytes setting, as for a file on disk
 _CHUNK = 64 * 1024
 _USER_AGENT = f"xuncha/{__version__} (inspection-notice reader)"
 

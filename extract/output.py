@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -101,8 +102,6 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _width(text: str) -> int:
     """Display width: CJK and full-width characters take two columns in a terminal."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
