@@ -608,9 +608,9 @@ def test_labels_from_rendering(
 def test_twenty_pages_read_quickly() -> None:
     """A generated 20-page notice reads in well under a second (~1,400 pages/s measured)."""
     data = long_docx(20)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a shared machine do not count
     word = read_docx("long.docx", data)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert word.numbered_paragraphs == 20 * (1 + 2 * 7)
     assert "二十、第20部分整改情况" in word.text  # the 20th level-0 label
     assert elapsed < 5.0

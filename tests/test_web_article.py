@@ -304,10 +304,10 @@ def test_reading_speed_on_corpus_pages(corpus_files: list[Path]) -> None:
     ]
     article_from_html(pages[0].html)  # warm-up: trafilatura's import is paid once per process
     size = sum(len(p.html.encode("utf-8")) for p in pages)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on a shared machine do not count
     for page in pages:
         _canonical(article_from_html(page.html).text)
-    rate = size / (time.perf_counter() - start) / 1e6
+    rate = size / max(time.process_time() - start, 1e-3) / 1e6
     print(f"reading speed: {rate:.2f} MB/s over {len(pages)} pages, {size / 1e6:.2f} MB")
     # The issue asks ≥ 2 MB/s; the floor here leaves room for a loaded shared CI machine.
     assert rate >= 1.0, f"{rate:.2f} MB/s"
