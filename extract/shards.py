@@ -102,6 +102,7 @@ SIGNATURES_SCHEMA = pa.schema(
         ("band_keys", pa.list_(pa.int64())),
         ("minhash", pa.binary()),
         ("text_key", pa.int64()),
+        ("masked_key", pa.string()),
     ]
 )
 SHARD_FILES = (*RECORD_TABLES, "sources", "signatures")
@@ -175,6 +176,7 @@ def _record_rows(rec: AnalysedNotice, now: datetime) -> dict[str, list[Row]]:
             "band_keys": list(s.band_keys),
             "minhash": s.minhash,
             "text_key": s.text_key,
+            "masked_key": s.key,
         }
         for i, s in enumerate(rec.signatures, start=1)
     ]
@@ -722,4 +724,5 @@ def _signature(row: Row) -> PassageSignature:
         tuple(int(x) for x in row["band_keys"]),
         bytes(row["minhash"]),
         int(row["text_key"]),
+        str(row.get("masked_key") or ""),
     )

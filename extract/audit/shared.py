@@ -25,7 +25,15 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from extract.audit.config import RepetitionConfig, load_config
-from extract.audit.units import exact_key, gram_table, masked_key, mix64, ngrams, text_units
+from extract.audit.units import (
+    TextUnit,
+    exact_key,
+    gram_table,
+    masked_key,
+    mix64,
+    ngrams,
+    text_units,
+)
 from extract.quantities.sentences import split_sentences
 
 __all__ = [
@@ -57,6 +65,10 @@ class PassageSignature:
     ``permutations`` little-endian uint32 (512 bytes, a ``BLOB``; :func:`minhash_values` unpacks
     it), for estimating Jaccard without the texts: the share of equal values. ``text_key`` is a
     signed 64-bit hash of the digit-masked key: equal keys are the same passage up to figures.
+    ``key`` is that masked key itself: the writer confirms candidate pairs on its n-grams, and
+    computing it again there (regex passes over every passage) was most of the writer's time,
+    in the one process that cannot run in parallel. Empty when not known (a signature built by
+    hand or read from an older shard); the writer then derives it from the text.
     """
 
     start: int
@@ -64,6 +76,7 @@ class PassageSignature:
     band_keys: tuple[int, ...]
     minhash: bytes
     text_key: int
+    key: str = ""
 
 
 class ClusterMember(NamedTuple):
@@ -164,6 +177,7 @@ def passage_signatures(
     spans: Sequence[tuple[int, int]] | None = None,
     *,
     config: RepetitionConfig | None = None,
+    units: Sequence[TextUnit] | None = None,
 ) -> list[PassageSignature]:
     """MinHash signatures of the units of ``text`` with at least ``cross.min_chars`` characters.
 
@@ -171,26 +185,34 @@ def passage_signatures(
     the same passage). A unit whose masked key already occurred in this notice is not signed
     again: inside a notice that is a restatement, found by :func:`find_repeats`, and it keeps
     20,000 copies of one sentence from producing 20,000 signatures.
+
+    ``units``, when given, are ``text_units(text, spans, config, m)`` for some ``m`` up to
+    ``cross.min_chars`` (``spans`` is then not read): the pipeline computes them once for this
+    and :func:`extract.audit.repetition.find_repeats`.
     """
     config = config or load_config()
-    if spans is None:
-        spans = split_sentences(text)
+    if units is None:
+        if spans is None:
+            spans = split_sentences(text)
+        units = text_units(text, spans, config, config.cross_min_chars)
     a, b, base = _constants(config.seed, config.permutations)
     seen: set[str] = set()
-    units = []
-    for unit in text_units(text, spans, config, config.cross_min_chars):
-        if unit.masked not in seen:
+    signed = []
+    for unit in units:
+        if unit.masked not in seen and len(unit.exact) >= config.cross_min_chars:
             seen.add(unit.masked)
-            units.append(unit)
-    if not units:
+            signed.append(unit)
+    if not signed:
         return []
-    owner, hashes = gram_table([u.masked for u in units], config.cross_ngram, int(base))
-    mins = _minhashes(owner, hashes, len(units), a, b)
+    owner, hashes = gram_table([u.masked for u in signed], config.cross_ngram, int(base))
+    mins = _minhashes(owner, hashes, len(signed), a, b)
     keys = _band_keys(mins, config.bands, config.rows, config.seed).tolist()
     packed = np.ascontiguousarray(mins, dtype="<u4")
     return [
-        PassageSignature(u.start, u.end, tuple(k), packed[i].tobytes(), _signed64(u.masked))
-        for i, (u, k) in enumerate(zip(units, keys, strict=True))
+        PassageSignature(
+            u.start, u.end, tuple(k), packed[i].tobytes(), _signed64(u.masked), u.masked
+        )
+        for i, (u, k) in enumerate(zip(signed, keys, strict=True))
     ]
 
 

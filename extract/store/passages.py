@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from extract.audit.config import load_config
@@ -61,6 +62,8 @@ class _New:
     sig: PassageSignature
     text: str
     ref: str  # "<notice_id>:<passage_id>", the name of a passage in cluster ids and links
+    key: str  # the masked key its n-grams are taken from (PassageSignature.key)
+    bands: tuple[int, ...]  # its distinct band keys, in signature order
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,7 @@ class _Hit:
     ref: str
     cluster: str | None
     bands: int = 0
-    text: str = ""
+    key: str = ""  # its masked key (band hits), from passage_texts
 
 
 @dataclass(slots=True)
@@ -84,26 +87,33 @@ class _Touched:
 
 
 class _Grams:
-    """Exact 5-gram sets of passage texts, computed once per text per batch.
+    """Exact n-gram sets of passages' masked keys, computed once per key per batch.
 
-    :func:`extract.audit.shared.confirm_shared` normalises both texts on every call; a batch
-    confirms thousands of pairs that share texts, and the normalisation (regex passes) was the
-    writer's largest cost. Same keys and n-grams, so the same similarities.
+    :func:`extract.audit.shared.confirm_shared` normalises both texts on every call. Here the
+    keys come ready: the analysis computed each new passage's (``PassageSignature.key``, in a
+    pool worker) and ``passage_texts.masked_key`` keeps the stored candidates'. Deriving them
+    in the writer, with regex passes over every candidate, was most of a fresh ingest's writer
+    time (19 of 52 s for 1,000 generated notices). Same keys and n-grams as
+    :func:`confirm_shared`, so the same similarities.
     """
 
     def __init__(self) -> None:
         self.config = load_config()
         self._cache: dict[str, frozenset[str]] = {}
 
-    def of(self, text: str) -> frozenset[str]:
-        grams = self._cache.get(text)
+    def key_of(self, text: str) -> str:
+        """The masked key of a passage text: for a signature or stored row without one."""
+        return masked_key(exact_key(text, self.config))
+
+    def of(self, key: str) -> frozenset[str]:
+        grams = self._cache.get(key)
         if grams is None:
-            key = masked_key(exact_key(text, self.config))
             grams = frozenset(ngrams(key, self.config.cross_ngram)) if key else frozenset()
-            self._cache[text] = grams
+            self._cache[key] = grams
         return grams
 
     def similarity(self, a: str, b: str) -> float | None:
+        """Jaccard of two masked keys' n-grams if it reaches the confirm threshold."""
         ga, gb = self.of(a), self.of(b)
         if not ga or not gb:
             return None
@@ -138,16 +148,27 @@ def store_passages(
     their issuer and inspected unit) and after any replaced notice was deleted
     (:func:`forget_notices`).
     """
+    grams = _Grams()
     new = [
-        _New(nid, i, sig, text[sig.start : sig.end], f"{nid}:{i}")
+        _New(
+            nid,
+            i,
+            sig,
+            part,
+            f"{nid}:{i}",
+            sig.key or grams.key_of(part),
+            tuple(dict.fromkeys(sig.band_keys)),
+        )
         for nid, text, sigs in notices
         for i, sig in enumerate(sigs, start=1)
+        for part in [text[sig.start : sig.end]]
     ]
     if not new:
         return 0
     exact = _by_text_key(con, sorted({n.sig.text_key for n in new}))
-    band_hits = _by_bands(con, new, [k for k, n in enumerate(new) if n.sig.text_key not in exact])
-    linker = _Linker(new, exact, band_hits)
+    pending = [k for k, n in enumerate(new) if n.sig.text_key not in exact]
+    band_hits = _by_bands(con, new, pending, grams)
+    linker = _Linker(new, exact, band_hits, grams)
     linker.run()
     _write(con, linker, now)
     return len(linker.links)
@@ -170,7 +191,7 @@ def _by_text_key(con: duckdb.DuckDBPyConnection, keys: list[int]) -> dict[int, _
 
 
 def _by_bands(
-    con: duckdb.DuckDBPyConnection, new: Sequence[_New], pending: Sequence[int]
+    con: duckdb.DuckDBPyConnection, new: Sequence[_New], pending: Sequence[int], grams: _Grams
 ) -> dict[int, list[_Hit]]:
     """The :data:`MAX_PARTNERS` stored passages sharing most bands with each pending passage.
 
@@ -180,15 +201,9 @@ def _by_bands(
     substring walks the UTF-8 from the start: 39 s a batch on a 600-notice store), and a join
     with ``passages`` for the cluster scanned every stored passage (0.25 s at 100k notices).
     """
-    bands = [(key, k) for k in pending for key in dict.fromkeys(new[k].sig.band_keys)]
-    if not bands:
+    table = _band_probe(new, pending)
+    if table.num_rows == 0:
         return {}
-    table = pa.table(
-        {
-            "band_key": pa.array([b for b, _ in bands], pa.int64()),
-            "k": pa.array([k for _, k in bands], pa.int64()),
-        }
-    )
     with registered(con, "_xuncha_bands", table):
         rows = con.execute(
             f"""
@@ -203,14 +218,38 @@ def _by_bands(
                     PARTITION BY k ORDER BY bands DESC, notice_id, passage_id
                 ) <= {MAX_PARTNERS}
             )
-            SELECT h.k, h.notice_id, h.passage_id, h.bands, t.cluster_id, t.text
+            SELECT h.k, h.notice_id, h.passage_id, h.bands, t.cluster_id, t.masked_key,
+                   CASE WHEN t.masked_key IS NULL THEN t.text END
             FROM hits h JOIN passage_texts t USING (notice_id, passage_id)
             """
         ).fetchall()
     out: dict[int, list[_Hit]] = {}
-    for k, nid, pid, shared, cluster, text in rows:
-        out.setdefault(k, []).append(_Hit(f"{nid}:{pid}", cluster, shared, text))
+    for k, nid, pid, shared, cluster, key, text in rows:  # text only for a row without a key
+        hit = _Hit(f"{nid}:{pid}", cluster, shared, key if key is not None else grams.key_of(text))
+        out.setdefault(k, []).append(hit)
     return out
+
+
+def _band_probe(new: Sequence[_New], pending: Sequence[int]) -> pa.Table:
+    """``(band_key, k)``: each pending passage's distinct band keys, built in numpy.
+
+    A batch of 64 generated notices probes with about 200,000 rows; building them as Python
+    tuples took as long as the join itself. Keys are the distinct ones (``_New.bands``), so
+    ``count(*)`` in the join counts shared keys, never one key twice.
+    """
+    rows = [new[k].bands for k in pending]
+    width = len(rows[0]) if rows else 0
+    if width and all(len(r) == width for r in rows):  # one key per band: the usual case
+        keys = np.array(rows, dtype=np.int64).ravel()
+        owner = np.repeat(np.asarray(pending, dtype=np.int64), width)
+        return pa.table({"band_key": keys, "k": owner})
+    pairs = [(key, k) for k in pending for key in new[k].bands]
+    return pa.table(
+        {
+            "band_key": pa.array([b for b, _ in pairs], pa.int64()),
+            "k": pa.array([k for _, k in pairs], pa.int64()),
+        }
+    )
 
 
 class _Linker:
@@ -223,12 +262,16 @@ class _Linker:
     """
 
     def __init__(
-        self, new: Sequence[_New], exact: dict[int, _Hit], band_hits: dict[int, list[_Hit]]
+        self,
+        new: Sequence[_New],
+        exact: dict[int, _Hit],
+        band_hits: dict[int, list[_Hit]],
+        grams: _Grams,
     ) -> None:
         self.new = new
         self.exact = exact
         self.band_hits = band_hits
-        self.grams = _Grams()
+        self.grams = grams
         self.links: list[tuple[str, int, str, int, float]] = []
         self.cluster_of: dict[str, str | None] = {}  # ref met -> its cluster when met
         for hit in exact.values():
@@ -261,7 +304,7 @@ class _Linker:
                 self.new_keys.setdefault(n.sig.text_key, k)
             if not self.partners[k]:
                 self.keeps_bands[k] = True
-                for key in dict.fromkeys(n.sig.band_keys):
+                for key in n.bands:
                     self.new_bands.setdefault(key, []).append(k)
         self._join(ks)
 
@@ -275,18 +318,18 @@ class _Linker:
         if earlier is not None:
             self._add(k, self.new[earlier].ref, 1.0)
             return
-        # (-bands, notice id, passage id, ref, text): the stored top few and the batch's own
-        ranked = [(-h.bands, *_split(h.ref), h.ref, h.text) for h in self.band_hits.get(k, ())]
+        # (-bands, notice id, passage id, ref, key): the stored top few and the batch's own
+        ranked = [(-h.bands, *_split(h.ref), h.ref, h.key) for h in self.band_hits.get(k, ())]
         counts: dict[int, int] = {}
-        for key in dict.fromkeys(n.sig.band_keys):
+        for key in n.bands:
             for other in self.new_bands.get(key, ()):
                 counts[other] = counts.get(other, 0) + 1
         for other, shared in counts.items():
             o = self.new[other]
-            ranked.append((-shared, o.notice_id, o.passage_id, o.ref, o.text))
+            ranked.append((-shared, o.notice_id, o.passage_id, o.ref, o.key))
         ranked.sort()
-        for *_, ref, text in ranked[:MAX_PARTNERS]:
-            similarity = self.grams.similarity(n.text, text)
+        for *_, ref, key in ranked[:MAX_PARTNERS]:
+            similarity = self.grams.similarity(n.key, key)
             if similarity is not None:
                 self._add(k, ref, similarity)
 
@@ -373,7 +416,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             {"band_key": key, "notice_id": n.notice_id, "passage_id": n.passage_id}
             for k, n in enumerate(new)
             if linker.keeps_bands[k]
-            for key in dict.fromkeys(n.sig.band_keys)
+            for key in n.bands
         ],
     )
     _insert(
@@ -385,6 +428,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
                 "passage_id": n.passage_id,
                 "text": n.text,
                 "cluster_id": linker.final_cluster(n.ref),
+                "masked_key": n.key,
             }
             for k, n in enumerate(new)
             if linker.keeps_bands[k]

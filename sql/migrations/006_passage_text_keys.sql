@@ -1,0 +1,11 @@
+-- xuncha schema, version 6: the masked key of every passage that keeps band keys (issue 12).
+--
+-- The writer confirms a band candidate by the exact n-gram Jaccard of the two passages' masked
+-- keys (extract/audit/units.py: markers, punctuation and spaces removed, digits masked). It used
+-- to derive the candidate's key from passage_texts.text on every batch, with regex passes that
+-- were most of the time of a fresh ingest's one writer. The key is now computed once, in the
+-- analysis (which runs in parallel), and kept here beside the text.
+--
+-- Stores written before this keep NULL: the writer derives a missing key from the text, which
+-- gives the same key, so old and new rows confirm alike.
+ALTER TABLE passage_texts ADD COLUMN masked_key VARCHAR;
