@@ -541,11 +541,13 @@ def ingest_paths(
         if isinstance(exc, duckdb.Error) and not _is_damage(exc):
             raise
         # The batch that met the damage was rolled back; batches committed before it stay
-        # (whole, as every batch), and a rerun skips them.
+        # (whole, as every batch), and a rerun skips them: the line says how many, so what
+        # the run reports is what the store holds.
         raise StoreError(
-            f"{db_path}: the database is damaged ({first_line(exc)}); nothing was written "
-            "from this batch on. Move it aside and ingest again / "
-            "数据库文件已损坏,未写入任何内容"
+            f"{db_path}: the database is damaged ({first_line(exc)}); {run.stored} new or "
+            "updated file(s) of this run were stored before it, nothing from this batch on. "
+            "Move it aside and ingest again / "
+            f"数据库文件已损坏:本次已保存 {run.stored} 个文件,此后未写入任何内容"
         ) from exc
 
 
@@ -728,6 +730,7 @@ class _Run:
         self.batch: list[_Plan] = []
         self.planned: set[str] = set()
         self.wrote_any = False
+        self.stored = 0  # files whose notice a committed batch of this run holds
         self.finished = 0
 
     def run(self) -> IngestSummary:
@@ -903,6 +906,7 @@ class _Run:
                 opened = True
                 _write_batch(con, plans, self.started)
                 self.wrote_any = self.wrote_any or bool(plans)
+                self.stored += sum(p.result.status in ("new", "updated") for p in plans)
                 if final:
                     self._sync_aliases(con)
                     self._record_run(con)

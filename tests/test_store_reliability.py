@@ -94,6 +94,38 @@ def test_d1_the_65th_file_of_a_folder_failing_alone(
     assert summary.results[-1].status == "failed"
 
 
+def test_damage_met_mid_run_says_what_the_run_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches commit one by one: a run stopped by damage names the files it kept before it.
+
+    The line must match the store (the guide: what a run reports is what the store holds),
+    and a rerun on a sound store must skip what was kept.
+    """
+    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 2)
+    folder = tmp_path / "in"
+    for i in range(5):
+        write_notice(folder, f"n{i:02d}.txt", unit=f"第{i}单位")
+    original = ingest_mod._insert_rows
+
+    def broken(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list) -> None:
+        if table == "notices" and any("第2单位" in str(r) for r in rows):
+            raise duckdb.IOException("Corrupt database file: simulated bad block")
+        original(con, table, cols, rows)
+
+    monkeypatch.setattr(ingest_mod, "_insert_rows", broken)
+    db = tmp_path / "x.duckdb"
+    with pytest.raises(StoreError) as caught:
+        ingest_paths([folder], db, workers=1)
+    line = str(caught.value)
+    assert "\n" not in line and str(db) in line
+    assert "2 new or updated file(s) of this run were stored" in line
+    assert _rows(db, "SELECT count(*) FROM notices") == [(2,)]
+    monkeypatch.setattr(ingest_mod, "_insert_rows", original)
+    again = ingest_paths([folder], db, workers=1)
+    assert (again.new, again.unchanged, again.failed) == (3, 2, 0)
+
+
 @pytest.mark.parametrize(
     ("covers", "text_change", "field"),
     [
