@@ -39,6 +39,7 @@ import duckdb
 
 from extract import settings
 from extract.archive import iter_archive
+from extract.gcpause import gc_paused
 from extract.model import ParsedNotice
 from extract.pipeline import (
     EXTRACTOR_VERSION,
@@ -883,10 +884,19 @@ class _Run:
             self.readonly = None
 
     def _flush(self, *, final: bool = False) -> None:
+        """Analyse what the pool has not, and write the batch, with the cyclic GC paused.
+
+        Why paused: the batch's records (tens of thousands of small objects) are alive
+        throughout, and each generational pass the writer's allocations trigger traverses
+        them again; measured, that was 29% of the writer's time on 1,000 generated notices
+        (27.1 -> 19.3 s). The writer's structures are freed by reference counting; the
+        batch's own garbage goes when the batch does, and the collector runs again after.
+        """
         assert self.writer is not None
-        plans = _analyse_batch(self.batch, parse=self.parse, done=self._done)
-        batch, self.batch, self.planned = self.batch, [], set()
-        self._write_session(plans, final=final, batch=batch)
+        with gc_paused():
+            plans = _analyse_batch(self.batch, parse=self.parse, done=self._done)
+            batch, self.batch, self.planned = self.batch, [], set()
+            self._write_session(plans, final=final, batch=batch)
 
     def _write_session(
         self, plans: list[_Plan], *, final: bool, batch: Sequence[_Plan] = ()
