@@ -238,22 +238,6 @@ def notices(
     )
 
 
-def notice_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """notice_id and a unique label for every notice, for pickers (newest first)."""
-    return _df(
-        con,
-        f"""
-        WITH {_LABELS}, qc AS (
-            SELECT notice_id, count(*) AS quantity_count FROM quantities GROUP BY notice_id
-        )
-        SELECT n.notice_id, l.label AS name, coalesce(qc.quantity_count, 0) AS quantity_count,
-               l.label
-        FROM notices n JOIN labels l USING (notice_id) LEFT JOIN qc USING (notice_id)
-        ORDER BY coalesce(signed_date, as_of_date, feedback_date) DESC NULLS LAST, notice_id
-        """,
-    )
-
-
 def completion(
     con: duckdb.DuckDBPyConnection,
     limit: int = CHART_NOTICE_CAP,
