@@ -207,10 +207,18 @@ def passage_signatures(
     owner, hashes = gram_table([u.masked for u in signed], config.cross_ngram, int(base))
     mins = _minhashes(owner, hashes, len(signed), a, b)
     keys = _band_keys(mins, config.bands, config.rows, config.seed).tolist()
-    packed = np.ascontiguousarray(mins, dtype="<u4")
+    # One bytes object for all rows, sliced per unit: a numpy row and ``tobytes`` per unit
+    # cost more than the slice.
+    packed = np.ascontiguousarray(mins, dtype="<u4").tobytes()
+    width = 4 * mins.shape[1]
     return [
         PassageSignature(
-            u.start, u.end, tuple(k), packed[i].tobytes(), _signed64(u.masked), u.masked
+            u.start,
+            u.end,
+            tuple(k),
+            packed[i * width : (i + 1) * width],
+            _signed64(u.masked),
+            u.masked,
         )
         for i, (u, k) in enumerate(zip(signed, keys, strict=True))
     ]

@@ -16,7 +16,7 @@ Everything here is a pure function of the text, linear in its length.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import regex
@@ -27,10 +27,12 @@ __all__ = [
     "TextUnit",
     "exact_key",
     "gram_table",
+    "gram_windows",
     "masked_key",
     "mix64",
     "ngrams",
     "non_space_length",
+    "select_units",
     "text_units",
 ]
 
@@ -111,6 +113,21 @@ def text_units(
     return units
 
 
+def select_units(units: Sequence[TextUnit], min_chars: int) -> list[TextUnit]:
+    """The units of ``units`` whose exact key has at least ``min_chars`` characters, re-indexed.
+
+    ``units`` must come from :func:`text_units` with a ``min_chars`` no larger than this one;
+    the result is then exactly ``text_units`` with this ``min_chars`` (the trim and the keys do
+    not depend on it). It lets one notice's units serve both the repeat audit (10 characters)
+    and the passage signatures (20): computing them twice was 40 % of the two (2.6 ms of a
+    30 KB notice's 18).
+    """
+    kept = [u for u in units if len(u.exact) >= min_chars]
+    if all(u.index == k for k, u in enumerate(kept)):
+        return kept
+    return [u if u.index == k else replace(u, index=k) for k, u in enumerate(kept)]
+
+
 def non_space_length(text: str, spans: Sequence[tuple[int, int]] | None = None) -> int:
     """Non-whitespace characters of ``text`` (or of the given spans of it)."""
     if spans is None:
@@ -130,21 +147,39 @@ def gram_table(keys: Sequence[str], n: int, base: int) -> tuple[np.ndarray, np.n
     if not keys:
         empty = np.zeros(0, dtype=np.uint64)
         return empty.astype(np.int64), empty
-    pad = "\0" * (n - 1)
-    joined = pad.join(keys) + pad
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    lengths = np.array([len(k) for k in keys], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths + n - 1)[:-1]))
-    counts = np.maximum(lengths - n + 1, 1)
-    owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    positions = offsets[owner] + (np.arange(len(owner), dtype=np.int64) - first[owner])
+    codes, owner, positions = _gram_positions(keys, n)
+    codes = codes.astype(np.uint64)
     h = np.zeros(len(owner), dtype=np.uint64)
     mult = np.uint64(base | 1)
     with np.errstate(over="ignore"):
         for j in range(n):
             h = h * mult + codes[positions + j]
     return owner, mix64(h + np.uint64(n))
+
+
+def gram_windows(keys: Sequence[str], n: int) -> np.ndarray:
+    """``(grams, n)`` code points of the grams of :func:`gram_table`, row for row.
+
+    The grams themselves, to tell whether equal hashes are equal grams (no collision).
+    """
+    if not keys:
+        return np.zeros((0, n), dtype=np.uint32)
+    codes, _, positions = _gram_positions(keys, n)
+    return np.stack([codes[positions + j] for j in range(n)], axis=1)
+
+
+def _gram_positions(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of the NUL-padded keys, and the owner and start of each gram in them."""
+    pad = "\0" * (n - 1)
+    joined = pad.join(keys) + pad
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths + n - 1)[:-1]))
+    counts = np.maximum(lengths - n + 1, 1)
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    positions = offsets[owner] + (np.arange(len(owner), dtype=np.int64) - first[owner])
+    return codes, owner, positions
 
 
 def mix64(x: np.ndarray) -> np.ndarray:

