@@ -321,8 +321,8 @@ class _Linker:
         # (-bands, notice id, passage id, ref, key): the stored top few and the batch's own
         ranked = [(-h.bands, *_split(h.ref), h.ref, h.key) for h in self.band_hits.get(k, ())]
         counts: dict[int, int] = {}
-        for key in n.bands:
-            for other in self.new_bands.get(key, ()):
+        for band in n.bands:
+            for other in self.new_bands.get(band, ()):
                 counts[other] = counts.get(other, 0) + 1
         for other, shared in counts.items():
             o = self.new[other]
