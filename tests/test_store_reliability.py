@@ -71,22 +71,32 @@ def test_d1_single_file_store_failure_is_reported_failed(
     assert _rows(db, "SELECT files, new, failed FROM ingest_runs") == [(1, 0, 1)]
 
 
-def test_d1_the_65th_file_of_a_folder_failing_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """D1: the file that starts a new batch (BATCH_SIZE + 1) fails alone, the rest are kept."""
-    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 4)
+def _five_notices_one_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int, unit: str, error: Exception
+) -> Path:
+    """Five notices (units 第0单位…第4单位) in batches of ``batch``; inserting the notice row
+    of ``unit`` raises ``error``. Returns the folder."""
+    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", batch)
     folder = tmp_path / "in"
     for i in range(5):
         write_notice(folder, f"n{i:02d}.txt", unit=f"第{i}单位")
     original = ingest_mod._insert_rows
 
     def broken(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list) -> None:
-        if table == "notices" and any("第4单位" in str(r) for r in rows):
-            raise duckdb.IOException("simulated failure of the fifth file")
+        if table == "notices" and any(unit in str(r) for r in rows):
+            raise error
         original(con, table, cols, rows)
 
     monkeypatch.setattr(ingest_mod, "_insert_rows", broken)
+    return folder
+
+
+def test_d1_the_65th_file_of_a_folder_failing_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """D1: the file that starts a new batch (BATCH_SIZE + 1) fails alone, the rest are kept."""
+    failure = duckdb.IOException("simulated failure of the fifth file")
+    folder = _five_notices_one_failing(tmp_path, monkeypatch, 4, "第4单位", failure)
     db = tmp_path / "x.duckdb"
     summary = ingest_paths([folder], db)
     assert (summary.new, summary.failed) == (4, 1)
@@ -102,18 +112,8 @@ def test_damage_met_mid_run_says_what_the_run_stored(
     The line must match the store (the guide: what a run reports is what the store holds),
     and a rerun on a sound store must skip what was kept.
     """
-    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 2)
-    folder = tmp_path / "in"
-    for i in range(5):
-        write_notice(folder, f"n{i:02d}.txt", unit=f"第{i}单位")
-    original = ingest_mod._insert_rows
-
-    def broken(con: duckdb.DuckDBPyConnection, table: str, cols: list[str], rows: list) -> None:
-        if table == "notices" and any("第2单位" in str(r) for r in rows):
-            raise duckdb.IOException("Corrupt database file: simulated bad block")
-        original(con, table, cols, rows)
-
-    monkeypatch.setattr(ingest_mod, "_insert_rows", broken)
+    damage = duckdb.IOException("Corrupt database file: simulated bad block")
+    folder = _five_notices_one_failing(tmp_path, monkeypatch, 2, "第2单位", damage)
     db = tmp_path / "x.duckdb"
     with pytest.raises(StoreError) as caught:
         ingest_paths([folder], db, workers=1)
@@ -121,7 +121,7 @@ def test_damage_met_mid_run_says_what_the_run_stored(
     assert "\n" not in line and str(db) in line
     assert "2 new or updated file(s) of this run were stored" in line
     assert _rows(db, "SELECT count(*) FROM notices") == [(2,)]
-    monkeypatch.setattr(ingest_mod, "_insert_rows", original)
+    monkeypatch.undo()  # a sound store again
     again = ingest_paths([folder], db, workers=1)
     assert (again.new, again.unchanged, again.failed) == (3, 2, 0)
 
