@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -253,6 +254,24 @@ def _file_stat(path: Path, data: bytes | None) -> FileStat:
     return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (None, None)
 
 
+def stored_state(
+    con: duckdb.DuckDBPyConnection, notice_id: str, path: Path
+) -> tuple[tuple[Any, ...] | None, tuple[Any, ...] | None]:
+    """The two look-ups that decide a file: the stored notice's ``(extractor_version,)`` and
+    the path's stored ``(notice_id, file_size, file_mtime_ns)``, each None when absent.
+
+    Shared by ingest and the shard merge, so both decide new, updated and unchanged alike.
+    """
+    existing = con.execute(
+        "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
+    ).fetchone()
+    previous = con.execute(
+        "SELECT notice_id, file_size, file_mtime_ns FROM notice_sources WHERE source_path = ?",
+        [str(path)],
+    ).fetchone()
+    return existing, previous
+
+
 def _decide(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -271,13 +290,7 @@ def _decide(
     loaded = read.loaded
     warnings = [w if str(path) in w else f"{path}: {w}" for w in (*notes, *loaded.warnings)]
     notice_id = notice_id_for(loaded.text)
-    existing = con.execute(
-        "SELECT extractor_version FROM notices WHERE notice_id = ?", [notice_id]
-    ).fetchone()
-    previous = con.execute(
-        "SELECT notice_id, file_size, file_mtime_ns FROM notice_sources WHERE source_path = ?",
-        [str(path)],
-    ).fetchone()
+    existing, previous = stored_state(con, notice_id, path)
     previous_id = previous[0] if previous else None
     if notice_id in planned or (existing and existing[0] == EXTRACTOR_VERSION):
         unchanged = FileResult(path, "unchanged", notice_id, warnings=warnings)
@@ -940,18 +953,22 @@ class _Run:
 
     def _record_run(self, con: duckdb.DuckDBPyConnection) -> None:
         """The run's row in ``ingest_runs``, written with its last batch."""
-        summary = self.summary
-        con.execute(
-            "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                uuid.uuid4().hex[:12],
-                self.started,
-                datetime.now(),
-                len(summary.results),
-                summary.new,
-                summary.updated,
-                summary.unchanged,
-                summary.failed,
-                summary.quantities,
-            ],
-        )
+        record_run(con, self.summary, self.started)
+
+
+def record_run(con: duckdb.DuckDBPyConnection, summary: IngestSummary, started: datetime) -> None:
+    """Insert a run's row in ``ingest_runs`` (an ingest's, or a shard merge's)."""
+    con.execute(
+        "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            uuid.uuid4().hex[:12],
+            started,
+            datetime.now(),
+            len(summary.results),
+            summary.new,
+            summary.updated,
+            summary.unchanged,
+            summary.failed,
+            summary.quantities,
+        ],
+    )

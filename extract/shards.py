@@ -38,7 +38,6 @@ import json
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +56,8 @@ from extract.ingest import (
     IngestSummary,
     analyse_file,
     collect_files,
+    record_run,
+    stored_state,
 )
 from extract.pipeline import EXTRACTOR_VERSION, AnalysedNotice, notice_id_for
 from extract.store import StoreWriter, open_readonly
@@ -502,13 +503,7 @@ def _decide(
     nid = None if src["notice_id"] is None else str(src["notice_id"])
     if status == "failed" or nid is None:
         return _Step(src, FileResult(path, "failed", error=str(src["error"]), warnings=warnings))
-    existing = con.execute(
-        "SELECT extractor_version FROM notices WHERE notice_id = ?", [nid]
-    ).fetchone()
-    previous = con.execute(
-        "SELECT notice_id, file_size, file_mtime_ns FROM notice_sources WHERE source_path = ?",
-        [str(path)],
-    ).fetchone()
+    existing, previous = stored_state(con, nid, path)
     previous_id = previous[0] if previous else None
     stat_now = (src["file_size"], src["file_mtime_ns"])
     if nid in planned or (existing and existing[0] == EXTRACTOR_VERSION):
@@ -563,31 +558,13 @@ def merge_shards(out_dir: Path, db_path: Path) -> IngestSummary:
                 try:
                     _write(con, batch, cursors, started)
                     if k == len(batches) - 1:
-                        _record_run(con, summary, started)
+                        record_run(con, summary, started)
                     con.execute("COMMIT")
                 except BaseException:
                     with contextlib.suppress(duckdb.Error):
                         con.execute("ROLLBACK")
                     raise
     return summary
-
-
-def _record_run(con: duckdb.DuckDBPyConnection, summary: IngestSummary, started: datetime) -> None:
-    """The merge's row in ``ingest_runs``, written with its last batch (as ingest does)."""
-    con.execute(
-        "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            uuid.uuid4().hex[:12],
-            started,
-            datetime.now(),
-            len(summary.results),
-            summary.new,
-            summary.updated,
-            summary.unchanged,
-            summary.failed,
-            summary.quantities,
-        ],
-    )
 
 
 def _mark_failed_duplicates(steps: Sequence[_Step]) -> None:
