@@ -42,6 +42,7 @@ __all__ = [
     "PassageSignature",
     "clusters",
     "confirm_shared",
+    "confirmed_similarity",
     "estimate_jaccard",
     "label_cluster",
     "minhash_values",
@@ -244,6 +245,15 @@ def confirm_shared(
     if not all(keys):
         return None
     ga, gb = (ngrams(k, config.cross_ngram) for k in keys)
+    return confirmed_similarity(ga, gb, config)
+
+
+def confirmed_similarity(
+    ga: frozenset[str], gb: frozenset[str], config: RepetitionConfig
+) -> float | None:
+    """Jaccard of two non-empty n-gram sets, rounded as stored, if it reaches
+    ``cross.confirm_threshold``, else None: the one rule behind :func:`confirm_shared` and the
+    store's writer (extract/store/passages.py), which caches the sets per batch."""
     inter = len(ga & gb)
     sim = inter / (len(ga) + len(gb) - inter)
     return round(sim, 4) if sim >= config.confirm_threshold else None

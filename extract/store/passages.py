@@ -45,7 +45,13 @@ import numpy as np
 import pyarrow as pa
 
 from extract.audit.config import load_config
-from extract.audit.shared import ClusterMember, PassageSignature, clusters, label_cluster
+from extract.audit.shared import (
+    ClusterMember,
+    PassageSignature,
+    clusters,
+    confirmed_similarity,
+    label_cluster,
+)
 from extract.audit.units import exact_key, masked_key, ngrams
 from extract.store.arrowio import insert_by_name, registered
 
@@ -108,8 +114,7 @@ class _Grams:
     def of(self, key: str) -> frozenset[str]:
         grams = self._cache.get(key)
         if grams is None:
-            grams = frozenset(ngrams(key, self.config.cross_ngram)) if key else frozenset()
-            self._cache[key] = grams
+            grams = self._cache[key] = ngrams(key, self.config.cross_ngram)  # "" has none
         return grams
 
     def similarity(self, a: str, b: str) -> float | None:
@@ -117,9 +122,7 @@ class _Grams:
         ga, gb = self.of(a), self.of(b)
         if not ga or not gb:
             return None
-        inter = len(ga & gb)
-        sim = inter / (len(ga) + len(gb) - inter)
-        return round(sim, 4) if sim >= self.config.confirm_threshold else None
+        return confirmed_similarity(ga, gb, self.config)
 
 
 class _UnionFind:
