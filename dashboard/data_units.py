@@ -121,6 +121,15 @@ def source_passages(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFr
     )
 
 
+# The columns the detail page's drill-downs show for a quantity: what it is, its metric, its
+# problem, and its sentence with the figure's place in it (for the highlight).
+_QUANTITY_IN_SENTENCE = """
+    q.quantity_id, q.surface, q.kind, q.value, q.value_high, q.date_value, q.date_high,
+    q.unit, q.metric_id, q.metric_name, q.problem_path, q.sentence,
+    q.start_offset - q.sentence_offset AS offset_in_sentence
+"""
+
+
 def problem_quantities(
     con: duckdb.DuckDBPyConnection, notice_id: str, path: str, limit: int = data.SOURCE_ROW_CAP
 ) -> pd.DataFrame:
@@ -129,10 +138,8 @@ def problem_quantities(
     """
     return _df(
         con,
-        """
-        SELECT q.quantity_id, q.surface, q.kind, q.value, q.value_high, q.date_value, q.date_high,
-               q.unit, q.metric_id, q.metric_name, q.problem_path, q.sentence,
-               q.start_offset - q.sentence_offset AS offset_in_sentence
+        f"""
+        SELECT {_QUANTITY_IN_SENTENCE}
         FROM v_quantities q
         JOIN problems p ON p.notice_id = q.notice_id AND p.path = ?
         WHERE q.notice_id = ? AND q.start_offset >= p.start_offset
@@ -151,10 +158,8 @@ def completion_quantities(
     family (rect.*: problems total, completed, the stated rate …), with their sentences."""
     return _df(
         con,
-        """
-        SELECT q.quantity_id, q.surface, q.kind, q.value, q.value_high, q.date_value, q.date_high,
-               q.unit, q.metric_id, q.metric_name, q.problem_path, q.sentence,
-               q.start_offset - q.sentence_offset AS offset_in_sentence
+        f"""
+        SELECT {_QUANTITY_IN_SENTENCE}
         FROM v_quantities q
         JOIN metrics m ON m.metric_id = q.metric_id
         WHERE q.notice_id = ? AND m.family = 'rect'
