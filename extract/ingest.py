@@ -62,12 +62,12 @@ from extract.reading import (
     scan_paths,
 )
 from extract.store import StoreWriter, open_readonly
+from extract.store.arrowio import insert_rows
 from extract.store.errors import StoreError, first_line
 from extract.store.passages import forget_notices, store_passages
 from extract.store.records import (
     RECORD_TABLES,
     SOURCE_COLUMNS,
-    insert_rows,
     record_rows,
     source_row,
 )

@@ -61,13 +61,13 @@ from extract.ingest import (
 )
 from extract.pipeline import EXTRACTOR_VERSION, AnalysedNotice, notice_id_for
 from extract.store import StoreWriter, open_readonly
+from extract.store.arrowio import insert_rows
 from extract.store.errors import StoreError
 from extract.store.passages import store_passages
 from extract.store.records import (
     RECORD_TABLES,
     Row,
     arrow_rows,
-    insert_rows,
     record_rows,
     source_row,
 )

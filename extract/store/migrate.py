@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from extract.store.arrowio import insert_by_name
+from extract.store.arrowio import insert_rows
 from extract.store.errors import StoreVersionError
 from extract.store.paths import sql_dir
 
@@ -174,7 +173,9 @@ def load_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM metrics")
-        table = pa.Table.from_pylist(
+        insert_rows(
+            con,
+            "metrics",
             [
                 {
                     "metric_id": r["id"],
@@ -182,9 +183,8 @@ def load_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
                     "taxonomy_version": TAXONOMY_VERSION,
                 }
                 for r in rows
-            ]
+            ],
         )
-        insert_by_name(con, "metrics", table)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

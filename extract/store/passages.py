@@ -53,7 +53,7 @@ from extract.audit.shared import (
     label_cluster,
 )
 from extract.audit.units import exact_key, masked_key, ngrams
-from extract.store.arrowio import insert_by_name, registered
+from extract.store.arrowio import columns_of, insert_columns, insert_rows, registered_columns
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
 MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
@@ -184,8 +184,8 @@ def _by_text_key(con: duckdb.DuckDBPyConnection, keys: list[int]) -> dict[int, _
     so the look-up reads that small table only: a join with ``passages`` to find the cluster
     scanned every stored passage, 50 ms a batch at 10k notices and ten times that at 100k.
     """
-    table = pa.table({"text_key": pa.array(keys, pa.int64())})
-    with registered(con, "_xuncha_keys", table):
+    schema = pa.schema([("text_key", pa.int64())])
+    with registered_columns(con, "_xuncha_keys", {"text_key": keys}, schema):
         rows = con.execute(
             "SELECT text_key, notice_id, passage_id, cluster_id "
             "FROM passage_keys SEMI JOIN _xuncha_keys USING (text_key)"
@@ -204,10 +204,10 @@ def _by_bands(
     substring walks the UTF-8 from the start: 39 s a batch on a 600-notice store), and a join
     with ``passages`` for the cluster scanned every stored passage (0.25 s at 100k notices).
     """
-    table = _band_probe(new, pending)
-    if table.num_rows == 0:
+    probe = _band_probe(new, pending)
+    if len(probe["k"]) == 0:
         return {}
-    with registered(con, "_xuncha_bands", table):
+    with registered_columns(con, "_xuncha_bands", probe, _PROBE):
         rows = con.execute(
             f"""
             WITH shared AS (
@@ -233,7 +233,10 @@ def _by_bands(
     return out
 
 
-def _band_probe(new: Sequence[_New], pending: Sequence[int]) -> pa.Table:
+_PROBE = pa.schema([("band_key", pa.int64()), ("k", pa.int64())])
+
+
+def _band_probe(new: Sequence[_New], pending: Sequence[int]) -> dict[str, np.ndarray]:
     """``(band_key, k)``: each pending passage's distinct band keys, built in numpy.
 
     A batch of 64 generated notices probes with about 200,000 rows; building them as Python
@@ -245,14 +248,12 @@ def _band_probe(new: Sequence[_New], pending: Sequence[int]) -> pa.Table:
     if width and all(len(r) == width for r in rows):  # one key per band: the usual case
         keys = np.array(rows, dtype=np.int64).ravel()
         owner = np.repeat(np.asarray(pending, dtype=np.int64), width)
-        return pa.table({"band_key": keys, "k": owner})
+        return {"band_key": keys, "k": owner}
     pairs = [(key, k) for k in pending for key in new[k].bands]
-    return pa.table(
-        {
-            "band_key": pa.array([b for b, _ in pairs], pa.int64()),
-            "k": pa.array([k for _, k in pairs], pa.int64()),
-        }
-    )
+    return {
+        "band_key": np.array([b for b, _ in pairs], dtype=np.int64),
+        "k": np.array([k for _, k in pairs], dtype=np.int64),
+    }
 
 
 class _Linker:
@@ -486,7 +487,7 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
         schema = pa.schema(
             [("notice_id", pa.string()), ("passage_id", pa.int32()), ("target", pa.string())]
         )
-        with registered(con, "_xuncha_joined", pa.Table.from_pylist(rows, schema=schema)):
+        with registered_columns(con, "_xuncha_joined", columns_of(rows, schema.names), schema):
             # joined on the key columns, not on a concatenated ref computed for every row
             for table in ("passages", "passage_keys", "passage_texts"):
                 con.execute(
@@ -494,11 +495,9 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
                     f"WHERE {table}.notice_id = m.notice_id AND {table}.passage_id = m.passage_id"
                 )
     if merged:
-        moves = pa.table(
-            {"old": merged, "target": [linker.uf.find(c) for c in merged]},
-            schema=pa.schema([("old", pa.string()), ("target", pa.string())]),
-        )
-        with registered(con, "_xuncha_merge", moves):
+        moves = {"old": merged, "target": [linker.uf.find(c) for c in merged]}
+        schema = pa.schema([("old", pa.string()), ("target", pa.string())])
+        with registered_columns(con, "_xuncha_merge", moves, schema):
             for table in ("passages", "passage_keys", "passage_texts"):
                 con.execute(
                     f"UPDATE {table} SET cluster_id = m.target FROM _xuncha_merge m "
@@ -641,11 +640,11 @@ def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str,
     if not bases:
         return {}
     schema = pa.schema([("key", pa.string()), ("target", pa.string())])
-    parts = pa.Table.from_pylist([{"key": k, "target": t} for k, t in bases], schema=schema)
-    singles = pa.Table.from_pylist([{"key": k, "target": t} for k, t in extra], schema=schema)
+    parts = {"key": [k for k, _ in bases], "target": [t for _, t in bases]}
+    singles = {"key": [k for k, _ in extra], "target": [t for _, t in extra]}
     with (
-        registered(con, "_xuncha_parts", parts),
-        registered(con, "_xuncha_singles", singles),
+        registered_columns(con, "_xuncha_parts", parts, schema),
+        registered_columns(con, "_xuncha_singles", singles, schema),
     ):
         rows = con.execute(
             """
@@ -794,10 +793,9 @@ def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]
             ("issuers", pa.list_(pa.string())),
         ]
     )
-    if rows:
-        insert_by_name(con, "cluster_inputs", pa.Table.from_pylist(rows, schema=schema))
+    insert_columns(con, "cluster_inputs", columns_of(rows, schema.names), schema)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
-    if rows:
-        insert_by_name(con, table, pa.Table.from_pylist(rows))
+    """Insert rows with the table's own column types (see :func:`records.insert_rows`)."""
+    insert_rows(con, table, rows)

@@ -1,0 +1,136 @@
+"""The two ways rows reach DuckDB (extract/store/arrowio.py) store the same rows.
+
+Small inputs in a process that has not converted anything to Arrow go as DuckDB list
+parameters (so a one-notice ingest never imports pandas through pyarrow); larger ones go
+through Arrow. Which way a batch takes must never show in the store.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+import extract.ingest as ingest_mod
+from extract.ingest import ingest_paths
+from extract.store import arrowio
+from tests.test_ingest_parallel import _stored_rows
+from tests.test_passages_incremental import _state_problems, _write_notices
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Each row: an Arrow type and values holding its edge cases (NULLs, extremes, non-BMP text).
+TYPED_COLUMNS = [
+    ("big", pa.int64(), [0, -(2**63), 2**63 - 1, None], "text keys are signed 64-bit hashes"),
+    ("int", pa.int32(), [1, None, -(2**31), 2**31 - 1], "offsets, ids"),
+    ("real", pa.float64(), [0.1, 1, None, 1e300, -2.5], "values: ints among floats"),
+    ("flag", pa.bool_(), [True, False, None, True], "is_problem"),
+    ("name", pa.string(), ["整改", "", None, "𠀀 non-BMP"], "text, empty, NULL"),
+    ("day", pa.date32(), [date(2023, 1, 31), None, date(1999, 12, 31), date(2026, 2, 28)], "dates"),
+    (
+        "stamp",
+        pa.timestamp("us"),
+        [datetime(2026, 12, 1, 16, 7, 22, 123456), None, datetime(2000, 1, 1), datetime(1, 1, 1)],
+        "run clock, microseconds kept",
+    ),
+    ("names", pa.list_(pa.string()), [["甲", "乙"], [], None, ["", None]], "cluster units"),
+]
+
+
+@pytest.mark.parametrize("column,arrow_type,values,covers", TYPED_COLUMNS)
+def test_both_ways_store_the_same_values(
+    monkeypatch: pytest.MonkeyPatch, column: str, arrow_type: pa.DataType, values: list, covers: str
+) -> None:
+    con = duckdb.connect()
+    sql = arrowio.sql_type(arrow_type)
+    schema = pa.schema([("k", pa.int64()), (column, arrow_type)])
+    data = {"k": list(range(len(values))), column: values}
+    got = {}
+    for way in ("arrow", "parameters"):
+        monkeypatch.setattr(arrowio, "FORCE", way)
+        con.execute(f"CREATE OR REPLACE TABLE t (k BIGINT, {column} {sql})")
+        arrowio.insert_columns(con, "t", data, schema)
+        with arrowio.registered_columns(con, "_joined", data, schema):
+            joined = con.execute(f"SELECT k, {column} FROM _joined ORDER BY k").fetchall()
+        got[way] = (con.execute(f"SELECT k, {column} FROM t ORDER BY k").fetchall(), joined)
+    assert got["parameters"] == got["arrow"], covers
+    assert [v for _, v in got["arrow"][0]] == values
+
+
+def test_no_rows_and_cleanup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty input inserts nothing; a registered name is gone after its block either way."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (k BIGINT)")
+    schema = pa.schema([("k", pa.int64())])
+    for way in ("arrow", "parameters"):
+        monkeypatch.setattr(arrowio, "FORCE", way)
+        arrowio.insert_columns(con, "t", {"k": []}, schema)
+        with arrowio.registered_columns(con, "_probe", {"k": [1, 2]}, schema):
+            assert con.execute("SELECT count(*) FROM _probe").fetchall() == [(2,)]
+        with pytest.raises(duckdb.CatalogException):
+            con.execute("SELECT * FROM _probe")
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_size_chooses_the_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(arrowio, "FORCE", None)
+    schema = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+    small = {"a": [1] * 10, "b": [1] * 10}
+    big = {"a": [1] * arrowio.PARAMETER_CELLS, "b": [1] * arrowio.PARAMETER_CELLS}
+    monkeypatch.delitem(sys.modules, "pandas", raising=False)
+    assert not arrowio._by_arrow(small, schema)
+    assert arrowio._by_arrow(big, schema)
+
+
+def test_an_unknown_type_is_refused() -> None:
+    with pytest.raises(TypeError):
+        arrowio.sql_type(pa.timestamp("us", tz="UTC"))
+    with pytest.raises(TypeError):
+        arrowio.sql_type(pa.binary())
+
+
+def test_both_ways_give_the_same_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus_files: list[Path], sample_dir: Path
+) -> None:
+    """Corpus, samples and notices sharing passages, in batches of 4 (so batches link against
+    the store: joins, moves, merges and labels run), then one notice replaced."""
+    shared = _write_notices(tmp_path / "shared")
+    paths = [*corpus_files, *sorted(sample_dir.glob("*.txt")), *shared]
+    monkeypatch.setattr(ingest_mod, "BATCH_SIZE", 4)
+    stores = {}
+    for way in ("arrow", "parameters"):
+        monkeypatch.setattr(arrowio, "FORCE", way)
+        db = tmp_path / f"{way}.duckdb"
+        summary = ingest_paths(paths, db, workers=1)
+        assert summary.failed == 0, [r.error for r in summary.results if r.error]
+        stores[way] = db
+    assert _stored_rows(stores["arrow"])["passage_links"], "the input must share passages"
+    added = "\n修订完善议事规则共计9项,明确重大事项范围。\n"
+    shared[0].write_text(shared[0].read_text(encoding="utf-8") + added, encoding="utf-8")
+    for way, db in stores.items():
+        monkeypatch.setattr(arrowio, "FORCE", way)
+        assert ingest_paths([shared[0]], db, workers=1).updated == 1
+        assert not _state_problems(db)
+    assert _stored_rows(stores["parameters"]) == _stored_rows(stores["arrow"])
+
+
+def test_one_notice_ingest_does_not_import_pandas(tmp_path: Path, sample_dir: Path) -> None:
+    """The +1 case (issue 12: < 1 s end to end): pyarrow would import pandas on its first
+    conversion, 0.25 s of a one-notice run; the writer goes by parameters instead."""
+    samples = sorted(sample_dir.glob("*.txt"))
+    db = tmp_path / "s.duckdb"
+    assert ingest_paths(samples[:1], db, workers=1).new == 1
+    code = (
+        "import sys; from extract.ingest import ingest_paths; "
+        f"s = ingest_paths([{str(samples[1])!r}], {str(db)!r}, workers=1); "
+        "print(s.new, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["1", "False"], out.stderr
