@@ -13,9 +13,10 @@ extraction time):
   enumeration still counts) and the counted noun after it, up to a boundary, 、 or the next
   Arabic numeral. A trigger before an earlier figure of the clause only counts when nothing
   after that figure fires (it belongs to that figure first);
-* the rules are indexed by unit: per unit one trie regex of before-triggers and one of
-  after-triggers (stdlib ``re``), so 元 never scans 次 words and a unit no metric accepts
-  costs a dict lookup; exclusions and ``also`` words are checked on the winner candidates;
+* one trie regex of every before-trigger and one of every after-trigger (stdlib ``re``) find
+  the words; the rules are indexed by unit, so a word of 次 rules is dropped with one dict
+  lookup when the unit is 元, and a unit no metric accepts costs a dict lookup; exclusions and
+  ``also`` words are checked on the winner candidates;
 * the winner is the highest priority, then the trigger nearest the number, then a trigger
   after the number (the counted noun: ``5个巡察组``), then the longest trigger.
 
@@ -29,8 +30,8 @@ frequency or a projection (每月…, 预计…) gets no id.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
@@ -66,24 +67,63 @@ _LIST_SEP = "、，,"
 # the trigger, the rules that own it). The scan (stdlib ``re``, four times faster here than
 # ``regex``) restarts one character after each match, so it reports the longest trigger at
 # every position (已完成 does not hide 完成投资); a match also yields the shorter triggers it
-# starts with.
+# starts with. The same holds for one unit's triggers: those standing at a position are the
+# ones the longest trigger of *any* unit there starts with, so one regex over every unit's
+# words finds the same hits as a regex per unit, only the scan is slower (the unit's words
+# scan twice as fast). Compiling all 58 per-unit regexes cost 25-35 ms of a fresh process's
+# first notice (the shared pair: 3-6 ms); so a unit scans with the shared regex until it has
+# been assigned ``_OWN_REGEX_AFTER`` times, then compiles its own: a one-notice ingest never
+# compiles one, a batch compiles each busy unit within its first few notices.
 _Hit = tuple[int, str, tuple[Rule, ...]]
+_OWN_REGEX_AFTER = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _UnitIndex:
-    """The triggers of the rules that accept one unit (so 元 never scans 次 words)."""
+    """The triggers of the rules that accept one unit (so 元 never takes a 次 word).
 
-    before_re: re.Pattern[str] | None
-    after_re: re.Pattern[str] | None
-    before_hits: dict[str, tuple[_Hit, ...]]  # matched word -> itself and the triggers it
-    after_hits: dict[str, tuple[_Hit, ...]]  # starts with (after: offset from its start)
+    ``before_at``/``after_at`` answer, for a matched word, the triggers of this unit it starts
+    with, in the order of the unit's rules; they are filled on first use. ``before_re`` and
+    ``after_re`` are the unit's own regexes once compiled (:meth:`use`).
+    """
+
+    before: dict[str, list[Rule]]  # trigger -> its rules, in rule order
+    after: dict[str, list[Rule]]
+    before_at: dict[str, tuple[_Hit, ...]] = field(default_factory=dict)
+    after_at: dict[str, tuple[_Hit, ...]] = field(default_factory=dict)
+    uses: int = 0
+    own: bool = False  # the unit's own regexes are compiled
+    before_re: re.Pattern[str] | None = None
+    after_re: re.Pattern[str] | None = None
+
+    def use(self, own_after: int) -> None:
+        """Count one assignment; compile the unit's own regexes after ``own_after`` of them."""
+        self.uses += 1
+        if self.uses > own_after:
+            self.before_re, self.after_re = _alt(self.before), _alt(self.after)
+            self.own = True
+
+    def before_hits(self, word: str) -> tuple[_Hit, ...]:
+        """The unit's triggers ``word`` starts with; the offset counts from ``word``'s end."""
+        hits = self.before_at.get(word)
+        if hits is None:
+            hits = self.before_at[word] = _hits(self.before, word, True)
+        return hits
+
+    def after_hits(self, word: str) -> tuple[_Hit, ...]:
+        """The unit's triggers ``word`` starts with (offset 0: they start where it does)."""
+        hits = self.after_at.get(word)
+        if hits is None:
+            hits = self.after_at[word] = _hits(self.after, word, False)
+        return hits
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """The taxonomy turned into lookup structures."""
 
+    before_re: re.Pattern[str] | None  # every unit's before-triggers (the shared regex)
+    after_re: re.Pattern[str] | None
     by_unit: dict[str, _UnitIndex]
     exact: dict[str, tuple[str, frozenset[str]]]  # phrase -> (metric id, units)
     part_of: tuple[str, ...]
@@ -94,23 +134,20 @@ class _Compiled:
     refine: dict[str, list[tuple[frozenset[str], str, str, bool]]]  # assigned -> refinements
 
 
-def _nested(words: dict[str, list[Rule]], *, from_end: bool) -> dict[str, tuple[_Hit, ...]]:
-    """For each trigger, itself and every trigger it starts with, with its offset in the word."""
-    out: dict[str, tuple[_Hit, ...]] = {}
-    for w in words:
-        hits: list[_Hit] = []
-        for inner, rules in words.items():
-            if w.startswith(inner):
-                offset = len(w) - len(inner) if from_end else 0
-                hits.append((offset, inner, tuple(rules)))
-        out[w] = tuple(hits)
-    return out
+def _hits(words: dict[str, list[Rule]], word: str, from_end: bool) -> tuple[_Hit, ...]:
+    """The triggers of ``words`` that ``word`` starts with, in the order of ``words``."""
+    return tuple(
+        (len(word) - len(inner) if from_end else 0, inner, tuple(rules))
+        for inner, rules in words.items()
+        if word.startswith(inner)
+    )
 
 
-def _alt(words: dict[str, list[Rule]]) -> re.Pattern[str] | None:
-    if not words:
+def _alt(words: Iterable[str]) -> re.Pattern[str] | None:
+    unique = sorted(set(words), key=len, reverse=True)
+    if not unique:
         return None
-    return re.compile(trie_pattern(sorted(words, key=len, reverse=True)))
+    return re.compile(trie_pattern(unique))
 
 
 def _unit_index(rules: list[Rule]) -> _UnitIndex:
@@ -121,12 +158,7 @@ def _unit_index(rules: list[Rule]) -> _UnitIndex:
             before.setdefault(w, []).append(r)
         for w in r.after:
             after.setdefault(w, []).append(r)
-    return _UnitIndex(
-        before_re=_alt(before),
-        after_re=_alt(after),
-        before_hits=_nested(before, from_end=True),
-        after_hits=_nested(after, from_end=False),
-    )
+    return _UnitIndex(before, after)
 
 
 def _compile(tax: Taxonomy) -> _Compiled:
@@ -144,8 +176,11 @@ def _compile(tax: Taxonomy) -> _Compiled:
     refine: dict[str, list[tuple[frozenset[str], str, str, bool]]] = {}
     for rf in tax.refines:
         refine.setdefault(rf.assigned, []).append((rf.previous, rf.becomes, rf.name, rf.part_of))
+    by_unit = {u: _unit_index(rs) for u, rs in per_unit.items()}
     return _Compiled(
-        by_unit={u: _unit_index(rs) for u, rs in per_unit.items()},
+        before_re=_alt(w for index in by_unit.values() for w in index.before),
+        after_re=_alt(w for index in by_unit.values() for w in index.after),
+        by_unit=by_unit,
         exact=exact,
         part_of=tax.part_of_words,
         part_of_max=tax.part_of_max_chars,
@@ -159,9 +194,12 @@ def _compile(tax: Taxonomy) -> _Compiled:
 class MetricAssigner:
     """Assigns ids with one taxonomy (the packaged one by default; tests may pass another)."""
 
-    def __init__(self, tax: Taxonomy | None = None) -> None:
+    def __init__(
+        self, tax: Taxonomy | None = None, *, own_regex_after: int = _OWN_REGEX_AFTER
+    ) -> None:
         self.taxonomy = tax or taxonomy()
         self._c = _compile(self.taxonomy)
+        self._own_after = own_regex_after  # see _OWN_REGEX_AFTER (tests pin either scan)
 
     def clause(self, text: str, start: int, end: int) -> tuple[str, str]:
         """The clause text before and after the quantity ``text[start:end]``."""
@@ -197,8 +235,24 @@ class MetricAssigner:
             hit = c.exact.get(phrase)
             if hit is not None and unit in hit[1]:
                 return hit[0], hit[0] + ".exact"
-        first_before = index.before_re.search(before) if index.before_re and before else None
-        first_after = index.after_re.search(after) if index.after_re and after else None
+        if not index.own:
+            index.use(self._own_after)
+        before_re, after_re = (
+            (index.before_re, index.after_re) if index.own else (c.before_re, c.after_re)
+        )
+        # The first word of this unit on each side (with the shared regex, a word of other
+        # units only is passed over).
+        first_before = first_after = None
+        if before and index.before and before_re is not None:
+            search = before_re.search
+            first_before = search(before)
+            while first_before is not None and not index.before_hits(first_before.group()):
+                first_before = search(before, first_before.start() + 1)
+        if after and index.after and after_re is not None:
+            search = after_re.search
+            first_after = search(after)
+            while first_after is not None and not index.after_hits(first_after.group()):
+                first_after = search(after, first_after.start() + 1)
         if first_before is None and first_after is None:
             return None, None  # most quantities: no trigger at all in the clause
         best: tuple[int, int, int, int, int] | None = None
@@ -215,11 +269,11 @@ class MetricAssigner:
         # surface included (不足200亩: the approximation word is part of it).
         clean = before[cut + 1 :] + text[start:end] + "\x00" + after
         if first_before is not None:
-            search = index.before_re.search  # type: ignore[union-attr]
+            search = before_re.search  # type: ignore[union-attr]
             m: re.Match[str] | None = first_before
             while m is not None:
                 end_gap = nb - m.end()
-                for tail, word, rules in index.before_hits[m.group()]:
+                for tail, word, rules in index.before_hits(m.group()):
                     gap = end_gap + tail
                     own = nb - gap > cut  # the trigger ends after the last earlier numeral
                     for rule in rules:
@@ -234,10 +288,10 @@ class MetricAssigner:
                             best, best_rule = key, rule
                 m = search(before, m.start() + 1)
         if first_after is not None:
-            search = index.after_re.search  # type: ignore[union-attr]
+            search = after_re.search  # type: ignore[union-attr]
             m = first_after
             while m is not None:
-                for offset, word, rules in index.after_hits[m.group()]:
+                for offset, word, rules in index.after_hits(m.group()):
                     gap = m.start() + offset
                     for rule in rules:
                         if rule.max_gap is not None and gap > rule.max_gap:
