@@ -28,6 +28,8 @@ offsets found in the copy.
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,19 +129,68 @@ def _converter() -> Any:
 def _trad_tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """(per-character t2s table, scan for any character t2s changes), derived from OpenCC.
 
-    One newline-separated conversion of every Han code point (~25 ms, once per process): the
-    newlines keep OpenCC's phrase tables from joining neighbours, so each output line is what
-    t2s does to that character alone. The scan is a plain ``re`` character class over the BMP
+    One newline-separated conversion of every Han code point, once per process: the newlines
+    keep OpenCC's phrase tables from joining neighbours, so each output line is what t2s does
+    to that character alone. The scan is a plain ``re`` character class over the BMP
     characters (``re`` scans ~100 MB/s here; ``regex`` is far slower on a class this size) plus
     the whole supplementary Han range, where a false positive only costs one OpenCC call.
+
+    Built without a str object per code point (the input from an array, the differences found
+    by comparing 32-character blocks) and with the class written as ranges, which ``re``
+    compiles 3x faster: 25 ms instead of 40 ms of a fresh process's first notice.
     """
-    chars = [chr(c) for lo, hi in _HAN_RANGES for c in range(lo, hi)]
-    out = _converter().convert("\n".join(chars)).split("\n")
-    if len(out) != len(chars):  # pragma: no cover - would mean OpenCC ate a newline
-        raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
-    table = {ord(a): b for a, b in zip(chars, out, strict=True) if a != b and len(b) == 1}
-    bmp = "".join(sorted(chr(c) for c in table if c < 0x10000))
-    return table, re.compile(f"[{re.escape(bmp)}{_ASTRAL_HAN}]")
+    chars, lined = _han_chars()
+    out = _converter().convert(lined)
+    if len(out) == 2 * len(chars) - 1 and out[1::2] == "\n" * (len(chars) - 1):
+        converted = out[0::2]  # one character per line: the output lines, joined
+        if "\n" in converted:  # pragma: no cover - an empty line next to a two-character one
+            raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
+        table = {ord(chars[i]): converted[i] for i in _differences(chars, converted)}
+    else:  # pragma: no cover - a character converted to zero or several: split the lines
+        lines = out.split("\n")
+        if len(lines) != len(chars):
+            raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
+        table = {ord(a): b for a, b in zip(chars, lines, strict=True) if a != b and len(b) == 1}
+    bmp = sorted(c for c in table if c < 0x10000)
+    return table, re.compile(f"[{_class_ranges(bmp)}{_ASTRAL_HAN}]")
+
+
+def _han_chars() -> tuple[str, str]:
+    """Every code point of :data:`_HAN_RANGES` in order, alone and one per line."""
+    codes = array("I")
+    for lo, hi in _HAN_RANGES:
+        codes.extend(range(lo, hi))
+    if codes.itemsize != 4:  # pragma: no cover - no such platform in use
+        chars = "".join(chr(c) for lo, hi in _HAN_RANGES for c in range(lo, hi))
+        return chars, "\n".join(chars)
+    lined = array("I", [ord("\n")]) * (2 * len(codes) - 1)
+    lined[0::2] = codes
+    utf32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    return codes.tobytes().decode(utf32), lined.tobytes().decode(utf32)
+
+
+def _differences(a: str, b: str, block: int = 32) -> list[int]:
+    """Positions where ``a`` and ``b`` (of one length) differ; equal blocks are skipped whole."""
+    out: list[int] = []
+    for k in range(0, len(a), block):
+        x, y = a[k : k + block], b[k : k + block]
+        if x != y:
+            out.extend(k + i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q)
+    return out
+
+
+def _class_ranges(codes: list[int]) -> str:
+    """The inside of a character class holding ``codes`` (sorted), runs written ``a-b``."""
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        first, last = re.escape(chr(codes[i])), re.escape(chr(codes[j]))
+        parts.append(first if i == j else f"{first}{last}" if j == i + 1 else f"{first}-{last}")
+        i = j + 1
+    return "".join(parts)
 
 
 def has_traditional(text: str) -> bool:
