@@ -129,39 +129,64 @@ def _converter() -> Any:
 def _trad_tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """(per-character t2s table, scan for any character t2s changes), derived from OpenCC.
 
-    One newline-separated conversion of every Han code point, once per process: the newlines
-    keep OpenCC's phrase tables from joining neighbours, so each output line is what t2s does
-    to that character alone. The scan is a plain ``re`` character class over the BMP
-    characters (``re`` scans ~100 MB/s here; ``regex`` is far slower on a class this size) plus
-    the whole supplementary Han range, where a false positive only costs one OpenCC call.
-
-    Built without a str object per code point (the input from an array, the differences found
-    by comparing 32-character blocks) and with the class written as ranges, which ``re``
-    compiles 3x faster: 25 ms instead of 40 ms of a fresh process's first notice.
+    The scan is a plain ``re`` character class over the BMP characters t2s changes (``re``
+    scans ~100 MB/s here; ``regex`` is far slower on a class this size) plus the whole
+    supplementary Han range, where a false positive only costs one OpenCC call. So only the
+    table's BMP part is needed for the scan (:func:`_scan`); the supplementary part, 82 % of
+    the code points to convert, is derived here, when a fallback first needs the whole table.
     """
-    chars, lined = _han_chars()
+    table = dict(_bmp_table())
+    table.update(_t2s_table(tuple(r for r in _HAN_RANGES if r[0] >= 0x10000)))
+    return table, _scan()
+
+
+@lru_cache(maxsize=1)
+def _bmp_table() -> dict[int, str]:
+    """The t2s table of the BMP Han code points (the scan's characters)."""
+    return _t2s_table(tuple(r for r in _HAN_RANGES if r[1] <= 0x10000))
+
+
+@lru_cache(maxsize=1)
+def _scan() -> re.Pattern[str]:
+    """Finds any character t2s changes (see :func:`_trad_tables`).
+
+    The class is written as ranges, which ``re`` compiles 3x faster than the 4221 characters
+    one by one. With the BMP table alone this is 8 ms of a fresh process's first notice, where
+    deriving the whole table first was 35-40 ms.
+    """
+    bmp = sorted(_bmp_table())
+    return re.compile(f"[{_class_ranges(bmp)}{_ASTRAL_HAN}]")
+
+
+def _t2s_table(ranges: tuple[tuple[int, int], ...]) -> dict[int, str]:
+    """What t2s does to each code point of ``ranges`` alone, where it changes it to one char.
+
+    One newline-separated conversion: the newlines keep OpenCC's phrase tables from joining
+    neighbours, so each output line is what t2s does to that character alone (and one range's
+    lines are converted as they would be among the others'). Built without a str object per
+    code point: the input comes from an array, differences from comparing 32-char blocks.
+    """
+    chars, lined = _han_chars(ranges)
     out = _converter().convert(lined)
     if len(out) == 2 * len(chars) - 1 and out[1::2] == "\n" * (len(chars) - 1):
         converted = out[0::2]  # one character per line: the output lines, joined
         if "\n" in converted:  # pragma: no cover - an empty line next to a two-character one
             raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
-        table = {ord(chars[i]): converted[i] for i in _differences(chars, converted)}
-    else:  # pragma: no cover - a character converted to zero or several: split the lines
-        lines = out.split("\n")
-        if len(lines) != len(chars):
-            raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
-        table = {ord(a): b for a, b in zip(chars, lines, strict=True) if a != b and len(b) == 1}
-    bmp = sorted(c for c in table if c < 0x10000)
-    return table, re.compile(f"[{_class_ranges(bmp)}{_ASTRAL_HAN}]")
+        return {ord(chars[i]): converted[i] for i in _differences(chars, converted)}
+    # A character converted to zero or several characters (never seen with t2s): by lines.
+    lines = out.split("\n")
+    if len(lines) != len(chars):
+        raise RuntimeError("OpenCC t2s changed the number of lines while building its table")
+    return {ord(a): b for a, b in zip(chars, lines, strict=True) if a != b and len(b) == 1}
 
 
-def _han_chars() -> tuple[str, str]:
-    """Every code point of :data:`_HAN_RANGES` in order, alone and one per line."""
+def _han_chars(ranges: tuple[tuple[int, int], ...]) -> tuple[str, str]:
+    """Every code point of ``ranges`` in order, alone and one per line."""
     codes = array("I")
-    for lo, hi in _HAN_RANGES:
+    for lo, hi in ranges:
         codes.extend(range(lo, hi))
     if codes.itemsize != 4:  # pragma: no cover - no such platform in use
-        chars = "".join(chr(c) for lo, hi in _HAN_RANGES for c in range(lo, hi))
+        chars = "".join(chr(c) for lo, hi in ranges for c in range(lo, hi))
         return chars, "\n".join(chars)
     lined = array("I", [ord("\n")]) * (2 * len(codes) - 1)
     lined[0::2] = codes
@@ -199,7 +224,7 @@ def has_traditional(text: str) -> bool:
     >>> has_traditional("第3轮巡察"), has_traditional("第3輪巡察")
     (False, True)
     """
-    return _trad_tables()[1].search(text) is not None
+    return _scan().search(text) is not None
 
 
 def to_simplified(text: str) -> str:
@@ -212,15 +237,14 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("歷時3個月,兩個維護")
     '历时3个月,两个维护'
     """
-    table, scan = _trad_tables()
-    if scan.search(text) is None:
+    if _scan().search(text) is None:
         return text
     try:
         out = _converter().convert(text)
     except (UnicodeError, ValueError, RuntimeError):
         out = None
     if out is None or len(out) != len(text):
-        out = text.translate(table)
+        out = text.translate(_trad_tables()[0])
     return out
 
 
