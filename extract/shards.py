@@ -38,7 +38,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -54,10 +54,11 @@ from extract.ingest import (
     BATCH_SIZE,
     FileResult,
     IngestSummary,
+    StoredState,
     analyse_file,
     collect_files,
     record_run,
-    stored_state,
+    stored_states,
 )
 from extract.pipeline import EXTRACTOR_VERSION, AnalysedNotice, notice_id_for
 from extract.store import StoreWriter, open_readonly
@@ -493,7 +494,10 @@ def _sources(folders: Sequence[Path]) -> list[tuple[str, dict[str, object]]]:
 
 
 def _decide(
-    con: duckdb.DuckDBPyConnection, shard: str, src: dict[str, object], planned: set[str]
+    states: Mapping[tuple[str, Path], StoredState],
+    shard: str,
+    src: dict[str, object],
+    planned: set[str],
 ) -> _Step:
     """The decision :func:`extract.ingest._decide` makes for a file, on the shard's rows."""
     path = Path(str(src["source_path"]))
@@ -503,7 +507,7 @@ def _decide(
     nid = None if src["notice_id"] is None else str(src["notice_id"])
     if status == "failed" or nid is None:
         return _Step(src, FileResult(path, "failed", error=str(src["error"]), warnings=warnings))
-    existing, previous = stored_state(con, nid, path)
+    existing, previous = states[(nid, path)]
     previous_id = previous[0] if previous else None
     stat_now = (src["file_size"], src["file_mtime_ns"])
     if nid in planned or (existing and existing[0] == EXTRACTOR_VERSION):
@@ -521,6 +525,13 @@ def _decide(
         return _Step(src, result)
     planned.add(nid)
     return _Step(src, result, shard, bool(existing), previous_id, write_source=True)
+
+
+def _state_key(src: dict[str, object]) -> tuple[str, Path] | None:
+    """The :func:`stored_states` key of a shard's source row (None: nothing to look up)."""
+    if src["status"] == "failed" or src["notice_id"] is None:
+        return None
+    return str(src["notice_id"]), Path(str(src["source_path"]))
 
 
 def merge_shards(out_dir: Path, db_path: Path) -> IngestSummary:
@@ -543,7 +554,8 @@ def merge_shards(out_dir: Path, db_path: Path) -> IngestSummary:
         con = open_readonly(Path(db_path))
         try:
             planned: set[str] = set()
-            steps = [_decide(con, shard, src, planned) for shard, src in rows]
+            states = stored_states(con, [key for _, src in rows if (key := _state_key(src))])
+            steps = [_decide(states, shard, src, planned) for shard, src in rows]
         finally:
             con.close()
         _mark_failed_duplicates(steps)
