@@ -24,9 +24,11 @@ import regex
 from extract.audit.config import RepetitionConfig
 
 __all__ = [
+    "PACKED_MAX",
     "TextUnit",
     "exact_key",
     "gram_table",
+    "gram_table_packed",
     "gram_windows",
     "masked_key",
     "mix64",
@@ -144,17 +146,55 @@ def gram_table(keys: Sequence[str], n: int, base: int) -> tuple[np.ndarray, np.n
     NULs), as :func:`ngrams` has it. Repeated grams of a key are kept (callers dedupe if they
     need sets). Vectorised because Python-level n-gram loops cost a second per megabyte.
     """
+    owner, h, _ = _gram_hashes(keys, n, base, pack=False)
+    return owner, h
+
+
+# Code points are below 2**21, so up to three of them pack exactly into one uint64.
+PACKED_MAX = 3
+
+
+def gram_table_packed(
+    keys: Sequence[str], n: int, base: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`gram_table`, and each gram's code points packed 21 bits apiece (``n`` <= 3).
+
+    The packed value is the gram itself, so equal hashes are told apart from a collision by
+    comparing one uint64 per gram instead of :func:`gram_windows`' ``(grams, n)`` matrix
+    gathered again (0.46 ms of a 30 KB notice's ``find_repeats``). ``None`` for longer grams.
+    """
+    return _gram_hashes(keys, n, base, pack=n <= PACKED_MAX)
+
+
+def _gram_hashes(
+    keys: Sequence[str], n: int, base: int, *, pack: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Owner, hash and (``pack``) packed code points of every gram of :func:`gram_table`.
+
+    The polynomial runs over every window of the joined code points in contiguous slices and
+    the grams' windows are picked out once at the end: the same wrapping arithmetic on the
+    same code points, without ``n`` gathers at ``positions + j`` (0.25 -> 0.15 ms of a 30 KB
+    notice's keys).
+    """
     if not keys:
         empty = np.zeros(0, dtype=np.uint64)
-        return empty.astype(np.int64), empty
-    codes, owner, positions = _gram_positions(keys, n)
-    codes = codes.astype(np.uint64)
-    h = np.zeros(len(owner), dtype=np.uint64)
+        return empty.astype(np.int64), empty, (empty if pack else None)
+    codes32, owner, positions = _gram_positions(keys, n)
+    codes = codes32.astype(np.uint64)
+    windows = len(codes) - n + 1  # every start in the joined keys, grams' and others'
     mult = np.uint64(base | 1)
+    h = codes[:windows]
     with np.errstate(over="ignore"):
-        for j in range(n):
-            h = h * mult + codes[positions + j]
-    return owner, mix64(h + np.uint64(n))
+        for j in range(1, n):
+            h = h * mult + codes[j : j + windows]
+        hashes = mix64(h[positions] + np.uint64(n))
+    packed = None
+    if pack:
+        p = codes[:windows]
+        for j in range(1, n):
+            p = (p << np.uint64(21)) | codes[j : j + windows]
+        packed = p[positions]
+    return owner, hashes, packed
 
 
 def gram_windows(keys: Sequence[str], n: int) -> np.ndarray:
@@ -169,16 +209,22 @@ def gram_windows(keys: Sequence[str], n: int) -> np.ndarray:
 
 
 def _gram_positions(keys: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Code points of the NUL-padded keys, and the owner and start of each gram in them."""
+    """Code points of the NUL-padded keys, and the owner and start of each gram in them.
+
+    Each start is its index plus its key's offset less the key's first gram index: one
+    ``repeat`` per key instead of two gathers per gram.
+    """
     pad = "\0" * (n - 1)
     joined = pad.join(keys) + pad
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
-    lengths = np.array([len(k) for k in keys], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths + n - 1)[:-1]))
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    offsets = np.cumsum(lengths + (n - 1)) - (lengths + (n - 1))
     counts = np.maximum(lengths - n + 1, 1)
     owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    positions = offsets[owner] + (np.arange(len(owner), dtype=np.int64) - first[owner])
+    ends = np.cumsum(counts)
+    positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
+        offsets - (ends - counts), counts
+    )
     return codes, owner, positions
 
 

@@ -1,0 +1,329 @@
+"""The audit's fast paths give exactly what the code they replaced gave (issue 12: 10k in 90 s).
+
+``extract/audit`` was made faster for ingest without changing a byte of what it stores. Each
+shortcut is held here to the former code, kept below verbatim (``_former_*``), or to a plain
+scalar definition, on generated edge cases (empty and one-character keys, non-BMP characters,
+digits only, keys shorter than the n-gram, hashes that share their top 32 bits, duplicates)
+and on the corpus notices:
+
+- the n-gram hashes computed over contiguous windows, and the packed code points;
+- the 16-bit radix sorts that replace comparison sorts in ``_near_matches``;
+- the dense look-up table of ``_shared_grams`` (and its ``searchsorted`` fallback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extract.audit import repetition, units
+from extract.audit.config import RepetitionConfig, load_config
+from extract.audit.repetition import find_repeats
+from extract.audit.units import TextUnit, gram_table, gram_table_packed, gram_windows, mix64
+from extract.quantities.sentences import split_sentences
+from extract.reading import load_notice
+from tests import corpus
+
+_MASK = (1 << 64) - 1
+_SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- the former code (extract/audit at f3e0234), verbatim but for the names -----------------
+
+
+def _former_gram_positions(
+    keys: Sequence[str], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pad = "\0" * (n - 1)
+    joined = pad.join(keys) + pad
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    lengths = np.array([len(k) for k in keys], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths + n - 1)[:-1]))
+    counts = np.maximum(lengths - n + 1, 1)
+    owner = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    positions = offsets[owner] + (np.arange(len(owner), dtype=np.int64) - first[owner])
+    return codes, owner, positions
+
+
+def _former_gram_table(keys: Sequence[str], n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    if not keys:
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty.astype(np.int64), empty
+    codes, owner, positions = _former_gram_positions(keys, n)
+    codes = codes.astype(np.uint64)
+    h = np.zeros(len(owner), dtype=np.uint64)
+    mult = np.uint64(base | 1)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * mult + codes[positions + j]
+    return owner, mix64(h + np.uint64(n))
+
+
+def _former_gram_windows(keys: Sequence[str], n: int) -> np.ndarray:
+    if not keys:
+        return np.zeros((0, n), dtype=np.uint32)
+    codes, _, positions = _former_gram_positions(keys, n)
+    return np.stack([codes[positions + j] for j in range(n)], axis=1)
+
+
+def _former_near_matches(
+    units: Sequence[TextUnit], fresh: Sequence[int], config: RepetitionConfig
+) -> dict[int, tuple[int, float]]:
+    t, n, cap = config.near_threshold, config.near_ngram, config.posting_cap
+    count = len(fresh)
+    if count < 2:
+        return {}
+    keys = [units[i].masked for i in fresh]
+    owner, h = _former_gram_table(keys, n, repetition._NEAR_BASE)
+    order = np.lexsort((owner, h))  # by n-gram, then unit
+    owner, h = owner[order], h[order]
+    same_hash = h[1:] == h[:-1]
+    windows = _former_gram_windows(keys, n)[order]
+    # no two different n-grams share a hash: the hash ids below are the n-grams themselves
+    exact = bool(np.all(windows[1:][same_hash] == windows[:-1][same_hash]))
+    distinct = np.ones(len(h), dtype=bool)
+    distinct[1:] = (owner[1:] != owner[:-1]) | ~same_hash
+    owner, h = owner[distinct], h[distinct]
+    opens = np.ones(len(h), dtype=bool)
+    opens[1:] = h[1:] != h[:-1]
+    gram = np.cumsum(opens) - 1  # n-gram id, in hash order
+    df = np.bincount(gram)
+    rank_of = np.empty(len(df), dtype=np.int64)
+    rank_of[np.argsort(df, kind="stable")] = np.arange(len(df))  # rarest first, then hash
+    rank = rank_of[gram]
+    grams_total = len(df)
+    sizes = np.bincount(owner, minlength=count)
+    keyed = owner * grams_total + rank
+    order = np.argsort(keyed)  # each unit's n-grams, rarest first
+    keyed, owner, rank = keyed[order], owner[order], rank[order]
+    by_unit = rank  # every distinct n-gram of each unit, for the verification
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    prefix_len = sizes - np.ceil(t * sizes - 1e-9).astype(np.int64) + 1
+    keep = (np.arange(len(rank)) - first[owner]) < prefix_len[owner]
+    owner, rank = owner[keep], rank[keep]
+    order = np.argsort(rank * count + owner)  # by n-gram, units ascending
+    owner, rank = owner[order], rank[order]
+    opens = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+    held = np.repeat(np.diff(np.r_[opens, len(rank)]), np.diff(np.r_[opens, len(rank)]))
+    owner, rank = owner[held <= cap], rank[held <= cap]
+    pairs = []
+    for d in range(1, min(cap, len(rank))):
+        same = rank[d:] == rank[:-d]  # same n-gram d entries apart: owners ascending
+        if not same.any():
+            break  # no group holds more than d units
+        pairs.append(owner[:-d][same] * count + owner[d:][same])
+    if not pairs:
+        return {}
+    codes, shared = np.unique(np.concatenate(pairs), return_counts=True)
+    early, late = codes // count, codes % count
+    fit = (sizes[early] >= t * sizes[late]) & (sizes[early] <= sizes[late] / t)
+    early, late, shared = early[fit], late[fit], shared[fit]
+    order = np.lexsort((early, -shared, late))
+    early, late = early[order], late[order]
+    # the max_candidates most-shared candidates of each unit
+    _, group_start, group_size = np.unique(late, return_index=True, return_counts=True)
+    top = np.arange(len(late)) - np.repeat(group_start, group_size) < config.max_candidates
+    early, late = early[top], late[top]
+    if exact:
+        inter = _former_shared_grams(keyed, by_unit, first, sizes, grams_total, early, late)
+        sim = inter / (sizes[early] + sizes[late] - inter)
+    else:  # a hash collision in this notice: verify on the strings
+        sets = [repetition.ngrams(k, n) for k in keys]
+        sim = np.array(
+            [repetition._jaccard(sets[a], sets[b]) for a, b in zip(early, late, strict=True)]
+        )
+    ok = sim >= t
+    early, late, sim = early[ok], late[ok], sim[ok]
+    order = np.lexsort((early, late))  # the earliest verified source of each unit first
+    early, late, sim = early[order], late[order], sim[order]
+    firsts = np.flatnonzero(np.r_[True, late[1:] != late[:-1]]) if len(late) else late
+    return {
+        fresh[b]: (fresh[a], s)
+        for b, a, s in zip(
+            late[firsts].tolist(), early[firsts].tolist(), sim[firsts].tolist(), strict=True
+        )
+    }
+
+
+def _former_shared_grams(
+    keyed: np.ndarray,
+    grams: np.ndarray,
+    first: np.ndarray,
+    sizes: np.ndarray,
+    grams_total: int,
+    left: np.ndarray,
+    right: np.ndarray,
+) -> np.ndarray:
+    counts = sizes[right]
+    pair = np.repeat(np.arange(len(right)), counts)
+    start = np.repeat(first[right] - (np.cumsum(counts) - counts), counts)
+    query = left[pair] * grams_total + grams[start + np.arange(len(pair))]
+    found = np.minimum(np.searchsorted(keyed, query), len(keyed) - 1)
+    return np.bincount(pair[keyed[found] == query], minlength=len(right))
+
+
+# -- strategies ------------------------------------------------------------------------------
+
+# Characters at the edges: CJK, ASCII, digits (also full-width and non-BMP ones), NUL-adjacent
+# controls, a non-BMP ideograph and an emoji, so code points use all 21 bits.
+_CHARS = st.sampled_from(
+    [*"整改落实开展学习次万元#0123456789.%", "\x01", "\U00020000", "\U0001f600", "\U0010ffff"]
+)
+_KEY = st.text(_CHARS, min_size=1, max_size=12)
+_KEYS = st.lists(_KEY, min_size=1, max_size=20)
+
+# Units of near-duplicate sentences: few words, so units share many n-grams.
+_WORDS = [
+    "开展",
+    "专项",
+    "检查",
+    "建立",
+    "健全",
+    "制度",
+    "机制",
+    "召开",
+    "会议",
+    "#次",
+    "整改",
+    "问题",
+]
+_UNIT_KEYS = st.lists(
+    st.lists(st.sampled_from(_WORDS), min_size=4, max_size=14).map("".join),
+    min_size=2,
+    max_size=60,
+)
+
+
+def _scalar_hash(gram: str, n: int, base: int) -> int:
+    """The gram hash in plain integers: polynomial of code points, + n, splitmix64."""
+    h = 0
+    for ch in gram.ljust(n, "\0"):
+        h = (h * (base | 1) + ord(ch)) & _MASK
+    x = (h + n) & _MASK
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+# -- n-gram tables ---------------------------------------------------------------------------
+
+
+@_SLOW
+@given(_KEYS, st.integers(1, 6), st.integers(0, _MASK))
+def test_gram_table_is_the_former_and_the_scalar_hash(keys: list[str], n: int, base: int) -> None:
+    owner, h = gram_table(keys, n, base)
+    former_owner, former_h = _former_gram_table(keys, n, base)
+    assert np.array_equal(owner, former_owner) and np.array_equal(h, former_h)
+    grams = [k[i : i + n] for k in keys for i in range(max(len(k) - n + 1, 1))]
+    assert h.tolist() == [_scalar_hash(g, n, base) for g in grams]
+    owner3, h3, packed = gram_table_packed(keys, n, base)
+    assert np.array_equal(owner3, owner) and np.array_equal(h3, h)
+    if n <= units.PACKED_MAX:
+        assert packed is not None
+        want = [
+            sum(ord(c) << (21 * (n - 1 - j)) for j, c in enumerate(g.ljust(n, "\0"))) for g in grams
+        ]
+        assert packed.tolist() == want
+    else:
+        assert packed is None
+    assert np.array_equal(gram_windows(keys, n), _former_gram_windows(keys, n))
+
+
+def test_gram_table_edges() -> None:
+    for keys, n in ((["a"], 5), (["12345"], 5), (["\U00020000"], 3), (["ab", "c"], 3), ([], 3)):
+        for got, want in zip(gram_table(keys, n, 7), _former_gram_table(keys, n, 7), strict=True):
+            assert np.array_equal(got, want)
+    assert gram_table_packed([], 3, 7)[2] is not None and gram_table_packed([], 5, 7)[2] is None
+
+
+# -- sorts -----------------------------------------------------------------------------------
+
+
+@_SLOW
+@given(st.lists(st.integers(0, 2**16 + 5), max_size=300), st.booleans())
+def test_stable_order_is_the_stable_argsort(values: list[int], small: bool) -> None:
+    key = np.array(values, dtype=np.int64)
+    if small:
+        key = np.minimum(key, 2**16 - 1)
+    bound = int(key.max()) + 1 if len(key) else 1
+    for b in {bound, 2**16, 2**16 + 6}:
+        if b >= bound:
+            assert np.array_equal(repetition._stable_order(key, b), np.argsort(key, kind="stable"))
+
+
+@_SLOW
+@given(
+    st.lists(st.integers(0, 7), min_size=0, max_size=200),
+    st.lists(st.integers(0, _MASK), min_size=1, max_size=8),
+    st.integers(0, 2**32 - 1),
+)
+def test_hash_order_is_the_stable_argsort(picks: list[int], pool: list[int], low: int) -> None:
+    """Duplicates, and distinct hashes sharing their top 32 bits (the checked fallback)."""
+    high = pool[0] & ~0xFFFFFFFF
+    pool = [*pool, high | low, high | (low ^ 1)]
+    h = np.array([pool[i % len(pool)] for i in picks], dtype=np.uint64)
+    assert np.array_equal(repetition._hash_order(h), np.argsort(h, kind="stable"))
+
+
+# -- near-duplicates -------------------------------------------------------------------------
+
+
+def _units(keys: list[str]) -> list[TextUnit]:
+    return [TextUnit(i, 10 * i, 10 * i + len(k), k, k) for i, k in enumerate(keys)]
+
+
+def _both(keys: list[str], config: RepetitionConfig) -> None:
+    us = _units(keys)
+    fresh = list(range(len(us)))
+    assert repetition._near_matches(us, fresh, config) == _former_near_matches(us, fresh, config)
+
+
+@_SLOW
+@given(_UNIT_KEYS, st.sampled_from([2, 3, 4, 5]), st.sampled_from([0.3, 0.6, 0.9]))
+def test_near_matches_are_the_former(keys: list[str], n: int, t: float) -> None:
+    """3-grams and below use packed code points, longer grams the windows; any threshold."""
+    _both(keys, replace(load_config(), near_ngram=n, near_threshold=t))
+
+
+@_SLOW
+@given(_UNIT_KEYS)
+def test_sparse_shared_grams_are_the_dense_ones(keys: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(repetition, "_DENSE_MAX", 0)  # every notice takes the searchsorted path
+        _both(keys, load_config())
+
+
+def test_near_matches_with_a_hash_collision_are_the_former() -> None:
+    """Every equal hash taken for a collision: both verify on the strings."""
+    keys = [
+        "开展专项检查建立健全制度机制",
+        "开展专项检查建立健全制度",
+        "召开会议#次整改问题开展专项",
+    ] * 3
+    keys = [k + "问题" * i for i, k in enumerate(keys)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(repetition, "_grams_differ", lambda *args: True)
+        _both(keys, load_config())
+
+
+def test_corpus_near_matches_are_the_former() -> None:
+    corpus.require()
+    config = load_config()
+    for path in sorted(corpus.CORPUS.iterdir()):
+        text = load_notice(path).text
+        got = find_repeats(text)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(repetition, "_near_matches", _former_near_matches)
+            assert find_repeats(text) == got, path.name
+        us = units.text_units(text, split_sentences(text), config, config.near_min_chars)
+        fresh = list(range(len(us)))
+        assert repetition._near_matches(us, fresh, config) == _former_near_matches(
+            us, fresh, config
+        )
