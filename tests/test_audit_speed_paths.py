@@ -8,11 +8,14 @@ and on the corpus notices:
 
 - the n-gram hashes computed over contiguous windows, and the packed code points;
 - the 16-bit radix sorts that replace comparison sorts in ``_near_matches``;
-- the dense look-up table of ``_shared_grams`` (and its ``searchsorted`` fallback).
+- the dense look-up table of ``_shared_grams`` (and its ``searchsorted`` fallback);
+- MinHash minima taken before the shift, in a buffer kept between notices;
+- the text keys hashed in one loop.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -21,9 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.audit import repetition, units
+from extract.audit import repetition, shared, units
 from extract.audit.config import RepetitionConfig, load_config
 from extract.audit.repetition import find_repeats
+from extract.audit.shared import passage_signatures
 from extract.audit.units import TextUnit, gram_table, gram_table_packed, gram_windows, mix64
 from extract.quantities.sentences import split_sentences
 from extract.reading import load_notice
@@ -165,6 +169,39 @@ def _former_shared_grams(
     query = left[pair] * grams_total + grams[start + np.arange(len(pair))]
     found = np.minimum(np.searchsorted(keyed, query), len(keyed) - 1)
     return np.bincount(pair[keyed[found] == query], minlength=len(right))
+
+
+def _former_minhashes(
+    owner: np.ndarray, hashes: np.ndarray, units: int, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    out = np.full((len(a), units), np.iinfo(np.uint64).max, dtype=np.uint64)
+    bounds = np.searchsorted(owner, np.arange(units + 1))
+    buffer = np.empty((len(a), shared._CHUNK), dtype=np.uint64)
+    u = 0
+    while u < units:
+        lo = int(bounds[u])
+        v = int(np.searchsorted(bounds, lo + shared._CHUNK, side="right")) - 1
+        if v <= u:  # one unit larger than a slice: running minimum over its slices
+            hi = int(bounds[u + 1])
+            for start in range(lo, hi, shared._CHUNK):
+                block = _former_permute(
+                    hashes[start : min(start + shared._CHUNK, hi)], a, b, buffer
+                )
+                np.minimum(out[:, u], block.min(axis=1), out=out[:, u])
+            u += 1
+            continue
+        block = _former_permute(hashes[lo : int(bounds[v])], a, b, buffer)
+        out[:, u:v] = np.minimum.reduceat(block, bounds[u:v] - lo, axis=1)
+        u = v
+    return out.T
+
+
+def _former_permute(x: np.ndarray, a: np.ndarray, b: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    view = buffer[:, : len(x)]
+    np.multiply(a[:, None], x[None, :], out=view)
+    np.add(view, b[:, None], out=view)
+    np.right_shift(view, np.uint64(32), out=view)
+    return view
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -327,3 +364,62 @@ def test_corpus_near_matches_are_the_former() -> None:
         assert repetition._near_matches(us, fresh, config) == _former_near_matches(
             us, fresh, config
         )
+
+
+# -- MinHash ---------------------------------------------------------------------------------
+
+
+@_SLOW
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=30), st.integers(0, 2**32), st.booleans())
+def test_minhashes_are_the_former(sizes: list[int], seed: int, small_chunks: bool) -> None:
+    """Also with slices smaller than a unit (the running-minimum path)."""
+    rng = np.random.default_rng(seed)
+    a, b, _ = shared._constants(load_config().seed, 128)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    hashes = rng.integers(0, 2**64, len(owner), dtype=np.uint64)
+    hashes[: min(3, len(hashes))] = [_MASK, 0, 1][: min(3, len(hashes))]
+    with pytest.MonkeyPatch.context() as mp:
+        if small_chunks:
+            mp.setattr(shared, "_CHUNK", 16)
+        got = shared._minhashes(owner, hashes, len(sizes), a, b)
+        want = _former_minhashes(owner, hashes, len(sizes), a, b)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_text_keys_are_signed64() -> None:
+    keys = ["", "a", "#年学习#次", "\U00020000整改", "1" * 500]
+    assert shared._text_keys(keys) == [shared._signed64(k) for k in keys]
+    assert shared._signed64("a") == int.from_bytes(
+        hashlib.blake2b(b"a", digest_size=8).digest(), "big", signed=True
+    )
+
+
+def _former_signatures(text: str) -> list[shared.PassageSignature]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(shared, "_minhashes", _former_minhashes)
+        mp.setattr(shared, "gram_table", _former_gram_table)
+        mp.setattr(shared, "_text_keys", lambda keys: [shared._signed64(k) for k in keys])
+        return passage_signatures(text)
+
+
+_SENTENCES = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(_WORDS), min_size=3, max_size=20).map("".join),
+        st.sampled_from(["", "1", "22", "\U00020000", "12.5%"]),
+    ),
+    min_size=1,
+    max_size=30,
+).map(lambda parts: "".join(a + s + "。" for a, s in parts))
+
+
+@_SLOW
+@given(_SENTENCES)
+def test_signatures_are_the_former(text: str) -> None:
+    assert passage_signatures(text) == _former_signatures(text)
+
+
+def test_corpus_signatures_are_the_former() -> None:
+    corpus.require()
+    for path in sorted(corpus.CORPUS.iterdir()):
+        text = load_notice(path).text
+        assert passage_signatures(text) == _former_signatures(text), path.name
