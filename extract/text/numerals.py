@@ -11,7 +11,7 @@ Here a token is first classified by the caller's own pattern; cn2an is only aske
 Chinese numeral sections below 万 (``三百二十``), in strict mode and cached, and the scale words
 万/亿 and every multiplication are done with ``Decimal``. A section in its canonical spelling is
 read here without cn2an (:func:`_own_section`), so cn2an is imported only for the rare other
-token: importing it compiles its regexes and costs 0.10 s, a third of an ingest's start-up.
+token: importing it compiles its regexes and costs 0.10 s, a tenth of a one-notice ingest.
 
 >>> parse_number("16.4亿")
 Decimal('1640000000.0')
