@@ -89,6 +89,8 @@ class _UnitIndex:
 
     before: dict[str, list[Rule]]  # trigger -> its rules, in rule order
     after: dict[str, list[Rule]]
+    before_order: dict[str, int]  # trigger -> its place in ``before``
+    after_order: dict[str, int]
     before_at: dict[str, tuple[_Hit, ...]] = field(default_factory=dict)
     after_at: dict[str, tuple[_Hit, ...]] = field(default_factory=dict)
     uses: int = 0
@@ -107,14 +109,14 @@ class _UnitIndex:
         """The unit's triggers ``word`` starts with; the offset counts from ``word``'s end."""
         hits = self.before_at.get(word)
         if hits is None:
-            hits = self.before_at[word] = _hits(self.before, word, True)
+            hits = self.before_at[word] = _hits(self.before, self.before_order, word, True)
         return hits
 
     def after_hits(self, word: str) -> tuple[_Hit, ...]:
         """The unit's triggers ``word`` starts with (offset 0: they start where it does)."""
         hits = self.after_at.get(word)
         if hits is None:
-            hits = self.after_at[word] = _hits(self.after, word, False)
+            hits = self.after_at[word] = _hits(self.after, self.after_order, word, False)
         return hits
 
 
@@ -134,12 +136,19 @@ class _Compiled:
     refine: dict[str, list[tuple[frozenset[str], str, str, bool]]]  # assigned -> refinements
 
 
-def _hits(words: dict[str, list[Rule]], word: str, from_end: bool) -> tuple[_Hit, ...]:
-    """The triggers of ``words`` that ``word`` starts with, in the order of ``words``."""
+def _hits(
+    words: dict[str, list[Rule]], order: dict[str, int], word: str, from_end: bool
+) -> tuple[_Hit, ...]:
+    """The triggers of ``words`` that ``word`` starts with, in the order of ``words``.
+
+    Its prefixes are looked up (``order`` gives each trigger's place in ``words``): a scan of
+    every trigger per new word cost 3-4 ms of a process's second notice.
+    """
+    found = [word[:k] for k in range(1, len(word) + 1) if word[:k] in words]
+    if len(found) > 1:
+        found.sort(key=order.__getitem__)
     return tuple(
-        (len(word) - len(inner) if from_end else 0, inner, tuple(rules))
-        for inner, rules in words.items()
-        if word.startswith(inner)
+        (len(word) - len(inner) if from_end else 0, inner, tuple(words[inner])) for inner in found
     )
 
 
@@ -158,7 +167,12 @@ def _unit_index(rules: list[Rule]) -> _UnitIndex:
             before.setdefault(w, []).append(r)
         for w in r.after:
             after.setdefault(w, []).append(r)
-    return _UnitIndex(before, after)
+    return _UnitIndex(
+        before,
+        after,
+        {w: i for i, w in enumerate(before)},
+        {w: i for i, w in enumerate(after)},
+    )
 
 
 def _compile(tax: Taxonomy) -> _Compiled:
