@@ -696,11 +696,16 @@ class _WorkerPool:
         self._pool = self._solo = None
 
 
-def _snapshot(db_path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, tuple[FileStat, str]]]:
-    """A read-only connection to the live store and its current sources' (size, mtime_ns).
+def _snapshot(
+    db_path: Path, files: Sequence[Path]
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, tuple[FileStat, str]]]:
+    """A read-only connection to the live store and the (size, mtime_ns) stored for ``files``.
 
-    Raises :class:`_NoSnapshot` when the store cannot be checked this way (missing, older or
-    newer schema, damaged): the run then opens the writer at once, whose errors say why.
+    Only the run's own paths are read (an archive's members are decided by content anyway):
+    reading every stored source cost a one-notice run 0.07 s at 10k notices, growing with
+    the store. Raises :class:`_NoSnapshot` when the store cannot be checked this way
+    (missing, older or newer schema, damaged): the run then opens the writer at once, whose
+    errors say why.
     """
     try:
         con = open_readonly(db_path)
@@ -710,8 +715,9 @@ def _snapshot(db_path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, tuple
         rows = con.execute(
             "SELECT s.source_path, s.file_size, s.file_mtime_ns, s.notice_id, s.seen_at "
             "FROM notice_sources s JOIN notices n USING (notice_id) "
-            "WHERE n.extractor_version = ? AND s.file_mtime_ns IS NOT NULL",
-            [EXTRACTOR_VERSION],
+            "WHERE n.extractor_version = $version AND s.file_mtime_ns IS NOT NULL "
+            "AND s.source_path IN (SELECT unnest($paths::VARCHAR[]))",
+            {"version": EXTRACTOR_VERSION, "paths": sorted({str(f) for f in files})},
         ).fetchall()
     except duckdb.Error as exc:
         con.close()
@@ -774,7 +780,7 @@ class _Run:
         with self.stack:
             self.stack.callback(self._close_readonly)
             try:
-                self.readonly, self.known = _snapshot(self.db_path)
+                self.readonly, self.known = _snapshot(self.db_path, self.files)
             except _NoSnapshot:
                 self._open_writer()
             reader = self._read_serial if self.workers == 1 else self._read_parallel
