@@ -10,17 +10,22 @@ and on the corpus notices:
 - the 16-bit radix sorts that replace comparison sorts in ``_near_matches``;
 - the dense look-up table of ``_shared_grams`` (and its ``searchsorted`` fallback);
 - MinHash minima taken before the shift, in a buffer kept between notices;
-- the text keys hashed in one loop.
+- the text keys hashed in one loop;
+- the list markers stripped by a stdlib ``re`` twin of the ``regex`` marker, and spans
+  trimmed with ``str.strip``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -423,3 +428,147 @@ def test_corpus_signatures_are_the_former() -> None:
     for path in sorted(corpus.CORPUS.iterdir()):
         text = load_notice(path).text
         assert passage_signatures(text) == _former_signatures(text), path.name
+
+
+# -- keys: the marker's re twin, the trimmed spans ------------------------------------------
+
+# regex's \d beyond this Python's (Unicode 16 digits) and re's \s beyond regex's.
+_ODD = ["\U00010d40", "\U00016d79", "\x1c", "\x1f", "\x85", "\u3000", "\u2028", "\xa0", "\t"]
+_MARKED = st.lists(
+    st.sampled_from(
+        [
+            "一是",
+            "二要",
+            "(三)",
+            "（四）",
+            "5.",
+            "6、",
+            "7)",
+            "第一,",
+            "其二是",
+            "⑴",
+            "①",
+            "十、",
+            "1.5",
+            "开展",
+            "检查",
+            "。",
+            ",",
+            "；",
+            "：",
+            " ",
+            "\n",
+            *_ODD,
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _former_text_units(
+    text: str, spans: Sequence[tuple[int, int]], config: RepetitionConfig, min_chars: int
+) -> list[TextUnit]:
+    out: list[TextUnit] = []
+    for raw_start, raw_end in spans:
+        start, end = units._trim(text, raw_start, raw_end)
+        if end - start < min_chars:
+            continue
+        key = units._DROP.sub("", config.marker.sub("", text[start:end]))
+        if len(key) >= min_chars:
+            out.append(TextUnit(len(out), start, end, key, units.masked_key(key)))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKED)
+def test_marker_twin_strips_what_the_marker_strips(text: str) -> None:
+    marker = load_config().marker
+    twin = units.marker_twin(marker)
+    assert twin is not None
+    assert twin.sub("", text) == marker.sub("", text)
+    assert [m.span() for m in twin.finditer(text)] == [m.span() for m in marker.finditer(text)]
+
+
+def test_twin_classes_are_regex_classes() -> None:
+    """Every code point: the twin's \\d and \\s are regex's, not this Python's; the tables
+    kept for the installed versions are what a scan reads."""
+    classes = units._regex_classes()
+    assert classes is not None
+    digit, space = (re.compile(f"[{body}]") for body in classes)
+    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for ours, theirs in ((digit, regex.compile(r"\d")), (space, regex.compile(r"\s"))):
+        assert ours.findall(every) == theirs.findall(every)
+    scanned = units._scan_classes()
+    assert scanned is not None
+    if (regex.__version__, unicodedata.unidata_version) == units._KNOWN_VERSIONS:
+        assert scanned == (units._NEWER_DIGITS, units._REGEX_SPACES)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w+",
+        r"\p{Han}",
+        r"(?i)a",
+        r"[[:alpha:]]",
+        r"a{e<=1}",
+        r"(?>a)",
+        r"[a-\d]",
+        r"[\s-z]",
+        r"(a)\1",
+        r"\x41",
+        r"[a--b]",
+        r"(?<name>a)",
+        r"a{,3}",
+        "[abc",
+    ],
+)
+def test_no_twin_outside_the_shared_syntax(pattern: str) -> None:
+    try:
+        marker = regex.compile(pattern)
+    except regex.error:
+        return
+    assert units.marker_twin(marker) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            r"[\s\d]+x",
+            r"[^\s]",
+            r"[]a]+",
+            r"[^]a]",
+            r"a{2,}",
+            r"\.\?",
+            r"\d{1,3}(?!\d)",
+            r"(?<=[,，])\s*[一二]",
+            r"(?=a)|b*",
+            r"(?:^|(?<=。))\s*\d+",
+        ]
+    ),
+    st.lists(
+        st.sampled_from(["a", "b", "x", "]", ".", "?", "1", "22", "，", "一", "。", *_ODD])
+    ).map("".join),
+)
+def test_twins_of_other_patterns_match_alike(pattern: str, text: str) -> None:
+    marker = regex.compile(pattern)
+    twin = units.marker_twin(marker)
+    assert twin is not None, pattern
+    assert twin.sub("", text) == marker.sub("", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["一是开展专项检查", "(二)建立制度", " ", "\u3000", "\n", "\x1c", "。"])
+    ).map("".join),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=12),
+    st.sampled_from([0, 1, 4, 10]),
+)
+def test_text_units_are_the_former(text: str, cuts: list[tuple[int, int]], m: int) -> None:
+    """Spans inside the text (trimmed with str.strip now), any minimum."""
+    config = load_config()
+    spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in cuts]
+    spans += split_sentences(text)
+    assert units.text_units(text, spans, config, m) == _former_text_units(text, spans, config, m)
