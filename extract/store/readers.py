@@ -76,17 +76,32 @@ def pass_turnstile(path: Path, deadline: float) -> None:
     except OSError:
         return
     try:
+        marked = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 return
             except BlockingIOError:
+                if not marked:
+                    mark_waiting(path)
+                    marked = True
                 if time.monotonic() > deadline:
                     raise _Busy from None
                 time.sleep(_POLL)
     finally:
         os.close(fd)
+
+
+def mark_waiting(path: Path) -> None:
+    """Tell the writer a reader is waiting for its batch: the turnstile's mtime moves to now.
+
+    The writer keeps its batches small while readers wait and lets them grow while none does
+    (:meth:`extract.store.writer.StoreWriter.session`). A turnstile this reader may not touch
+    (another user's, a read-only folder) just leaves the batches as they are.
+    """
+    with contextlib.suppress(OSError):
+        os.utime(turnstile_path(path))
 
 
 class _Busy(Exception):

@@ -88,6 +88,9 @@ class StoreWriter:
         self._session_cm: contextlib.AbstractContextManager[duckdb.DuckDBPyConnection] | None
         self._session_cm = None
         self.committed = False
+        # Whether a reader waited for (or was still reading at the start of) a session since
+        # the caller last reset it: ingest sizes its batches by it (extract/ingest.py).
+        self.readers_waited = False
 
     # -- locks --------------------------------------------------------------------------
     def _flock(self, lock_path: Path, deadline: float, what: str) -> int:
@@ -154,6 +157,8 @@ class StoreWriter:
         self._turnstile_fd = self._flock(
             turnstile_path(self.path), deadline, "another writer holds the turnstile"
         )
+        with contextlib.suppress(OSError):  # a reader blocked from now on marks it
+            os.utime(self._turnstile_fd, ns=(0, 0))
         con: duckdb.DuckDBPyConnection | None = None
         try:
             con = self._connect(deadline)
@@ -163,6 +168,7 @@ class StoreWriter:
             if con is not None:
                 with contextlib.suppress(duckdb.Error):
                     con.close()
+            self.readers_waited = self.readers_waited or _reader_marked(self.path)
             self._unlock(self._turnstile_fd)
             self._turnstile_fd = None
 
@@ -174,6 +180,7 @@ class StoreWriter:
             except duckdb.Error as exc:
                 if not is_lock_conflict(exc):
                     raise _damaged(self.path, exc) from exc
+                self.readers_waited = True  # readers are about: keep batches small
                 if time.monotonic() > deadline:
                     raise StoreError(
                         f"{self.path}: a reader has kept the database open for over "
@@ -217,6 +224,15 @@ class StoreWriter:
 
 class _Abandon(Exception):
     """Thrown into a session to close it without a checkpoint."""
+
+
+def _reader_marked(path: Path) -> bool:
+    """Did a reader mark the turnstile (:func:`extract.store.readers.mark_waiting`) since the
+    session set its mtime to 0? Any other mtime says yes, whatever the file system's grain."""
+    try:
+        return os.stat(turnstile_path(path)).st_mtime_ns != 0
+    except OSError:
+        return False
 
 
 def verify_readable(con: duckdb.DuckDBPyConnection) -> None:
