@@ -7,9 +7,10 @@ Idempotent by construction: a notice's id is the hash of its canonical text, so 
 content ingested twice is recognised and left alone; a changed file replaces the rows of the
 notice it used to hold. Notices are written :data:`BATCH_SIZE` to a transaction (more while no
 reader waits: :func:`next_batch_limit`); a batch that fails is rolled back and replayed one
-notice per transaction, so a failing file is reported alone while the others are kept. Each batch is written in place in its own writer session (see
-:mod:`extract.store.writer`): readers see the store batch by batch, never half a transaction,
-and a run killed midway keeps the batches it committed (a rerun skips them as unchanged).
+notice per transaction, so a failing file is reported alone while the others are kept. Each
+batch is written in place in its own writer session (see :mod:`extract.store.writer`): readers
+see the store batch by batch, never half a transaction, and a run killed midway keeps the
+batches it committed (a rerun skips them as unchanged).
 
 Cheap when nothing changed (issue 12): a file whose (path, size, mtime_ns) is stored for a
 notice of the current extractor version is unchanged without being opened, and these checks
@@ -25,21 +26,16 @@ import itertools
 import os
 import re
 import stat
-import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from extract import settings
-from extract.archive import iter_archive
 from extract.gcpause import gc_paused
 from extract.model import ParsedNotice
 from extract.pipeline import (
@@ -71,6 +67,9 @@ from extract.store.records import (
     record_rows,
     source_row,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 ProgressFn = Callable[[int, int, Path], None]
 
@@ -535,6 +534,8 @@ def _sources(path: Path) -> Iterator[tuple[Path, bytes | None] | FileResult]:
     if path.suffix.lower() not in ARCHIVE_EXTENSIONS:
         yield path, None
         return
+    from extract.archive import iter_archive  # late: only archives need it
+
     problems: list[str] = []
     try:
         yield from (
@@ -629,6 +630,20 @@ def _ready() -> bool:
     return True
 
 
+def _process() -> Any:
+    """``concurrent.futures.process``, imported on first use: 30 ms that a one-notice ingest
+    (analysed in this process, see POOL_MIN_FILES) never needs; the +1 target is < 1 s."""
+    import concurrent.futures.process
+
+    return concurrent.futures.process
+
+
+def _uuid() -> Any:
+    import uuid
+
+    return uuid
+
+
 class _WorkerPool:
     """Analysis processes, recreated when one dies; a file whose worker died is retried alone.
 
@@ -653,7 +668,7 @@ class _WorkerPool:
         self._pool = self._new(self.workers)
         try:
             self._pool.submit(_ready).result(timeout=_START_TIMEOUT)
-        except (BrokenProcessPool, TimeoutError):
+        except (_process().BrokenProcessPool, TimeoutError):
             # A worker re-running such a script may block on this run's write lock: stop it.
             for proc in list(getattr(self._pool, "_processes", {}).values()):
                 proc.terminate()
@@ -663,7 +678,11 @@ class _WorkerPool:
         return True
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        import multiprocessing
+
+        return _process().ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
 
     def submit(self, src: _Source) -> Future[_Loaded]:
         for _ in range(2):
@@ -671,7 +690,7 @@ class _WorkerPool:
                 self._pool = self._new(self.workers)
             try:
                 return self._pool.submit(WORKER_TASK, src.path, src.data, self.parse)
-            except BrokenProcessPool:  # a worker died since the last submit: start afresh
+            except _process().BrokenProcessPool:  # a worker died since the last submit
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
         raise RuntimeError("unreachable: a fresh pool refused a task")
@@ -680,7 +699,7 @@ class _WorkerPool:
         """The worker's outcome; a worker that died or raised fails only this file."""
         try:
             return future.result()
-        except BrokenProcessPool:
+        except _process().BrokenProcessPool:
             # Every file in flight in the dead pool lands here; only one (or none) killed it.
             return self._alone(src)
         except Exception as exc:
@@ -693,7 +712,7 @@ class _WorkerPool:
             self._solo = self._new(1)
         try:
             return self._solo.submit(WORKER_TASK, src.path, src.data, self.parse).result()
-        except BrokenProcessPool:
+        except _process().BrokenProcessPool:
             self._solo.shutdown(wait=False, cancel_futures=True)
             self._solo = None
             return _Loaded(
@@ -1054,7 +1073,7 @@ def record_run(con: duckdb.DuckDBPyConnection, summary: IngestSummary, started: 
     con.execute(
         "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            uuid.uuid4().hex[:12],
+            _uuid().uuid4().hex[:12],
             started,
             datetime.now(),
             len(summary.results),
