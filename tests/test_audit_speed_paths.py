@@ -328,10 +328,22 @@ def _both(keys: list[str], config: RepetitionConfig) -> None:
 
 
 @_SLOW
-@given(_UNIT_KEYS, st.sampled_from([2, 3, 4, 5]), st.sampled_from([0.3, 0.6, 0.9]))
-def test_near_matches_are_the_former(keys: list[str], n: int, t: float) -> None:
-    """3-grams and below use packed code points, longer grams the windows; any threshold."""
-    _both(keys, replace(load_config(), near_ngram=n, near_threshold=t))
+@given(
+    _UNIT_KEYS,
+    st.sampled_from([2, 3, 4, 5]),
+    st.sampled_from([0.3, 0.6, 0.9]),
+    st.sampled_from([1, 2, 5, 32]),
+    st.sampled_from([1, 16]),
+)
+def test_near_matches_are_the_former(
+    keys: list[str], n: int, t: float, cap: int, candidates: int
+) -> None:
+    """3-grams and below use packed code points, longer grams the windows; any threshold,
+    posting cap (groups of an n-gram dropped between kept ones) and candidate count."""
+    config = replace(
+        load_config(), near_ngram=n, near_threshold=t, posting_cap=cap, max_candidates=candidates
+    )
+    _both(keys, config)
 
 
 @_SLOW

@@ -155,6 +155,14 @@ def _hash_order(h: np.ndarray) -> np.ndarray:
     return order
 
 
+def _counted(codes: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_counts=True)`` for integer codes in ``[0, bound)``, sorted
+    by :func:`_stable_order` (a radix sort for the pairs of a notice of up to 256 units)."""
+    ordered = codes[_stable_order(codes, bound)]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
 def _grams_differ(
     keys: Sequence[str],
     n: int,
@@ -235,17 +243,20 @@ def _near_matches(
     order = _stable_order(rank, grams_total)  # by n-gram, units ascending
     owner, rank = owner[order], rank[order]
     opens = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
-    held = np.repeat(np.diff(np.r_[opens, len(rank)]), np.diff(np.r_[opens, len(rank)]))
-    owner, rank = owner[held <= cap], rank[held <= cap]
-    pairs = []
-    for d in range(1, min(cap, len(rank))):
-        same = rank[d:] == rank[:-d]  # same n-gram d entries apart: owners ascending
-        if not same.any():
-            break  # no group holds more than d units
-        pairs.append(owner[:-d][same] * count + owner[d:][same])
-    if not pairs:
+    group = np.diff(np.r_[opens, len(rank)])
+    held = np.repeat(group, group)
+    small = held <= cap
+    owner, held = owner[small], held[small]
+    opens = opens[group <= cap] - np.cumsum(np.where(group > cap, group, 0))[group <= cap]
+    # every pair of units in one n-gram's group (owners ascending), each element with those
+    # after it: ``later`` partners, ``np.repeat`` instead of one pass per distance
+    later = held - (np.arange(len(held)) - np.repeat(opens, held[opens])) - 1
+    total = int(later.sum()) if len(later) else 0
+    if not total:
         return {}
-    codes, shared = np.unique(np.concatenate(pairs), return_counts=True)
+    left = np.repeat(np.arange(len(later)), later)
+    right = left + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
+    codes, shared = _counted(owner[left] * count + owner[right], count * count)
     early, late = codes // count, codes % count
     fit = (sizes[early] >= t * sizes[late]) & (sizes[early] <= sizes[late] / t)
     early, late, shared = early[fit], late[fit], shared[fit]
@@ -311,19 +322,27 @@ def _shared_grams(
 
 
 def _unit_matches(units: Sequence[TextUnit], config: RepetitionConfig) -> list[_Match]:
+    """Copies by key, then near-duplicates, ordered by copy.
+
+    ``units`` are indexed by position (:func:`select_units`), so ``setdefault`` answering with
+    another index than the unit's own is the key seen before: one dictionary operation per
+    key instead of a test and a ``setdefault``.
+    """
     first_exact: dict[str, int] = {}
     first_masked: dict[str, int] = {}
     matches: list[_Match] = []
     fresh: list[int] = []
+    near_min = config.near_min_chars
     for u in units:
-        if u.exact in first_exact:
-            matches.append(_Match(u.index, first_exact[u.exact], 1.0, "exact"))
-        elif u.masked in first_masked:
-            matches.append(_Match(u.index, first_masked[u.masked], 1.0, "near"))
-        elif len(u.exact) >= config.near_min_chars:
-            fresh.append(u.index)
-        first_exact.setdefault(u.exact, u.index)
-        first_masked.setdefault(u.masked, u.index)
+        i = u.index
+        j = first_exact.setdefault(u.exact, i)
+        k = first_masked.setdefault(u.masked, i)
+        if j != i:
+            matches.append(_Match(i, j, 1.0, "exact"))
+        elif k != i:
+            matches.append(_Match(i, k, 1.0, "near"))
+        elif len(u.exact) >= near_min:
+            fresh.append(i)
     for i, (j, sim) in _near_matches(units, fresh, config).items():
         matches.append(_Match(i, j, sim, "near"))
     matches.sort()

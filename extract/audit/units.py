@@ -334,7 +334,7 @@ def select_units(units: Sequence[TextUnit], min_chars: int) -> list[TextUnit]:
     30 KB notice's 18).
     """
     kept = [u for u in units if len(u.exact) >= min_chars]
-    if all(u.index == k for k, u in enumerate(kept)):
+    if [u.index for u in kept] == list(range(len(kept))):
         return kept
     return [u if u.index == k else replace(u, index=k) for k, u in enumerate(kept)]
 
