@@ -12,7 +12,9 @@ and on the corpus notices:
 - MinHash minima taken before the shift, in a buffer kept between notices;
 - the text keys hashed in one loop;
 - the list markers stripped by a stdlib ``re`` twin of the ``regex`` marker, and spans
-  trimmed with ``str.strip``.
+  trimmed with ``str.strip``;
+- punctuation dropped from all of a notice's fragments in one numpy pass over a table of
+  code points, and ``#`` masking only where a key holds a digit.
 """
 
 from __future__ import annotations
@@ -584,3 +586,84 @@ def test_text_units_are_the_former(text: str, cuts: list[tuple[int, int]], m: in
     spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in cuts]
     spans += split_sentences(text)
     assert units.text_units(text, spans, config, m) == _former_text_units(text, spans, config, m)
+
+
+# -- keys in one numpy pass ------------------------------------------------------------------
+
+_KEY_PIECES = st.sampled_from(
+    [
+        "一是",
+        "(二)",
+        "3.",
+        "1.5",
+        "２.５",
+        ".",
+        "..",
+        "5",
+        "%",
+        "‰",
+        "，",
+        "。",
+        " ",
+        "\u3000",
+        "\u200b",
+        "\x00",
+        "\x1c",
+        "“",
+        "”",
+        "开展检查",
+        "万元",
+        "\U00010d45",
+        "\U0001d7ce",
+        "\ud800",
+        "@",
+        "_",
+        "-",
+    ]
+)
+_FRAGMENTS = st.lists(st.lists(_KEY_PIECES, max_size=12).map("".join), max_size=25)
+
+
+def _former_keys(fragments: Sequence[str]) -> list[tuple[str, str]]:
+    config = load_config()
+    keys = [units._DROP.sub("", config.marker.sub("", f)) for f in fragments]
+    return [(k, units._DIGITS.sub("#", k)) for k in keys]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_FRAGMENTS)
+def test_batch_keys_are_exact_and_masked_keys(fragments: list[str]) -> None:
+    """Dots at fragment edges (a digit across the boundary is another fragment's), empty
+    and marker-only fragments, lone surrogates, digits of every script."""
+    config = load_config()
+    want = _former_keys(fragments)
+    assert units._keys(fragments, config) == want
+    assert [
+        (units.exact_key(f, config), units.masked_key(units.exact_key(f, config)))
+        for f in fragments
+    ] == want
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(units, "_KEY_BATCH", 3)  # many batches, a fragment longer than one
+        assert units._keys(fragments, config) == want
+
+
+def test_char_tables_are_the_regex_classes() -> None:
+    """Every code point, and the runs kept for the installed regex are what a scan reads."""
+    drop, digit = units._char_tables()
+    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    for table, source in ((drop, units._DROP_CLASS), (digit, r"\d")):
+        want = np.array([ord(c) for c in regex.compile(source, regex.V1).findall(every)])
+        assert np.array_equal(np.flatnonzero(table), want)
+    # masked_key's \d (regex V0) is the dot rule's (V1)
+    assert regex.findall(r"\d", every) == regex.findall(r"\d", every, flags=regex.V1)
+    if regex.__version__ == units._KNOWN_VERSIONS[0]:
+        kept = (units._parse_runs(units._DROP_RUNS), units._parse_runs(units._DIGIT_RUNS))
+        assert units._scan_runs() == kept
+
+
+def test_dots_between_digits_of_every_script() -> None:
+    config = load_config()
+    _, digit = units._char_tables()
+    digits = [chr(c) for c in np.flatnonzero(digit)]
+    fragments = [f"{d}.{d}" for d in digits] + [f".{d}" for d in digits] + [f"{d}." for d in digits]
+    assert units._keys(fragments, config) == _former_keys(fragments)
