@@ -211,6 +211,19 @@ def _former_permute(x: np.ndarray, a: np.ndarray, b: np.ndarray, buffer: np.ndar
     return view
 
 
+def _former_band_keys(mins: np.ndarray, bands: int, rows: int, seed: str) -> np.ndarray:
+    grid = mins.reshape(len(mins), bands, rows)
+    base = np.uint64(shared._u64("band", seed) | 1)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(
+            np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+            (len(mins), bands),
+        )
+        for r in range(rows):
+            h = mix64(h * base + grid[:, :, r])
+    return h.view(np.int64)
+
+
 # -- strategies ------------------------------------------------------------------------------
 
 # Characters at the edges: CJK, ASCII, digits (also full-width and non-BMP ones), NUL-adjacent
@@ -416,6 +429,7 @@ def test_text_keys_are_signed64() -> None:
 def _former_signatures(text: str) -> list[shared.PassageSignature]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(shared, "_minhashes", _former_minhashes)
+        mp.setattr(shared, "_band_keys", _former_band_keys)
         mp.setattr(shared, "gram_table", _former_gram_table)
         mp.setattr(shared, "_text_keys", lambda keys: [shared._signed64(k) for k in keys])
         return passage_signatures(text)
@@ -667,3 +681,28 @@ def test_dots_between_digits_of_every_script() -> None:
     digits = [chr(c) for c in np.flatnonzero(digit)]
     fragments = [f"{d}.{d}" for d in digits] + [f".{d}" for d in digits] + [f"{d}." for d in digits]
     assert units._keys(fragments, config) == _former_keys(fragments)
+
+
+@_SLOW
+@given(st.lists(st.integers(0, _MASK), min_size=1, max_size=64))
+def test_mix64_in_place_is_mix64(values: list[int]) -> None:
+    x = np.array([*values, 0, 1, _MASK], dtype=np.uint64)
+    want = mix64(x.copy())
+    shared._mix64_in_place(x, np.empty_like(x))
+    assert np.array_equal(x, want)
+
+
+@_SLOW
+@given(
+    st.integers(1, 40),
+    st.sampled_from([(32, 4), (128, 1), (1, 128), (16, 8)]),
+    st.integers(0, 2**32),
+)
+def test_band_keys_are_the_former(units_: int, shape: tuple[int, int], seed: int) -> None:
+    """Any banding, on minima as _minhashes returns them (a transposed view) and contiguous."""
+    bands, rows = shape
+    mins = np.random.default_rng(seed).integers(0, 2**32, (bands * rows, units_), dtype=np.uint64).T
+    want = _former_band_keys(mins, bands, rows, "s")
+    for m in (mins, np.ascontiguousarray(mins)):
+        got = shared._band_keys(m, bands, rows, "s")
+        assert got.dtype == want.dtype and np.array_equal(got, want)

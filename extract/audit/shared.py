@@ -31,7 +31,6 @@ from extract.audit.units import (
     exact_key,
     gram_table,
     masked_key,
-    mix64,
     ngrams,
     text_units,
 )
@@ -185,17 +184,37 @@ def _permute(x: np.ndarray, a: np.ndarray, b: np.ndarray, buffer: np.ndarray) ->
 
 
 def _band_keys(mins: np.ndarray, bands: int, rows: int, seed: str) -> np.ndarray:
-    """``(units, bands)`` signed 64-bit keys: each band's rows folded, its index mixed in."""
-    grid = mins.reshape(len(mins), bands, rows)
+    """``(units, bands)`` signed 64-bit keys: each band's rows folded, its index mixed in.
+
+    The rows are laid out contiguously first and splitmix64 runs in place on arrays of its
+    own: the same arithmetic as :func:`extract.audit.units.mix64` without a temporary per
+    step (0.15 -> 0.08 ms of a 30 KB notice).
+    """
+    columns = np.ascontiguousarray(mins.reshape(len(mins), bands, rows).transpose(2, 0, 1))
     base = np.uint64(_u64("band", seed) | 1)
+    h = np.broadcast_to(
+        np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+        (len(mins), bands),
+    )
+    scratch = np.empty((len(mins), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        h = np.broadcast_to(
-            np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
-            (len(mins), bands),
-        )
         for r in range(rows):
-            h = mix64(h * base + grid[:, :, r])
+            h = np.multiply(h, base)
+            h += columns[r]
+            _mix64_in_place(h, scratch)
     return h.view(np.int64)
+
+
+def _mix64_in_place(x: np.ndarray, scratch: np.ndarray) -> None:
+    """``x = mix64(x)`` (splitmix64's finaliser) in ``x``, with ``scratch`` for the shifts."""
+    np.right_shift(x, np.uint64(30), out=scratch)
+    x ^= scratch
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(x, np.uint64(27), out=scratch)
+    x ^= scratch
+    x *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(x, np.uint64(31), out=scratch)
+    x ^= scratch
 
 
 def _signed64(key: str) -> int:
@@ -245,7 +264,7 @@ def passage_signatures(
         return []
     masked = [u.masked for u in signed]
     owner, hashes = gram_table(masked, config.cross_ngram, int(base))
-    mins = _minhashes(owner, hashes, len(signed), a, b)
+    mins = np.ascontiguousarray(_minhashes(owner, hashes, len(signed), a, b))
     band_keys = list(map(tuple, _band_keys(mins, config.bands, config.rows, config.seed).tolist()))
     # One bytes object for all rows, sliced per unit: a numpy row and ``tobytes`` per unit
     # cost more than the slice.
