@@ -34,6 +34,7 @@ from extract.audit.units import (
     ngrams,
     text_units,
 )
+from extract.audit.units import mix64 as mix64  # kept here for callers of shared.mix64 (tests)
 from extract.quantities.sentences import split_sentences
 
 __all__ = [
