@@ -119,9 +119,9 @@ def _constants(seed: str, permutations: int) -> tuple[np.ndarray, np.ndarray, np
 class _Buffers(threading.local):
     """One permutation buffer per thread, kept between notices.
 
-    A fresh 4 MB ``np.empty`` per notice is fresh pages from the kernel every time: their
-    faults and zeroing were a third of :func:`_minhashes` (system time counts as CPU time).
-    Per thread because the dashboard signs notices from Streamlit's threads.
+    A fresh ``np.empty`` per notice can be fresh pages from the kernel every time, whose
+    faults count as CPU time too. Per thread because the dashboard signs notices from
+    Streamlit's threads.
     """
 
     permute: np.ndarray | None = None
@@ -149,7 +149,7 @@ def _minhashes(
     The shift comes after the minimum (``x >> 32`` never decreases as ``x`` grows, so the
     minimum of the shifted values is the shifted minimum): one pass over the units'
     minima instead of one over every gram and permutation. With the buffer kept between
-    notices (:class:`_Buffers`): 1.2 -> 0.6 ms of a 30 KB notice.
+    notices (:class:`_Buffers`) and 4,096-gram slices: 1.18 -> 0.76 ms of a 30 KB notice.
     """
     out = np.full((len(a), units), np.iinfo(np.uint64).max, dtype=np.uint64)
     bounds = np.searchsorted(owner, np.arange(units + 1))
