@@ -67,6 +67,7 @@ from extract.store.records import (
     record_rows,
     source_row,
 )
+from extract.store.writer import allow_vacuum, needs_vacuum
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -1037,7 +1038,7 @@ class _Run:
         self._close_readonly()  # this process's read-only handle would block the open
         opened = False
         try:
-            with self.writer.session() as con:
+            with self.writer.session(vacuum=False) as con:
                 opened = True
                 _write_batch(con, plans, self.started)
                 self.wrote_any = self.wrote_any or bool(plans)
@@ -1045,6 +1046,8 @@ class _Run:
                 if final:
                     self._sync_aliases(con)
                     self._record_run(con)
+                    if needs_vacuum(con):  # merge the row groups the sessions left
+                        allow_vacuum(con)
         except (StoreError, OSError, duckdb.Error) as exc:
             if _is_damage(exc):
                 raise
