@@ -233,7 +233,10 @@ class _Abandon(Exception):
 #: Small row groups of ``notices`` (fewer than :data:`SMALL_ROW_GROUP` rows) a store may
 #: gather before a writer's closing checkpoint merges them (see :func:`needs_vacuum`).
 VACUUM_AFTER = 64
-SMALL_ROW_GROUP = 1_000
+#: A session of a bulk run writes 64-128 notices: its row group is not small, so a fresh ingest
+#: never merges (merging everything at the end of a fresh 10k ingest rewrote the store into new
+#: blocks: a 973 MB file for 397 MB of data). Runs of a few notices leave the small ones.
+SMALL_ROW_GROUP = 64
 
 
 def needs_vacuum(con: duckdb.DuckDBPyConnection) -> bool:
@@ -244,10 +247,10 @@ def needs_vacuum(con: duckdb.DuckDBPyConnection) -> bool:
     ``notices`` that group holds up to about 2,000 notices of 30 KiB, recompressed each time:
     0.24-0.27 s of a one-notice ingest into a 10k store, against 0.02-0.03 s with the merge
     off (measured; and 0.12 against about 2 s of checkpoints for a fresh 1k ingest). The cost
-    of not merging is one more row group per table per session, so a writer merges once
-    ``notices`` has gathered :data:`VACUUM_AFTER` small ones: a run of many batches at its
-    end, a one-notice ingest about one run in 64. ``notices`` stands for every table: they
-    are all appended in the same sessions.
+    of not merging is one more row group per table per session: harmless for the 64-128
+    notices of a bulk run's session, wasteful for the one notice of a +1. So a writer merges
+    once ``notices`` has gathered :data:`VACUUM_AFTER` small ones (a +1 about one run in 64).
+    ``notices`` stands for every table: they are all appended in the same sessions.
     """
     row = con.execute(
         "SELECT count(*) FROM (SELECT row_group_id FROM pragma_storage_info('notices') "
