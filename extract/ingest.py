@@ -67,7 +67,7 @@ from extract.store.records import (
     record_rows,
     source_row,
 )
-from extract.store.writer import allow_vacuum, needs_vacuum
+from extract.store.writer import SMALL_ROW_GROUP, allow_vacuum, needs_vacuum
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -1038,7 +1038,8 @@ class _Run:
         self._close_readonly()  # this process's read-only handle would block the open
         opened = False
         try:
-            with self.writer.session(vacuum=False) as con:
+            # A few notices: skip the row-group merge (0.25 s of a +1 at 10k, see needs_vacuum)
+            with self.writer.session(vacuum=len(plans) >= SMALL_ROW_GROUP) as con:
                 opened = True
                 _write_batch(con, plans, self.started)
                 self.wrote_any = self.wrote_any or bool(plans)
