@@ -126,28 +126,27 @@ def _row_groups(db: Path) -> int:
         con.close()
 
 
+def _one_notice_runs(tmp_path: Path, n: int) -> tuple[Path, list[int]]:
+    """Ingest n notices one run each; the store and its notices row groups after each run."""
+    db = tmp_path / "s.duckdb"
+    counts = []
+    for f in _notices(tmp_path / "in", n):
+        assert ingest_paths([f], db, workers=1).new == 1
+        counts.append(_row_groups(db))
+    return db, counts
+
+
 def test_sessions_append_row_groups_without_merging(tmp_path: Path) -> None:
     """Each one-notice run adds a row group: the checkpoint does not rewrite the last one
     (the 0.24 s of a +1 into a 10k store, see extract/store/writer.needs_vacuum)."""
-    files = _notices(tmp_path / "in", 4)
-    db = tmp_path / "s.duckdb"
-    counts = []
-    for f in files:
-        assert ingest_paths([f], db, workers=1).new == 1
-        counts.append(_row_groups(db))
-    assert counts == [1, 2, 3, 4]
+    assert _one_notice_runs(tmp_path, 4)[1] == [1, 2, 3, 4]
 
 
 def test_a_run_merges_once_small_row_groups_gather(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(writer_mod, "VACUUM_AFTER", 3)
-    files = _notices(tmp_path / "in", 4)
-    db = tmp_path / "s.duckdb"
-    counts = []
-    for f in files:
-        assert ingest_paths([f], db, workers=1).new == 1
-        counts.append(_row_groups(db))
+    db, counts = _one_notice_runs(tmp_path, 4)
     assert counts[:2] == [1, 2], "below the threshold the groups stay"
     assert counts[2] < 3, "the run that finds 3 small groups merges them"
     con = duckdb.connect(str(db), read_only=True)
