@@ -212,6 +212,12 @@ class _Loaded:
     notice_id: str | None = None
 
 
+def _read_id(read: _Loaded) -> str:
+    """The notice id of a read source, computed where it was read (:func:`_read_source`)."""
+    assert read.loaded is not None and read.notice_id is not None
+    return read.notice_id
+
+
 def _read_source(path: Path, data: bytes | None) -> _Loaded:
     """load_notice, with every failure turned into a one-line reason naming the file."""
     try:
@@ -311,7 +317,7 @@ def _decide(
         return FileResult(path, "failed", error=read.error, warnings=list(notes))
     loaded = read.loaded
     warnings = [w if str(path) in w else f"{path}: {w}" for w in (*notes, *loaded.warnings)]
-    notice_id = read.notice_id or notice_id_for(loaded.text)
+    notice_id = _read_id(read)
     existing, previous = states[(notice_id, path)]
     previous_id = previous[0] if previous else None
     if notice_id in planned or (existing and existing[0] == EXTRACTOR_VERSION):
@@ -641,12 +647,6 @@ def _process() -> Any:
     return concurrent.futures.process
 
 
-def _uuid() -> Any:
-    import uuid
-
-    return uuid
-
-
 class _WorkerPool:
     """Analysis processes, recreated when one dies; a file whose worker died is retried alone.
 
@@ -946,7 +946,7 @@ class _Run:
         queued, self.queued = self.queued, []
         while queued:
             keys = [
-                (read.notice_id or notice_id_for(read.loaded.text), src.path)
+                (_read_id(read), src.path)
                 for src, read in queued
                 if src.result is None and read.loaded is not None
             ]
@@ -1074,10 +1074,12 @@ class _Run:
 
 def record_run(con: duckdb.DuckDBPyConnection, summary: IngestSummary, started: datetime) -> None:
     """Insert a run's row in ``ingest_runs`` (an ingest's, or a shard merge's)."""
+    import uuid  # late: a run needs it once, at its end
+
     con.execute(
         "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            _uuid().uuid4().hex[:12],
+            uuid.uuid4().hex[:12],
             started,
             datetime.now(),
             len(summary.results),

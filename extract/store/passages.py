@@ -52,7 +52,7 @@ from extract.audit.shared import (
     label_cluster,
 )
 from extract.audit.units import exact_key, masked_key, ngrams
-from extract.store.arrowio import columns_of, insert_columns, insert_rows, registered_columns
+from extract.store.arrowio import columns_of, insert_rows, registered_columns
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
 MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
@@ -429,7 +429,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     """Store what :class:`_Linker` decided: rows, cluster moves, per-key and per-cluster state."""
     new = linker.new
     counted = _count_notices(con, linker)  # before the batch's rows: see its docstring
-    _insert(
+    insert_rows(
         con,
         "passages",
         [
@@ -444,7 +444,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             for n in new
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "passage_bands",
         [
@@ -454,7 +454,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             for key in n.bands
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "passage_texts",
         [
@@ -469,7 +469,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             if linker.keeps_bands[k]
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "passage_keys",
         [
@@ -482,7 +482,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             for key, k in linker.new_keys.items()
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "passage_links",
         [
@@ -614,8 +614,8 @@ def _label(
             f"DELETE FROM {table} WHERE cluster_id IN (SELECT unnest($ids::VARCHAR[]))",
             {"ids": gone},
         )
-    _insert(con, "shared_clusters", labelled)
-    _insert_inputs(con, inputs)
+    insert_rows(con, "shared_clusters", labelled)
+    insert_rows(con, "cluster_inputs", inputs)
 
 
 def _members(units: Sequence[str], issuers: Sequence[str]) -> list[ClusterMember]:
@@ -812,21 +812,5 @@ def forget_notices(
             }
         )
         inputs.append({"cluster_id": cid, "units": unit_list, "issuers": issuer_list})
-    _insert(con, "shared_clusters", labelled)
-    _insert_inputs(con, inputs)
-
-
-def _insert_inputs(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
-    schema = pa.schema(
-        [
-            ("cluster_id", pa.string()),
-            ("units", pa.list_(pa.string())),
-            ("issuers", pa.list_(pa.string())),
-        ]
-    )
-    insert_columns(con, "cluster_inputs", columns_of(rows, schema.names), schema)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
-    """Insert rows with the table's own column types (see :func:`records.insert_rows`)."""
-    insert_rows(con, table, rows)
+    insert_rows(con, "shared_clusters", labelled)
+    insert_rows(con, "cluster_inputs", inputs)
