@@ -67,7 +67,7 @@ from extract.store.records import (
     record_rows,
     source_row,
 )
-from extract.store.writer import SMALL_ROW_GROUP, allow_vacuum, needs_vacuum
+from extract.store.writer import SMALL_ROW_GROUP, WriterBusy, allow_vacuum, needs_vacuum
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -783,8 +783,9 @@ class _Run:
     file whose (path, size, mtime_ns) is stored for a notice of the current extractor version
     is unchanged without being opened; the others are read (and analysed) and looked up in a
     read-only connection. The first one that needs writing takes the write lock (StoreWriter)
-    and is looked up again, as is every later file: another writer may have written in
-    between, and only answers read under the lock are safe to write on. Look-ups use a
+    and, unless the lock was free at once (see :meth:`_open_writer`), is looked up again, as
+    is every later file: another writer may have written in between, and only answers read
+    under the lock are safe to write on. Look-ups use a
     read-only connection reopened after each batch; each batch is one writer session, during
     which analysis goes on in the pool (the writer overlaps the workers).
     """
@@ -975,8 +976,7 @@ class _Run:
             return True
         notes = self.notes.get(src.path, ())
         outcome = _decide(states, src.path, read, self.planned, notes, src.stat)
-        if isinstance(outcome, _Plan) and self.writer is None:
-            self._open_writer()
+        if isinstance(outcome, _Plan) and self.writer is None and not self._open_writer():
             return None
         if isinstance(outcome, _Plan):
             self.batch.append(outcome)
@@ -991,10 +991,27 @@ class _Run:
             return False
         return True
 
-    def _open_writer(self) -> None:
-        """Take the write lock (creating or upgrading the store); write in sessions from now."""
+    def _open_writer(self) -> bool:
+        """Take the write lock (creating or upgrading the store); write in sessions from now.
+
+        Returns whether the look-ups made so far still hold. They do when the lock is free at
+        once while this run's read-only connection is open: no writer can have written since
+        that connection opened (DuckDB refuses a read-write open while any process reads, and
+        a writer waiting for it would hold the lock), so the store is the one looked up, at the
+        schema the snapshot checked, and the check of views and taxonomy can wait for the
+        first batch's session. Otherwise the connection is closed first (a writer holding the
+        lock may be waiting for it to close) and every answer is read again under the lock.
+        """
+        if self.readonly is not None:
+            quick = StoreWriter(self.db_path, session=False, upgrade_first=False, wait=False)
+            try:
+                self.writer = self.stack.enter_context(quick)
+                return True
+            except WriterBusy:
+                pass
         self._close_readonly()
         self.writer = self.stack.enter_context(StoreWriter(self.db_path, session=False))
+        return False
 
     def _lookups(self) -> duckdb.DuckDBPyConnection:
         """The read-only connection _decide looks files up in, reopened after each batch."""
@@ -1039,15 +1056,17 @@ class _Run:
         opened = False
         try:
             # A few notices: skip the row-group merge (0.25 s of a +1 at 10k, see needs_vacuum)
-            with self.writer.session(vacuum=len(plans) >= SMALL_ROW_GROUP) as con:
+            small = len(plans) < SMALL_ROW_GROUP
+            with self.writer.session(vacuum=not small) as con:
                 opened = True
                 _write_batch(con, plans, self.started)
                 self.wrote_any = self.wrote_any or bool(plans)
-                self.stored += sum(p.result.status in ("new", "updated") for p in plans)
+                written = sum(p.result.status in ("new", "updated") for p in plans)
+                self.stored += written
                 if final:
                     self._sync_aliases(con)
                     self._record_run(con)
-                    if needs_vacuum(con):  # merge the row groups the sessions left
+                    if small and written and needs_vacuum(con):  # merge what sessions left
                         allow_vacuum(con)
         except (StoreError, OSError, duckdb.Error) as exc:
             if _is_damage(exc):

@@ -185,6 +185,73 @@ def test_kill_9_at_random_points_leaves_whole_batches(tmp_path: Path) -> None:
     assert len(outcomes) >= 2, outcomes  # the kills landed at different points
 
 
+# A writer that holds the write lock for HOLD seconds before it writes (argv: db, hold, files).
+LOCK_HOLDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import extract.ingest as ingest_mod
+    real = ingest_mod._Run._open_writer
+    def open_writer(self):
+        fresh = real(self)
+        print("locked", flush=True)
+        time.sleep(float(sys.argv[2]))
+        return fresh
+    ingest_mod._Run._open_writer = open_writer
+    res = ingest_mod.ingest_paths([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), workers=1)
+    sys.exit(1 if res.failed else 0)
+""")
+
+
+@pytest.mark.parametrize(
+    ("covers", "holder"),
+    [
+        ("the lock is free: the look-ups made read-only stand, one read-write open", False),
+        ("another writer holds the lock and stores the same file: looked up again", True),
+    ],
+)
+def test_taking_the_write_lock_keeps_or_renews_the_look_ups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, covers: str, holder: bool
+) -> None:
+    """A run decides its files read-only, then takes the write lock. Taken at once, nothing
+    can have been written since it looked (DuckDB refuses a read-write open while its
+    read-only connection is open), so it writes on those answers and checks the schema in the
+    batch's own session. Taken after a wait, another writer may just have stored the same
+    file: every answer is read again, and the file is unchanged, not stored twice."""
+    from extract.store.writer import StoreWriter
+
+    db = tmp_path / "x.duckdb"
+    ingest_paths([write_notice(tmp_path / "in", "a.txt")], db)
+    b = write_notice(tmp_path / "in", "b.txt", unit="乙单位")
+    os.utime(b, ns=(time.time_ns() - 5 * 10**9,) * 2)  # not "racy": its stat can be trusted
+    opens = []
+    real = StoreWriter._connect
+
+    def connect(self: StoreWriter, deadline: float) -> object:
+        opens.append(1)
+        return real(self, deadline)
+
+    monkeypatch.setattr(StoreWriter, "_connect", connect)
+    other = None
+    if holder:
+        other = _spawn(LOCK_HOLDER, db, 2.0, b)
+        assert other.stdout is not None and other.stdout.readline().strip() == b"locked"
+    summary = ingest_paths([b], db, workers=1)
+    if other is not None:
+        _, err = other.communicate(timeout=120)
+        assert other.returncode == 0, err.decode()
+    assert summary.failed == 0, [r.error for r in summary.results]
+    assert [r.status for r in summary.results] == (["unchanged"] if holder else ["new"]), covers
+    # after a wait: the schema check's session, then the one writing the run's record
+    assert len(opens) == (2 if holder else 1), covers
+    con = open_readonly(db)
+    try:
+        assert con.execute("SELECT count(*) FROM notices").fetchone()[0] == 2, covers
+        runs = con.execute("SELECT count(*) FROM ingest_runs").fetchone()[0]
+        assert runs == (3 if holder else 2), covers
+    finally:
+        con.close()
+
+
 def test_a_writer_waits_for_readers_of_its_own_process(tmp_path: Path) -> None:
     """The dashboard imports in the process that also serves queries: DuckDB refuses a
     read-write open there while a read-only connection is open ("different configuration"),

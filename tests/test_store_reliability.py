@@ -230,16 +230,12 @@ def test_d13_writers_stay_serialised_without_their_lock_file(tmp_path: Path) -> 
     assert _rows(db, "SELECT count(*) FROM ingest_runs") == [(0,)]
 
 
-def _fail_second_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let the writer's first open (schema check) pass and make the batch's open fail."""
-    real = StoreWriter._connect
-    calls = []
+def _fail_batch_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the batch's read-write open fail. It is the run's only one: the store was current
+    when the run looked, so the schema check runs in the batch's session (upgrade_first)."""
 
     def connect(self: StoreWriter, deadline: float) -> duckdb.DuckDBPyConnection:
-        calls.append(1)
-        if len(calls) > 1:
-            raise OSError(28, "No space left on device")
-        return real(self, deadline)
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(StoreWriter, "_connect", connect)
 
@@ -260,11 +256,8 @@ def _fail_checkpoint(monkeypatch: pytest.MonkeyPatch) -> None:
         def __getattr__(self, name: str) -> object:
             return getattr(self._con, name)
 
-    calls = []
-
     def connect(self: StoreWriter, deadline: float) -> object:
-        calls.append(1)  # the first open (schema check) writes nothing: let it pass
-        return Con(real(self, deadline)) if len(calls) > 1 else real(self, deadline)
+        return Con(real(self, deadline))
 
     monkeypatch.setattr(StoreWriter, "_connect", connect)
 
@@ -274,7 +267,7 @@ def _fail_checkpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (
             "disk full when a batch opens the store: the batch is not stored",
-            _fail_second_open,
+            _fail_batch_open,
             False,
             (1, 1, 0),
         ),
