@@ -317,15 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _db_arg(p)
 
-    from extract import evaluate
+    from extract import evaluate_options
 
     p = sub.add_parser(
         "evaluate",
         help="score the extractor against the gold set (F1, metric-id accuracy)",
-        description=evaluate.DESCRIPTION
+        description=evaluate_options.DESCRIPTION
         + " Run from a checkout: the gold files live in tests/gold and tests/heldout.",
     )
-    evaluate.add_arguments(p)
+    evaluate_options.add_arguments(p)
 
     p = sub.add_parser(
         "settings",

@@ -45,11 +45,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extract.evaluate_options import (
+    DEFAULT_CORPUS_DIR,
+    DEFAULT_GOLD_DIR,
+    DESCRIPTION,
+    add_arguments,
+)
 from extract.model import KINDS
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_GOLD_DIR = REPO_ROOT / "tests" / "gold"
-DEFAULT_CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
 REL_TOL = 1e-9
 ROW_KEYS = ("id", "file", "start", "end", "sha1", "quantities")
 TEXT_ROW_KEYS = ("id", "text", "quantities")  # a row carrying its own sentence
@@ -783,45 +786,11 @@ def format_errors(report: EvalReport, limit: int) -> str:
     return "\n".join(out)
 
 
-DESCRIPTION = "Score extract.extract_quantities against the hand-checked gold set."
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Command-line options of ``python -m extract.evaluate`` (the same as ``xuncha evaluate``)."""
     p = argparse.ArgumentParser(prog="python -m extract.evaluate", description=DESCRIPTION)
     add_arguments(p)
     return p
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options, shared by ``xuncha evaluate`` and ``python -m extract.evaluate``."""
-    p.add_argument(
-        "--gold",
-        type=Path,
-        default=DEFAULT_GOLD_DIR,
-        help="folder of gold *.jsonl files (default: tests/gold of this checkout)",
-    )
-    p.add_argument(
-        "--corpus",
-        type=Path,
-        default=DEFAULT_CORPUS_DIR,
-        help="folder of the corpus notices (default: ../shared/corpus beside this checkout)",
-    )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument(
-        "--show-errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="list up to N misses, false positives and wrong values per category",
-    )
-    p.add_argument(
-        "--show-metric-errors",
-        type=int,
-        default=0,
-        metavar="N",
-        help="list up to N quantities whose metric id disagrees with the label",
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
