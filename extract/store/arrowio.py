@@ -1,16 +1,22 @@
 """Rows handed to DuckDB by name: the one way the store bulk-inserts and joins rows.
 
-Rows travel column-wise, each column with its Arrow type (the table's own, or a helper
-table's schema), by one of two ways with the same result:
+Rows travel column-wise, each column with its DuckDB type (a :data:`Schema`: the table's own
+types, or a helper table's), by one of two ways with the same result:
 
 * an Arrow table registered with the connection: ``register`` + ``INSERT … BY NAME SELECT`` is
-  DuckDB's fastest path for a batch of rows (see :func:`extract.store.records.insert_rows`);
+  DuckDB's fastest path for a batch of rows (see :func:`insert_rows`);
 * DuckDB list parameters, unnested (``SELECT unnest($c0::BIGINT[]) AS "notice_id", …``), for a
   few thousand cells in a process where nothing has been converted to Arrow yet. Why: pyarrow's
   first conversion of a Python sequence imports pandas (its pandas shim asks whether the
   sequence is a pandas object), 0.25 s, which was a fifth of a one-notice ``xuncha ingest``.
   For large inputs, or once pandas is loaded anyway, Arrow wins: 200,000 rows of 4 columns
   take 0.10 s through Arrow and 0.65 s as parameters; 1,000 rows take 7 ms as parameters.
+
+Schemas are DuckDB type names, not Arrow types, and pyarrow is imported only when rows go
+through Arrow (:func:`to_arrow`): importing it costs about 31 ms, which the parameter way of a
+one-notice ingest (issue 12: the "+1" under 1 s) never needs. :func:`arrow_type` maps the few
+types the store's tables use to the Arrow types DuckDB itself exports for them, so an Arrow
+table is typed exactly as when schemas were read from DuckDB's Arrow export.
 
 ``tests/test_arrowio.py`` writes the same rows both ways and compares every table.
 
@@ -21,21 +27,31 @@ once the transaction is aborted, and a failing cleanup would hide the error that
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import numpy as np
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Column = Sequence[object] | np.ndarray
 Columns = Mapping[str, Column]
+# (column name, DuckDB type) in order, e.g. (("text_key", "BIGINT"), ("units", "VARCHAR[]")).
+Schema = tuple[tuple[str, str], ...]
 
 # Above this many cells (rows x columns) the Arrow path is taken even before pandas is loaded.
 PARAMETER_CELLS = 20_000
 # Tests force one way ("arrow" or "parameters") to compare them; None chooses by size.
 FORCE: Literal["arrow", "parameters"] | None = None
+
+
+def column_names(schema: Schema) -> list[str]:
+    """The column names of ``schema``, in order."""
+    return [name for name, _ in schema]
 
 
 @contextlib.contextmanager
@@ -64,7 +80,7 @@ def columns_of(rows: Sequence[Mapping[str, object]], names: Sequence[str]) -> di
 
 @contextlib.contextmanager
 def registered_columns(
-    con: duckdb.DuckDBPyConnection, name: str, columns: Columns, schema: pa.Schema
+    con: duckdb.DuckDBPyConnection, name: str, columns: Columns, schema: Schema
 ) -> Iterator[str]:
     """Make ``columns`` (typed by ``schema``) queryable as ``name`` for the block."""
     if _by_arrow(columns, schema):
@@ -81,7 +97,7 @@ def registered_columns(
 
 
 def insert_columns(
-    con: duckdb.DuckDBPyConnection, table: str, columns: Columns, schema: pa.Schema
+    con: duckdb.DuckDBPyConnection, table: str, columns: Columns, schema: Schema
 ) -> None:
     """``INSERT INTO table BY NAME`` the rows of ``columns`` (typed by ``schema``)."""
     if _row_count(columns, schema) == 0:
@@ -93,60 +109,79 @@ def insert_columns(
     con.execute(f"INSERT INTO {table} BY NAME {select}", params)
 
 
-def to_arrow(columns: Columns, schema: pa.Schema) -> pa.Table:
+def to_arrow(columns: Columns, schema: Schema) -> pa.Table:
     """``columns`` as an Arrow table of ``schema`` (columns taken by the schema's names)."""
+    return arrow_table(columns, arrow_schema(schema))
+
+
+def arrow_table(columns: Columns, schema: pa.Schema) -> pa.Table:
+    """``columns`` as an Arrow table of the Arrow ``schema`` (for callers writing Arrow, such as
+    the shard files, whose schemas hold types no store table has)."""
+    import pyarrow as pa
+
     arrays = [pa.array(columns[f.name], type=f.type) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _row_count(columns: Columns, schema: pa.Schema) -> int:
-    return len(columns[schema[0].name]) if len(schema) else 0
+@functools.cache
+def arrow_schema(schema: Schema) -> pa.Schema:
+    """The Arrow schema of ``schema`` (see :func:`arrow_type`)."""
+    import pyarrow as pa
+
+    return pa.schema([(name, arrow_type(sql)) for name, sql in schema])
 
 
-def _by_arrow(columns: Columns, schema: pa.Schema) -> bool:
+def arrow_type(sql: str) -> pa.DataType:
+    """The Arrow type DuckDB exports a column of DuckDB type ``sql`` as, for the types the
+    store's tables use (and lists of them); any other type is a TypeError, not a guess."""
+    import pyarrow as pa
+
+    if sql.endswith("[]"):
+        return pa.list_(arrow_type(sql[:-2]))
+    found = _arrow_types().get(sql)
+    if found is None:
+        raise TypeError(f"no Arrow type for DuckDB type {sql} (not a type the store uses)")
+    return found
+
+
+@functools.cache
+def _arrow_types() -> dict[str, pa.DataType]:
+    import pyarrow as pa
+
+    return {
+        "BIGINT": pa.int64(),
+        "INTEGER": pa.int32(),
+        "SMALLINT": pa.int16(),
+        "TINYINT": pa.int8(),
+        "DOUBLE": pa.float64(),
+        "FLOAT": pa.float32(),
+        "BOOLEAN": pa.bool_(),
+        "VARCHAR": pa.string(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+    }
+
+
+def _row_count(columns: Columns, schema: Schema) -> int:
+    return len(columns[schema[0][0]]) if schema else 0
+
+
+def _by_arrow(columns: Columns, schema: Schema) -> bool:
     if FORCE is not None:
         return FORCE == "arrow"
     cells = _row_count(columns, schema) * len(schema)
     return "pandas" in sys.modules or cells > PARAMETER_CELLS
 
 
-def _unnest(columns: Columns, schema: pa.Schema) -> tuple[str, dict[str, object]]:
+def _unnest(columns: Columns, schema: Schema) -> tuple[str, dict[str, object]]:
     """A SELECT of one row per element of the columns, and its parameters."""
     params: dict[str, object] = {}
     parts = []
-    for i, f in enumerate(schema):
-        values = columns[f.name]
+    for i, (name, sql) in enumerate(schema):
+        values = columns[name]
         params[f"c{i}"] = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        parts.append(f'unnest($c{i}::{sql_type(f.type)}[]) AS "{f.name}"')
+        parts.append(f'unnest($c{i}::{sql}[]) AS "{name}"')
     return "SELECT " + ", ".join(parts), params
-
-
-def sql_type(t: pa.DataType) -> str:
-    """The DuckDB type of an Arrow type, for the types the store's tables use."""
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return f"{sql_type(t.value_type)}[]"
-    if pa.types.is_timestamp(t):
-        if t.tz is not None:
-            raise TypeError(f"no store column has a time zone: {t}")
-        return "TIMESTAMP"
-    for test, name in _SQL_TYPES:
-        if test(t):
-            return name
-    raise TypeError(f"no DuckDB type for Arrow type {t}")
-
-
-_SQL_TYPES = (
-    (pa.types.is_int64, "BIGINT"),
-    (pa.types.is_int32, "INTEGER"),
-    (pa.types.is_int16, "SMALLINT"),
-    (pa.types.is_int8, "TINYINT"),
-    (pa.types.is_float64, "DOUBLE"),
-    (pa.types.is_float32, "FLOAT"),
-    (pa.types.is_boolean, "BOOLEAN"),
-    (pa.types.is_string, "VARCHAR"),
-    (pa.types.is_large_string, "VARCHAR"),
-    (pa.types.is_date32, "DATE"),
-)
 
 
 def insert_rows(
@@ -160,27 +195,29 @@ def insert_rows(
     Arrow is DuckDB's fastest path for a batch of rows: on 100 problem rows, 2.1 ms via Arrow,
     5.5 ms via a registered pandas frame, 80 ms via executemany, and ingest does this for every
     notice (a few rows in a fresh process go as parameters instead: see the module's
-    docstring). Columns are built with the table's own Arrow types, which halves the
+    docstring). Columns are built with the table's own types, which halves the Arrow
     conversion time against letting Arrow infer them. Every row must hold each of ``columns``
     (default: the keys of the first row); a missing one is a KeyError, never a NULL.
     """
     if not rows:
         return
-    store = table_schema(con, table)
-    schema = pa.schema([store.field(name) for name in (columns or rows[0])])
-    insert_columns(con, table, columns_of(rows, schema.names), schema)
+    types = dict(table_schema(con, table))
+    schema = tuple((name, types[name]) for name in (columns or rows[0]))
+    insert_columns(con, table, columns_of(rows, column_names(schema)), schema)
 
 
-_ARROW_SCHEMAS: dict[str, pa.Schema] = {}
+_TABLE_SCHEMAS: dict[str, Schema] = {}
 
 
-def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
-    """The Arrow schema DuckDB reports for ``table`` (cached: the schema is the code's)."""
-    schema = _ARROW_SCHEMAS.get(table)
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> Schema:
+    """The columns of ``table`` with their DuckDB types (cached: the schema is the code's).
+
+    Read from DuckDB's own column types, not from an Arrow export of the table as before, so
+    that a write by parameters never imports pyarrow.
+    """
+    schema = _TABLE_SCHEMAS.get(table)
     if schema is None:
         rel = con.sql(f"SELECT * FROM {table} LIMIT 0")
-        # DuckDB 2 names it to_arrow_table; 1.x (still allowed by pyproject) only has arrow().
-        export = getattr(rel, "to_arrow_table", None) or rel.arrow
-        schema = export().schema
-        _ARROW_SCHEMAS[table] = schema
+        schema = tuple((name, str(t)) for name, t in zip(rel.columns, rel.types, strict=True))
+        _TABLE_SCHEMAS[table] = schema
     return schema

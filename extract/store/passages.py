@@ -42,7 +42,6 @@ from datetime import datetime
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from extract.audit.config import load_config
 from extract.audit.shared import (
@@ -52,7 +51,7 @@ from extract.audit.shared import (
     label_cluster,
 )
 from extract.audit.units import exact_key, masked_key, ngrams
-from extract.store.arrowio import columns_of, insert_rows, registered_columns
+from extract.store.arrowio import Schema, column_names, columns_of, insert_rows, registered_columns
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
 MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
@@ -187,7 +186,7 @@ def _by_text_key(con: duckdb.DuckDBPyConnection, keys: list[int]) -> dict[int, _
     so the look-up reads that small table only: a join with ``passages`` to find the cluster
     scanned every stored passage, 50 ms a batch at 10k notices and ten times that at 100k.
     """
-    schema = pa.schema([("text_key", pa.int64())])
+    schema: Schema = (("text_key", "BIGINT"),)
     with registered_columns(con, "_xuncha_keys", {"text_key": keys}, schema):
         rows = con.execute(
             "SELECT text_key, notice_id, passage_id, cluster_id "
@@ -237,7 +236,7 @@ def _by_bands(
     return out
 
 
-_PROBE = pa.schema([("band_key", pa.int64()), ("k", pa.int64())])
+_PROBE: Schema = (("band_key", "BIGINT"), ("k", "BIGINT"))
 
 
 def _band_probe(new: Sequence[_New], pending: Sequence[int]) -> dict[str, np.ndarray]:
@@ -515,10 +514,14 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
         for nid, pid in [_split(ref)]
     ]
     if rows:
-        schema = pa.schema(
-            [("notice_id", pa.string()), ("passage_id", pa.int32()), ("target", pa.string())]
+        schema: Schema = (
+            ("notice_id", "VARCHAR"),
+            ("passage_id", "INTEGER"),
+            ("target", "VARCHAR"),
         )
-        with registered_columns(con, "_xuncha_joined", columns_of(rows, schema.names), schema):
+        with registered_columns(
+            con, "_xuncha_joined", columns_of(rows, column_names(schema)), schema
+        ):
             # joined on the key columns, not on a concatenated ref computed for every row
             for table in ("passages", "passage_keys", "passage_texts"):
                 con.execute(
@@ -527,7 +530,7 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
                 )
     if merged:
         moves = {"old": merged, "target": [linker.uf.find(c) for c in merged]}
-        schema = pa.schema([("old", pa.string()), ("target", pa.string())])
+        schema = (("old", "VARCHAR"), ("target", "VARCHAR"))
         with registered_columns(con, "_xuncha_merge", moves, schema):
             for table in ("passages", "passage_keys", "passage_texts"):
                 con.execute(
@@ -670,7 +673,7 @@ def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str,
             new_notices[cid] = len(state.notices - state.stored_notices)
     if not bases:
         return {}
-    schema = pa.schema([("key", pa.string()), ("target", pa.string())])
+    schema = (("key", "VARCHAR"), ("target", "VARCHAR"))
     parts = {"key": [k for k, _ in bases], "target": [t for _, t in bases]}
     singles = {"key": [k for k, _ in extra], "target": [t for _, t in extra]}
     with (

@@ -18,15 +18,17 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from extract.audit.repetition import RepeatedPassage
 from extract.model import Anomaly, Completion, NoticeMeta, Problem, Quantity
 from extract.pipeline import EXTRACTOR_VERSION, TAXONOMY_VERSION, AnalysedNotice
-from extract.store.arrowio import columns_of, to_arrow
+from extract.store.arrowio import arrow_table, columns_of
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Row = dict[str, Any]
 
@@ -280,8 +282,9 @@ def source_row(
 
 
 def arrow_rows(rows: Sequence[Row], schema: pa.Schema) -> pa.Table:
-    """``rows`` as an Arrow table of ``schema``, each column taken by its name."""
-    return to_arrow(columns_of(rows, schema.names), schema)
+    """``rows`` as an Arrow table of ``schema``, each column taken by its name (the shard files:
+    their Arrow schemas are pinned by :func:`extract.shards.pinned_schemas`)."""
+    return arrow_table(columns_of(rows, schema.names), schema)
 
 
 def fill_missing_sentences(con: duckdb.DuckDBPyConnection) -> int:
