@@ -5,12 +5,14 @@ types, or a helper table's), by one of two ways with the same result:
 
 * an Arrow table registered with the connection: ``register`` + ``INSERT … BY NAME SELECT`` is
   DuckDB's fastest path for a batch of rows (see :func:`insert_rows`);
-* DuckDB list parameters, unnested (``SELECT unnest($c0::BIGINT[]) AS "notice_id", …``), for a
-  few thousand cells in a process where nothing has been converted to Arrow yet. Why: pyarrow's
-  first conversion of a Python sequence imports pandas (its pandas shim asks whether the
-  sequence is a pandas object), 0.25 s, which was a fifth of a one-notice ``xuncha ingest``.
-  For large inputs, or once pandas is loaded anyway, Arrow wins: 200,000 rows of 4 columns
-  take 0.10 s through Arrow and 0.65 s as parameters; 1,000 rows take 7 ms as parameters.
+* DuckDB list parameters, unnested (``SELECT unnest($c0::BIGINT[]) AS "notice_id", …``), for
+  up to :data:`PARAMETER_CELLS` cells in a process where nothing has been converted to Arrow
+  yet. Why: pyarrow's first conversion of a Python sequence imports pandas (its pandas shim
+  asks whether the sequence is a pandas object), so the Arrow way's first use in a process
+  costs 0.24-0.39 s, a third of a one-notice ``xuncha ingest``, while parameters cost about
+  0.35 µs a cell (300,000 cells of a band-key table in 0.105 s, measured). The two meet near a
+  million cells. Once pandas is loaded anyway, Arrow wins: 200,000 rows of 4 columns take
+  0.10 s through Arrow and 0.65 s as parameters.
 
 Schemas are DuckDB type names, not Arrow types, and pyarrow is imported only when rows go
 through Arrow (:func:`to_arrow`): importing it costs about 31 ms, which the parameter way of a
@@ -44,7 +46,10 @@ Columns = Mapping[str, Column]
 Schema = tuple[tuple[str, str], ...]
 
 # Above this many cells (rows x columns) the Arrow path is taken even before pandas is loaded.
-PARAMETER_CELLS = 20_000
+# A one-notice ingest stays below it: one real 30 KB notice with no shared text writes 6,400
+# band-key rows (19,200 cells), which a threshold of 20,000 put one longer notice away from the
+# 0.3 s of the Arrow way's imports. A bulk run's first batch passes it, and Arrow from then on.
+PARAMETER_CELLS = 500_000
 # Tests force one way ("arrow" or "parameters") to compare them; None chooses by size.
 FORCE: Literal["arrow", "parameters"] | None = None
 
