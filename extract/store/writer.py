@@ -247,7 +247,8 @@ class StoreWriter:
 
 
 class WriterBusy(StoreError):
-    """Another writer holds the write lock (past ``lock_timeout``, or at once if not waiting)."""
+    """Another writer holds the write lock (past ``lock_timeout``, or at once with
+    ``wait=False``) or the turnstile (past ``open_timeout``): only writers take either."""
 
 
 class _Abandon(Exception):
