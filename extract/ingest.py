@@ -67,7 +67,12 @@ from extract.store.records import (
     record_rows,
     source_row,
 )
-from extract.store.writer import SMALL_ROW_GROUP, WriterBusy, allow_vacuum, needs_vacuum
+from extract.store.writer import (
+    SMALL_ROW_GROUP,
+    WriterBusy,
+    allow_vacuum,
+    count_unmerged_session,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -1055,7 +1060,8 @@ class _Run:
         self._close_readonly()  # this process's read-only handle would block the open
         opened = False
         try:
-            # A few notices: skip the row-group merge (0.25 s of a +1 at 10k, see needs_vacuum)
+            # A few notices: skip the row-group merge (0.25 s of a +1 at 10k; see
+            # count_unmerged_session for when the merge happens after all)
             small = len(plans) < SMALL_ROW_GROUP
             with self.writer.session(vacuum=not small) as con:
                 opened = True
@@ -1066,7 +1072,8 @@ class _Run:
                 if final:
                     self._sync_aliases(con)
                     self._record_run(con)
-                    if small and written and needs_vacuum(con):  # merge what sessions left
+                    if small and written and count_unmerged_session(con):
+                        # the sessions that skipped it have left enough row groups
                         allow_vacuum(con)
         except (StoreError, OSError, duckdb.Error) as exc:
             if _is_damage(exc):

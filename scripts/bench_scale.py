@@ -128,12 +128,9 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "extract.cli", *args]
 
 
-def ingest(
-    db: Path, paths: list[Path], jobs: int, env: dict[str, str] | None = None
-) -> tuple[Step, dict[str, int]]:
+def ingest(db: Path, paths: list[Path], jobs: int) -> tuple[Step, dict[str, int]]:
     """One ``xuncha ingest`` child and its summary counts (new/updated/unchanged/failed)."""
-    args = cli("ingest", "--db", str(db), "--quiet", "--jobs", str(jobs), *map(str, paths))
-    step = run(args, env=env)
+    step = run(cli("ingest", "--db", str(db), "--quiet", "--jobs", str(jobs), *map(str, paths)))
     found = _SUMMARY.search(step.stdout)
     counts = (
         dict(zip(("new", "updated", "unchanged", "failed"), map(int, found.groups()), strict=True))

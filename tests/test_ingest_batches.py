@@ -138,7 +138,7 @@ def _one_notice_runs(tmp_path: Path, n: int) -> tuple[Path, list[int]]:
 
 def test_sessions_append_row_groups_without_merging(tmp_path: Path) -> None:
     """Each one-notice run adds a row group: the checkpoint does not rewrite the last one
-    (the 0.24 s of a +1 into a 10k store, see extract/store/writer.needs_vacuum)."""
+    (the 0.24 s of a +1 into a 10k store, see extract/store/writer.count_unmerged_session)."""
     assert _one_notice_runs(tmp_path, 4)[1] == [1, 2, 3, 4]
 
 
@@ -148,7 +148,7 @@ def test_a_run_merges_once_small_row_groups_gather(
     monkeypatch.setattr(writer_mod, "VACUUM_AFTER", 3)
     db, counts = _one_notice_runs(tmp_path, 4)
     assert counts[:2] == [1, 2], "below the threshold the groups stay"
-    assert counts[2] < 3, "the run that finds 3 small groups merges them"
+    assert counts[2] < 3, "the third run that skipped the merge merges the groups"
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM notices").fetchone() == (4,)

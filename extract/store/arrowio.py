@@ -46,9 +46,10 @@ Columns = Mapping[str, Column]
 Schema = tuple[tuple[str, str], ...]
 
 # Above this many cells (rows x columns) the Arrow path is taken even before pandas is loaded.
-# A one-notice ingest stays below it: one real 30 KB notice with no shared text writes 6,400
-# band-key rows (19,200 cells), which a threshold of 20,000 put one longer notice away from the
-# 0.3 s of the Arrow way's imports. A bulk run's first batch passes it, and Arrow from then on.
+# A one-notice ingest stays below it: the longest real corpus notice (51 KB) with no text shared
+# with the store writes 8,896 band-key rows (26,688 cells), past the 20,000 this once was, which
+# cost such a run the 0.24-0.39 s of the Arrow way's imports. A bulk run's first batch passes
+# it, and goes by Arrow from then on.
 PARAMETER_CELLS = 500_000
 # Tests force one way ("arrow" or "parameters") to compare them; None chooses by size.
 FORCE: Literal["arrow", "parameters"] | None = None

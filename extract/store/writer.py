@@ -94,8 +94,8 @@ class StoreWriter:
         self._lock_fd: int | None = None
         self._turnstile_fd: int | None = None
         self._auto_session = session
-        self._upgrade_pending = False
-        self._upgrade_first = upgrade_first or session
+        # upgrade() at the start of the first session instead of in one of its own (see above)
+        self._upgrade_pending = not (upgrade_first or session)
         self._wait = wait
         self._session_cm: contextlib.AbstractContextManager[duckdb.DuckDBPyConnection] | None
         self._session_cm = None
@@ -146,11 +146,9 @@ class StoreWriter:
         )
         try:
             remove_stale_copies(self.path)
-            if self._upgrade_first:
+            if not self._upgrade_pending:
                 with self.session() as con:
                     upgrade(con, self.path)
-            else:
-                self._upgrade_pending = True
             if self._auto_session:
                 self._session_cm = self.session()
                 self.con = self._session_cm.__enter__()
@@ -168,7 +166,7 @@ class StoreWriter:
         WAL folds into the file, so readers need not replay it); on an exception the open
         transaction, if any, is rolled back by closing. ``vacuum=False``: the checkpoint does
         not merge the small row groups appends leave (:func:`allow_vacuum` turns it back on
-        for this connection); see :func:`needs_vacuum` for why and when.
+        for this connection); see :func:`count_unmerged_session` for why and when.
         """
         if self._lock_fd is None:
             raise RuntimeError("StoreWriter.session() outside its with-block")
@@ -256,14 +254,16 @@ class _Abandon(Exception):
 
 
 #: Sessions that skipped the row-group merge a store may gather before a writer's closing
-#: checkpoint merges their row groups (see :func:`needs_vacuum`).
+#: checkpoint merges their row groups (see :func:`count_unmerged_session`).
 VACUUM_AFTER = 64
-#: Fewer notices than this a session: ingest skips the merge for it (see :func:`needs_vacuum`).
+#: Fewer notices than this a session: ingest skips the merge for it
+#: (see :func:`count_unmerged_session`).
 SMALL_ROW_GROUP = 64
 
 
-def needs_vacuum(con: duckdb.DuckDBPyConnection) -> bool:
-    """Count a session that skipped the row-group merge; whether this one should merge.
+def count_unmerged_session(con: duckdb.DuckDBPyConnection) -> bool:
+    """Count this session as one that skips the row-group merge; True when it is the one to
+    merge after all (the count then starts again).
 
     Every append starts a new row group, and DuckDB's checkpoint then merges the small
     trailing ones back into the last big one, rewriting it. For ``notices`` that group holds
