@@ -285,3 +285,46 @@ def test_stored_rows_without_a_masked_key_confirm_alike(tmp_path: Path) -> None:
     assert kept, "the fixture must keep band keys"
     config = load_config()
     assert [k for _, k in kept] == [masked_key(exact_key(t, config)) for t, _ in kept]
+
+
+# (what it covers, the batch's notices as (notice id, text keys of its passages), the stored
+# text keys, the passages probed by band keys as (notice id, text key)).
+PENDING_CASES = [
+    ("a new key is probed", [("a", [1])], [], [("a", 1)]),
+    ("a stored key links by key: not probed", [("a", [1, 2])], [2], [("a", 1)]),
+    (
+        "a key an earlier notice of the batch holds links to it: not probed",
+        [("a", [1, 2]), ("b", [2, 3]), ("c", [1, 3, 4])],
+        [],
+        [("a", 1), ("a", 2), ("b", 3), ("c", 4)],
+    ),
+    (
+        "one key twice in one notice (hand-built signatures): both probed, as before",
+        [("a", [5, 5]), ("b", [5])],
+        [],
+        [("a", 5), ("a", 5)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("why", "batch", "stored", "probed"), PENDING_CASES)
+def test_band_probe_leaves_out_passages_that_link_by_key(
+    why: str,
+    batch: list[tuple[str, list[int]]],
+    stored: list[int],
+    probed: list[tuple[str, int]],
+) -> None:
+    """Only passages that may read band hits are probed (see passages._pending): the rest
+    link by text key in :meth:`_Linker._link` whatever the bands say, so the rows stay those
+    of the split-invariance tests above."""
+    from extract.audit.shared import PassageSignature
+    from extract.store.passages import _Hit, _New, _pending
+
+    new = [
+        _New(nid, i, PassageSignature(0, 1, (key,), b"", key), "x", f"{nid}:{i}", "x", (key,))
+        for nid, keys in batch
+        for i, key in enumerate(keys, start=1)
+    ]
+    exact = {key: _Hit(f"s:{key}", None, "s", key) for key in stored}
+    got = [(new[k].notice_id, new[k].sig.text_key) for k in _pending(new, exact)]
+    assert got == probed, why
