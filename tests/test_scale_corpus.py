@@ -232,3 +232,72 @@ def test_bench_scale_ingests_exactly_the_first_n_notices(
     for p in bench.corpus_paths(folder, n, shard):
         picked += sorted(p.glob("*.txt")) if p.is_dir() else [p]
     assert [p.name for p in picked] == [f"n{i:07d}.txt" for i in range(n)], covers
+
+
+def _bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT.with_name("bench_scale.py"))
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def test_bench_scale_plus_one_rows_for_real_notices_and_cached_bytecode(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two extra +1 figures of scripts/bench_scale.py measure what their rows say.
+
+    Real notices: each is new once (a rerun on the kept store says they are stored, it does not
+    time an unchanged file as a +1). Cached bytecode: the cache goes under the work folder,
+    never into the checkout, and only when this environment disables writing it.
+    """
+    bench = _bench(monkeypatch)
+    monkeypatch.setattr(bench, "CORPUS", corpus_dir)
+    monkeypatch.setattr(bench, "PLUS_ONE_RUNS", 2)
+    folder = tmp_path / "c"
+    gen.generate(folder, 3, seed=2, size_kb=3)
+    db = tmp_path / "s.duckdb"
+    ingest_paths([folder], db_path=db, workers=1)
+    args = bench.argparse.Namespace(jobs=1, seed=2, size_kb=3)
+    work = tmp_path / "work"
+
+    real = bench.plus_one_real(db, work, args)
+    assert real["new"] == 1 and len(real["runs_s"]) == 2 and real["already_stored"] == 0
+    again = bench.plus_one_real(db, work, args)
+    assert again == {"already_stored": 2}
+
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    assert bench.plus_one_cached(db, work, 3, args, runs=1) is None
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    before = bench.notice_count(db)
+    cached = bench.plus_one_cached(db, work, 3, args, runs=1)
+    assert cached["new"] == 1 and len(cached["runs_s"]) == 1
+    assert bench.notice_count(db) == before + 2  # the unmeasured first run stored one too
+    assert any((work / "pycache").rglob("ingest*.pyc"))
+
+    base = {
+        "notices": 3,
+        "store_mb": 1.0,
+        "fresh_parallel": {"reused": True},
+        "unchanged": {**real, "store_untouched": True},
+        "plus_one": real,
+        "export": {**real, "returncode": 0, "out_mb": 1.0, "files": 1, "message": ""},
+    }
+    rows = {
+        r[0]: r
+        for r in bench.table(
+            {
+                "jobs": 1,
+                "sizes": [
+                    {**base, "plus_one_real": real, "plus_one_cached": cached},
+                    {**base, "notices": 4, "plus_one_real": again, "plus_one_cached": None},
+                ],
+            }
+        )
+    }
+    row = rows["+1 into 0.003k, real corpus notices"]
+    assert row[1].startswith(f"{real['seconds']:.2f} s, median of ") and row[2] == "< 1 s"
+    assert rows["+1 into 0.003k, with the checkout's bytecode cached"][2] == "< 1 s"
+    assert rows["+1 into 0.004k, real corpus notices"][1] == "all already in this kept store"
+    assert "+1 into 0.004k, with the checkout's bytecode cached" not in rows
