@@ -215,6 +215,15 @@ PREFIX_ROWS = [
 ]
 
 
+def _bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT.with_name("bench_scale.py"))
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    return bench
+
+
 @pytest.mark.parametrize(("n", "shard", "covers"), PREFIX_ROWS, ids=[r[2] for r in PREFIX_ROWS])
 def test_bench_scale_ingests_exactly_the_first_n_notices(
     tmp_path: Path, n: int, shard: int, covers: str, monkeypatch: pytest.MonkeyPatch
@@ -223,24 +232,11 @@ def test_bench_scale_ingests_exactly_the_first_n_notices(
     monkeypatch.setattr(gen, "SHARD", shard)
     folder = tmp_path / "c"
     gen.generate(folder, 20, seed=2, size_kb=3)
-    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT.with_name("bench_scale.py"))
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up
-    spec.loader.exec_module(bench)
+    bench = _bench(monkeypatch)
     picked: list[Path] = []
     for p in bench.corpus_paths(folder, n, shard):
         picked += sorted(p.glob("*.txt")) if p.is_dir() else [p]
     assert [p.name for p in picked] == [f"n{i:07d}.txt" for i in range(n)], covers
-
-
-def _bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT.with_name("bench_scale.py"))
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up
-    spec.loader.exec_module(bench)
-    return bench
 
 
 def test_bench_scale_plus_one_rows_for_real_notices_and_cached_bytecode(
