@@ -111,7 +111,7 @@ def source_passages(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFr
         UNION ALL
         SELECT 'shared', s.start_offset, s.end_offset, coalesce(s.label, 'boilerplate'), NULL,
                NULL, NULL,
-               (SELECT min(o.notice_id) FROM passages o
+               (SELECT min(o.notice_id) FROM v_passage_clusters o
                  WHERE o.cluster_id = s.cluster_id AND o.notice_id <> s.notice_id),
                s.cluster_notices
         FROM v_shared_passages s WHERE s.notice_id = ?

@@ -122,7 +122,8 @@ def recount_clusters(con: duckdb.DuckDBPyConnection) -> None:
 
     The copies joined their originals' clusters (passage_keys and passage_texts need no new
     rows: a copy has its original's text key and keeps no band keys). Labels are read again from
-    each cluster's first member, as :func:`extract.store.passages.forget_notices` does.
+    each cluster's first member, as :func:`extract.store.passages.forget_notices` does. Members
+    are grouped by their cluster after the base ingest's merges (``v_passage_clusters``).
     """
     from extract.audit.shared import label_cluster
     from extract.store.passages import MAX_LABEL_MEMBERS, _members
@@ -136,7 +137,7 @@ def recount_clusters(con: duckdb.DuckDBPyConnection) -> None:
                    coalesce(n.issuer, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS}),
                arg_min(substring(n.text, p.start_offset + 1, p.end_offset - p.start_offset),
                        (p.notice_id, p.passage_id))
-        FROM passages p JOIN notices n USING (notice_id)
+        FROM v_passage_clusters p JOIN notices n USING (notice_id)
         WHERE p.cluster_id IS NOT NULL GROUP BY p.cluster_id
         """
     ).fetchall()

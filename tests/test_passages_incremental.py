@@ -19,7 +19,10 @@ import pytest
 
 from extract.ingest import ingest_paths
 from extract.store import create_database
+from tests.cluster_ids import select_sql
 from tests.notice_factory import notice_text
+
+_CORE = "围绕巡察反馈的基层党组织软弱涣散问题,逐一制定整改台账,明确责任领导和完成时限,压实整改责任"
 
 # Fictional measures (not corpus text). Each notice below pastes some of them: exact copies
 # (same text key, figures may differ), reworded copies (a band hit confirmed by Jaccard, a
@@ -33,6 +36,14 @@ MEASURES = {
     "funds_reworded": "追缴违规发放的津贴补贴资金12万元,对相关责任人进行提醒谈话并在全系统通报。",
     "training": "举办年轻干部能力提升培训班3期,选派15名干部到基层一线挂职锻炼,补齐能力短板。",
     "own": "修订完善本单位议事规则和决策程序,明确重大事项集体研究决定的范围和流程共计9项。",
+    # Three measures sharing one core, each below the confirm threshold with the others (5-gram
+    # Jaccard 0.48), and the core alone above it with each (0.65; reworded, 0.60): the core
+    # merges two stored clusters, the reworded core merges the result with a third.
+    "core_party": f"{_CORE},同步开展党员发展质量回头看,补齐组织生活记录。",
+    "core_audit": f"{_CORE},对村级财务收支开展专项审计,规范三资管理程序。",
+    "core_review": f"{_CORE},建立季度督导通报制度,约谈进度滞后单位负责人。",
+    "core": f"{_CORE}。",
+    "core_reworded": f"{_CORE[:-2]}担当。",
 }
 
 # (file name, inspected unit, study figure, measures pasted): units repeat, so some clusters
@@ -48,9 +59,21 @@ NOTICES = [
     ("n08.txt", "松岭农业局", 8, []),
     ("n09.txt", "北山林场", 9, ["rules", "rules_reworded", "own"]),
     ("n10.txt", "南桥社区", 10, ["training"]),
+    # stored clusters merging (cluster_moves): two clusters, the core joining them, a third
+    # cluster, the reworded core joining it to the merged one, then a copy of a merged member
+    ("n11.txt", "西溪镇", 11, ["core_party"]),
+    ("n12.txt", "石门乡", 12, ["core_party"]),
+    ("n13.txt", "西溪镇", 13, ["core_audit"]),
+    ("n14.txt", "龙潭村", 14, ["core_audit"]),
+    ("n15.txt", "石门乡", 15, ["core"]),
+    ("n16.txt", "东湖街道", 16, ["core_review"]),
+    ("n17.txt", "北山林场", 17, ["core_review"]),
+    ("n18.txt", "龙潭村", 18, ["core_reworded"]),
+    ("n19.txt", "南桥社区", 19, ["core_audit"]),
 ]
 
-# The shared-passage tables, with the columns compared (labelled_at is the run's clock).
+# The shared-passage tables, with the columns compared (labelled_at is the run's clock; a
+# member's cluster_id is compared resolved through cluster_moves, tests/cluster_ids.py).
 TABLES = {
     "passages": "notice_id, passage_id, start_offset, end_offset, text_key, cluster_id",
     "passage_bands": "band_key, notice_id, passage_id",
@@ -76,10 +99,7 @@ def _write_notices(folder: Path) -> list[Path]:
 def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {
-            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall()
-            for t, cols in TABLES.items()
-        }
+        return {t: con.execute(select_sql(t, cols)).fetchall() for t, cols in TABLES.items()}
     finally:
         con.close()
 
@@ -89,7 +109,7 @@ def _state_problems(db: Path) -> list[str]:
     checks = {
         "a cluster's notices differ from its members'": """
             SELECT c.cluster_id FROM shared_clusters c
-            FULL JOIN (SELECT cluster_id, count(DISTINCT notice_id) AS n FROM passages
+            FULL JOIN (SELECT cluster_id, count(DISTINCT notice_id) AS n FROM v_passage_clusters
                        WHERE cluster_id IS NOT NULL GROUP BY 1) m USING (cluster_id)
             WHERE c.notices IS DISTINCT FROM m.n""",
         "a cluster's units or issuers differ from its members'": """
@@ -100,7 +120,7 @@ def _state_problems(db: Path) -> list[str]:
                         coalesce(n.inspected_unit, 'notice:' || p.notice_id)))), 1, 64) AS u,
                     list_slice(list_sort(list_distinct(list(
                         coalesce(n.issuer, 'notice:' || p.notice_id)))), 1, 64) AS s
-                FROM passages p JOIN notices n USING (notice_id)
+                FROM v_passage_clusters p JOIN notices n USING (notice_id)
                 WHERE p.cluster_id IS NOT NULL GROUP BY 1) m USING (cluster_id)
             WHERE i.units IS DISTINCT FROM m.u OR i.issuers IS DISTINCT FROM m.s""",
         "a text key without exactly one stored representative": """
@@ -118,6 +138,13 @@ def _state_problems(db: Path) -> list[str]:
         "a kept text whose cluster is not its passage's": """
             SELECT t.notice_id FROM passage_texts t JOIN passages p USING (notice_id, passage_id)
             WHERE t.cluster_id IS DISTINCT FROM p.cluster_id""",
+        "a merged-away cluster id moved twice": """
+            SELECT cluster_id FROM cluster_moves GROUP BY 1 HAVING count(*) > 1""",
+        "a move whose target was itself merged away": """
+            SELECT m.cluster_id FROM cluster_moves m
+            JOIN cluster_moves t ON t.cluster_id = m.target""",
+        "a move that no stored passage holds (it would capture a later cluster)": """
+            SELECT cluster_id FROM cluster_moves ANTI JOIN passages USING (cluster_id)""",
         "passages keeping band keys and passages with a kept text differ": """
             SELECT notice_id, passage_id FROM (SELECT DISTINCT notice_id, passage_id
                                                 FROM passage_bands) b
@@ -194,6 +221,35 @@ def test_real_notices_give_the_same_rows_in_any_batches(
     assert _rows(tmp_path / "split.duckdb") == _rows(tmp_path / "one.duckdb")
 
 
+def test_merged_clusters_are_recorded_not_repointed(tmp_path: Path) -> None:
+    """Written one notice per run, the core measures merge stored clusters twice (n15, n18).
+
+    Each merge is one ``cluster_moves`` row; the second merge's target takes over the first's
+    row, so no target is itself moved. The members keep the ids they were written with, and
+    v_shared_passages shows the one cluster with all nine notices.
+    """
+    db = tmp_path / "x.duckdb"
+    _ingest_in(db, _one_per_batch(_write_notices(tmp_path / "in")))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        moves = con.execute("SELECT cluster_id, target FROM cluster_moves").fetchall()
+        holding = con.execute(
+            "SELECT count(DISTINCT cluster_id) FROM passages SEMI JOIN cluster_moves "
+            "USING (cluster_id)"
+        ).fetchone()
+        (target,) = {t for _, t in moves}
+        shown = con.execute(
+            "SELECT DISTINCT cluster_id, cluster_notices FROM v_shared_passages "
+            "WHERE passage LIKE ?",
+            [_CORE[:12] + "%"],
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(moves) == 2, moves
+    assert holding == (2,), "the merged-away members keep their ids"
+    assert shown == [(target, 9)]
+
+
 # Each row: which notice is rewritten and how; the kept state must equal a recount after it.
 REPLACEMENTS = [
     ("n01.txt", "", "a first notice, representative of its keys, loses its measures"),
@@ -237,7 +293,8 @@ def test_an_older_store_is_backfilled_by_the_migration(tmp_path: Path) -> None:
             "SELECT version FROM schema_version WHERE name LIKE '%passage_keys%'"
         ).fetchone() or (0,)
         assert version, "the migration under test"
-        for table in ("passage_keys", "passage_texts", "cluster_inputs"):
+        assert con.execute("SELECT count(*) FROM cluster_moves").fetchone() == (0,)
+        for table in ("passage_keys", "passage_texts", "cluster_inputs", "cluster_moves"):
             con.execute(f"DROP TABLE {table}")
         # back to the schema before it (later migrations only add to its tables)
         con.execute("DELETE FROM schema_version WHERE version >= ?", [version])

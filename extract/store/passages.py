@@ -16,7 +16,9 @@ checks one batch, one batch per notice and random splits). For each passage of a
    becomes its representative;
 4. a notice's confirmed pairs join their clusters (``passages.cluster_id``, an incremental
    union-find kept in the table): a group keeps its smallest existing cluster id, a new group
-   takes its smallest member ref; every cluster the batch touched is labelled boilerplate or
+   takes its smallest member ref; a merged-away cluster keeps its members' ids and gets one
+   ``cluster_moves`` row naming its target, which every look-up and the view
+   ``v_passage_clusters`` resolve; every cluster the batch touched is labelled boilerplate or
    copied measure (:func:`extract.audit.shared.label_cluster`) in ``shared_clusters``, from
    the text of the last joining notice's passage and the distinct units and issuers of all
    its notices (the smallest :data:`MAX_LABEL_MEMBERS` of each: the rules need two units and
@@ -27,11 +29,11 @@ keys in ``passage_keys``, which also holds each representative's cluster; their 
 candidates' texts and clusters in ``passage_texts``; the clusters they join), and what a label
 needs is kept per cluster as notices join (``shared_clusters.notices``; ``cluster_inputs``: the
 distinct units and issuers), so a stock sentence whose cluster holds every notice costs one row
-to update, not one per notice. Two things still read more than the batch: clusters merging, or a
-stored singleton joining a stored cluster, count the merged cluster's distinct notices (a
-notice may be in both parts; one scan of the cluster and notice columns of ``passages``,
-about 20-50 ms at 10k notices) and a merge repoints the merged-away members; deleting a
-notice recounts its clusters from their members (:func:`forget_notices`).
+to update, not one per notice, and a merge writes one row per merged-away cluster, not one per
+member. Two things still read more than the batch: clusters merging, or a stored singleton
+joining a stored cluster, count the merged cluster's distinct notices (a notice may be in both
+parts; one scan of the cluster and notice columns of ``passages``, about 20-50 ms at 10k
+notices); deleting a notice recounts its clusters from their members (:func:`forget_notices`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,22 @@ MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guar
 MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
 
 _CLUSTER = "cluster="  # prefix of a cluster node in the union-find, beside passage refs
+
+# A stored row's cluster now: members keep the id they were written with, and a merged-away id
+# has one ``cluster_moves`` row naming its target (migration 007; the view v_passage_clusters
+# is the same join). Format with the alias of the table holding ``cluster_id``.
+_MOVES = "LEFT JOIN cluster_moves m_ ON m_.cluster_id = {0}.cluster_id"
+_RESOLVED = "coalesce(m_.target, {0}.cluster_id)"
+
+
+def _stored_ids(param: str) -> str:
+    """SQL for the stored cluster ids of the clusters ``$param`` names: theirs and merged ones.
+
+    A filter ``cluster_id IN`` this finds a cluster's members without resolving every row.
+    """
+    ids = f"(SELECT unnest(${param}::VARCHAR[]))"
+    merged = f"SELECT cluster_id FROM cluster_moves WHERE target IN {ids}"
+    return f"(SELECT * FROM {ids} UNION ALL {merged})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +206,9 @@ def _by_text_key(con: duckdb.DuckDBPyConnection, keys: list[int]) -> dict[int, _
     schema: Schema = (("text_key", "BIGINT"),)
     with registered_columns(con, "_xuncha_keys", {"text_key": keys}, schema):
         rows = con.execute(
-            "SELECT text_key, notice_id, passage_id, cluster_id "
-            "FROM passage_keys SEMI JOIN _xuncha_keys USING (text_key)"
+            f"SELECT k.text_key, k.notice_id, k.passage_id, {_RESOLVED.format('k')} "
+            "FROM (SELECT * FROM passage_keys SEMI JOIN _xuncha_keys USING (text_key)) k "
+            f"{_MOVES.format('k')}"
         ).fetchall()
     return {key: _Hit(f"{nid}:{pid}", cluster, nid, pid) for key, nid, pid, cluster in rows}
 
@@ -239,9 +258,9 @@ def _by_bands(
                     PARTITION BY k ORDER BY bands DESC, notice_id, passage_id
                 ) <= {MAX_PARTNERS}
             )
-            SELECT h.k, h.notice_id, h.passage_id, h.bands, t.cluster_id, t.masked_key,
-                   CASE WHEN t.masked_key IS NULL THEN t.text END
-            FROM hits h JOIN passage_texts t USING (notice_id, passage_id)
+            SELECT h.k, h.notice_id, h.passage_id, h.bands, {_RESOLVED.format("t")},
+                   t.masked_key, CASE WHEN t.masked_key IS NULL THEN t.text END
+            FROM hits h JOIN passage_texts t USING (notice_id, passage_id) {_MOVES.format("t")}
             """
         ).fetchall()
     out: dict[int, list[_Hit]] = {}
@@ -519,10 +538,13 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
 
 
 def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[str]) -> None:
-    """Point stored passages at their new cluster: singletons that joined, clusters merged.
+    """Point stored singletons that joined at their cluster, and record the clusters merged.
 
-    ``passage_keys`` and ``passage_texts`` keep the same cluster ids (a stored singleton is the
-    one passage with its text key, so it is its key's representative; it may keep band keys).
+    A singleton's rows are updated (``passage_keys`` and ``passage_texts`` keep the same
+    cluster ids as ``passages``: a stored singleton is the one passage with its text key, so it
+    is its key's representative; it may keep band keys). A merged cluster's members are not:
+    repointing them scanned ``passages`` and rewrote its column segments all over the table
+    (0.3 s and 0.5 s of a one-notice ingest into 100k notices).
     """
     rows = [
         {"notice_id": nid, "passage_id": pid, "target": linker.final_cluster(ref)}
@@ -545,14 +567,17 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
                     f"WHERE {table}.notice_id = m.notice_id AND {table}.passage_id = m.passage_id"
                 )
     if merged:
+        # Members keep their ids: the merge is recorded, never repointed row by row (a stock
+        # sentence's cluster has a member in every notice). Ids already merged into a cluster
+        # that merges now follow it, so a target is never itself moved.
         moves = {"old": merged, "target": [linker.uf.find(c) for c in merged]}
         schema = (("old", "VARCHAR"), ("target", "VARCHAR"))
         with registered_columns(con, "_xuncha_merge", moves, schema):
-            for table in ("passages", "passage_keys", "passage_texts"):
-                con.execute(
-                    f"UPDATE {table} SET cluster_id = m.target FROM _xuncha_merge m "
-                    f"WHERE {table}.cluster_id = m.old"
-                )
+            con.execute(
+                "UPDATE cluster_moves SET target = x.target FROM _xuncha_merge x "
+                "WHERE cluster_moves.target = x.old"
+            )
+            con.execute("INSERT INTO cluster_moves SELECT old, target FROM _xuncha_merge")
 
 
 def _label(
@@ -698,9 +723,15 @@ def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str,
     ):
         rows = con.execute(
             """
+            WITH parts AS (  -- each part's stored ids: its own and those merged into it
+                SELECT key, target FROM _xuncha_parts
+                UNION ALL
+                SELECT c.cluster_id, x.target
+                FROM cluster_moves c JOIN _xuncha_parts x ON c.target = x.key
+            )
             SELECT target, count(DISTINCT notice_id) FROM (
                 SELECT p.notice_id, m.target
-                FROM passages p JOIN _xuncha_parts m ON p.cluster_id = m.key
+                FROM passages p JOIN parts m ON p.cluster_id = m.key
                 UNION ALL
                 SELECT key AS notice_id, target FROM _xuncha_singles
             ) GROUP BY target
@@ -721,19 +752,41 @@ def _count_members(
         return {}
     rows = con.execute(
         f"""
-        SELECT p.cluster_id, count(DISTINCT p.notice_id),
+        SELECT {_RESOLVED.format("p")}, count(DISTINCT p.notice_id),
                list_slice(list_sort(list_distinct(list(
                    coalesce(n.inspected_unit, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS}),
                list_slice(list_sort(list_distinct(list(
                    coalesce(n.issuer, 'notice:' || p.notice_id)))), 1, {MAX_LABEL_MEMBERS})
-        FROM passages p JOIN notices n USING (notice_id)
-        WHERE p.cluster_id IN (SELECT unnest($ids::VARCHAR[]))
+        FROM passages p JOIN notices n USING (notice_id) {_MOVES.format("p")}
+        WHERE p.cluster_id IN {_stored_ids("ids")}
           AND p.notice_id NOT IN (SELECT unnest($without::VARCHAR[]))
-        GROUP BY p.cluster_id
+        GROUP BY 1
         """,
         {"ids": list(cluster_ids), "without": list(without)},
     ).fetchall()
     return {cid: (int(n), set(units), set(issuers)) for cid, n, units, issuers in rows}
+
+
+def _forget_moves(con: duckdb.DuckDBPyConnection, notice_ids: list[str]) -> None:
+    """Drop the moves of merged-away ids that only these notices' passages still hold.
+
+    A move outliving its members would capture a later cluster of the same name: ids are
+    member refs (``<notice_id>:<passage_id>``), and a deleted notice can come back.
+    """
+    con.execute(
+        """
+        DELETE FROM cluster_moves WHERE cluster_id IN (
+            SELECT DISTINCT p.cluster_id FROM passages p SEMI JOIN cluster_moves c
+                ON c.cluster_id = p.cluster_id
+            WHERE p.notice_id IN (SELECT unnest($ids::VARCHAR[]))
+            EXCEPT
+            SELECT DISTINCT p.cluster_id FROM passages p SEMI JOIN cluster_moves c
+                ON c.cluster_id = p.cluster_id
+            WHERE p.notice_id NOT IN (SELECT unnest($ids::VARCHAR[]))
+        )
+        """,
+        {"ids": notice_ids},
+    )
 
 
 def forget_notices(
@@ -783,11 +836,13 @@ def forget_notices(
     con.execute(
         "DELETE FROM passage_texts WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))", params
     )
+    _forget_moves(con, ids)
     affected = [
         cid
         for (cid,) in con.execute(
-            "SELECT DISTINCT cluster_id FROM passages WHERE cluster_id IS NOT NULL "
-            "AND notice_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY 1",
+            f"SELECT DISTINCT {_RESOLVED.format('p')} FROM passages p {_MOVES.format('p')} "
+            "WHERE p.cluster_id IS NOT NULL "
+            "AND p.notice_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY 1",
             params,
         ).fetchall()
     ]
@@ -796,14 +851,14 @@ def forget_notices(
     counted = _count_members(con, affected, ids)
     texts = dict(
         con.execute(
-            """
-            SELECT cluster_id, arg_min(
+            f"""
+            SELECT {_RESOLVED.format("p")}, arg_min(
                 substring(n.text, p.start_offset + 1, p.end_offset - p.start_offset),
                 (p.notice_id, p.passage_id))
-            FROM passages p JOIN notices n USING (notice_id)
-            WHERE p.cluster_id IN (SELECT unnest($ids::VARCHAR[]))
+            FROM passages p JOIN notices n USING (notice_id) {_MOVES.format("p")}
+            WHERE p.cluster_id IN {_stored_ids("ids")}
               AND p.notice_id NOT IN (SELECT unnest($without::VARCHAR[]))
-            GROUP BY cluster_id
+            GROUP BY 1
             """,
             {"ids": affected, "without": ids},
         ).fetchall()

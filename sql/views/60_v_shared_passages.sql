@@ -1,3 +1,12 @@
+-- Every passage with its cluster now: a merged-away cluster id resolves through cluster_moves
+-- (migration 007), so members keep the id they were written with and a merge writes one row.
+-- Read cluster ids from here, never from passages.cluster_id.
+CREATE OR REPLACE VIEW v_passage_clusters AS
+SELECT p.notice_id, p.passage_id, p.start_offset, p.end_offset, p.text_key,
+       coalesce(m.target, p.cluster_id) AS cluster_id
+FROM passages p
+LEFT JOIN cluster_moves m ON m.cluster_id = p.cluster_id;
+
 -- Passages found in two or more notices (MinHash LSH candidates confirmed by exact Jaccard),
 -- one row per notice holding a passage of a cluster. label: boilerplate (a stock sentence of
 -- the genre, or a unit reusing its own words) or copied_measure (a substantive measure shared
@@ -5,7 +14,7 @@
 CREATE OR REPLACE VIEW v_shared_passages AS
 WITH members AS (
     SELECT p.cluster_id, count(DISTINCT p.notice_id) AS cluster_notices
-    FROM passages p WHERE p.cluster_id IS NOT NULL GROUP BY p.cluster_id
+    FROM v_passage_clusters p WHERE p.cluster_id IS NOT NULL GROUP BY p.cluster_id
 )
 SELECT
     p.cluster_id,
@@ -18,7 +27,7 @@ SELECT
     p.start_offset,
     p.end_offset,
     substring(n.text, p.start_offset + 1, least(p.end_offset - p.start_offset, 600)) AS passage
-FROM passages p
+FROM v_passage_clusters p
 JOIN members m USING (cluster_id)
 JOIN notices n USING (notice_id)
 JOIN v_notice_units nu USING (notice_id)
