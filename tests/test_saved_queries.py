@@ -271,7 +271,14 @@ def test_cli_saved_query_faults_are_one_line(
 
 # ----------------------------------------------------------------- column descriptions
 #: Views whose every column must be described (the ones a saved query or a user reads first).
-DOCUMENTED_VIEWS = ("v_notice_units", "v_notice_names", "v_notices", "v_quantities")
+DOCUMENTED_VIEWS = (
+    "v_notice_units",
+    "v_notice_names",
+    "v_notices",
+    "v_quantities",
+    "v_passage_clusters",
+    "v_shared_passages",
+)
 
 
 def test_every_column_of_the_documented_views_is_described(corpus_db: Path) -> None:
