@@ -31,6 +31,10 @@ core; its "+1" figure is then taken on every rerun, each adding one more notice)
 
 Timings on a shared machine are inflated by the other load: the table prints the load average
 at the start and end, and the CPU-time figures (one core) are less affected than wall times.
+On a virtual machine the hypervisor may also take CPU from this one (steal time, which the load
+average does not show): the table prints the share stolen during the run, from /proc/stat.
+Near zero, a slow run is the host's other load on shared caches or clock, which no counter
+here shows: compare with a run of the same code taken close in time.
 """
 
 from __future__ import annotations
@@ -556,12 +560,39 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def cpu_counters(stat: str | None = None) -> tuple[int, int] | None:
+    """(stolen, total) CPU jiffies of all cores from /proc/stat, or None where it is absent.
+
+    The ``cpu`` line's fields are user, nice, system, idle, iowait, irq, softirq, steal, …
+    (guest time is already inside user and nice, so it is left out of the total).
+    """
+    if stat is None:
+        try:
+            stat = Path("/proc/stat").read_text(encoding="ascii")
+        except OSError:
+            return None
+    for line in stat.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "cpu" and len(fields) >= 9:
+            values = [int(x) for x in fields[1:9]]
+            return values[7], sum(values)
+    return None
+
+
+def stolen_share(start: tuple[int, int] | None, end: tuple[int, int] | None) -> str:
+    """The share of CPU time the hypervisor took between two :func:`cpu_counters` readings."""
+    if start is None or end is None or end[1] <= start[1]:
+        return "unknown"
+    return f"{100 * (end[0] - start[0]) / (end[1] - start[1]):.0f}%"
+
+
 def print_table(result: dict[str, Any]) -> None:
     rows = [("what", "measured", "target", "ok?"), *table(result)]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     print(
         f"\n{result['cores']} cores, --jobs {result['jobs']}, load average "
-        f"{result['load_start']} at start, {result['load_end']} at end; corpus: "
+        f"{result['load_start']} at start, {result['load_end']} at end, CPU stolen by the "
+        f"hypervisor {result.get('stolen', 'unknown')}; corpus: "
         f"{result['corpus']['notices']:,} generated notices of {result['size_kb']:g} KiB "
         f"(seed {result['seed']})\n"
     )
@@ -610,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
             "size_kb": args.size_kb,
             "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         }
+        counters = cpu_counters()
         log(f"corpus of {max(sizes):,} notices in {work / 'corpus'}")
         result["corpus"] = ensure_corpus(
             work / "corpus", max(sizes), args.seed, args.size_kb, args.jobs
@@ -621,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         result["extraction"] = extraction(work / "corpus" / "shard_0000", args.extract_mb)
         result["sizes"] = [bench_size(n, work, work / "corpus", args, log) for n in sizes]
         result["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        result["stolen"] = stolen_share(counters, cpu_counters())
     finally:
         if tmp is not None:
             tmp.cleanup()

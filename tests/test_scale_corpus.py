@@ -297,3 +297,33 @@ def test_bench_scale_plus_one_rows_for_real_notices_and_cached_bytecode(
     assert rows["+1 into 0.003k, with the checkout's bytecode cached"][2] == "< 1 s"
     assert rows["+1 into 0.004k, real corpus notices"][1] == "all already in this kept store"
     assert "+1 into 0.004k, with the checkout's bytecode cached" not in rows
+
+
+# (what it covers, /proc/stat at start, at end, the share printed)
+STEAL_ROWS = [
+    (
+        "a third of the CPU time stolen (per-core lines ignored)",
+        "cpu  100 0 0 100 0 0 0 0 0 0\ncpu0 50 0 0 50 0 0 0 0 0 0\n",
+        "cpu  200 0 0 200 0 0 0 100 0 0\ncpu0 100 0 0 100 0 0 0 50 0 0\n",
+        "33%",
+    ),
+    ("no steal", "cpu  10 1 2 30 0 0 0 0 5 0\n", "cpu  20 1 4 60 0 0 0 0 9 0\n", "0%"),
+    ("no cpu line (not Linux): unknown", "intr 1 2\n", "intr 3 4\n", "unknown"),
+    (
+        "counters did not move: unknown",
+        "cpu  1 0 0 1 0 0 0 0\n",
+        "cpu  1 0 0 1 0 0 0 0\n",
+        "unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "start", "end", "share"), STEAL_ROWS, ids=[r[0] for r in STEAL_ROWS]
+)
+def test_bench_scale_prints_the_cpu_stolen_during_the_run(
+    why: str, start: str, end: str, share: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steal time (the hypervisor taking CPU) is read from the all-cores line; guest is left out."""
+    bench = _bench(monkeypatch)
+    assert bench.stolen_share(bench.cpu_counters(start), bench.cpu_counters(end)) == share, why
