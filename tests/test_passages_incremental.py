@@ -281,6 +281,44 @@ def test_replacing_a_notice_keeps_the_counts_right(
     assert stale == (0,), why
 
 
+# Each row: rewrites applied one after the other (file, measures it holds afterwards; None: the
+# file as first written) to a store written one notice per run, whose clusters merged twice.
+MERGED_REWRITES = [
+    pytest.param([("n11.txt", [])], id="a member of a merged-away cluster leaves"),
+    pytest.param(
+        [("n11.txt", []), ("n12.txt", [])],
+        id="every member of a merged-away cluster leaves: its move goes",
+    ),
+    pytest.param(
+        [("n11.txt", []), ("n12.txt", []), ("n11.txt", None), ("n12.txt", None)],
+        id="the members come back under their old refs: no stale move captures them",
+    ),
+    pytest.param([("n15.txt", ["training"])], id="the notice whose passage merged them leaves"),
+    pytest.param([("n18.txt", ["core_party"])], id="the second merger becomes a copy"),
+]
+
+
+@pytest.mark.parametrize("rewrites", MERGED_REWRITES)
+def test_rewriting_notices_of_merged_clusters_keeps_the_state_right(
+    tmp_path: Path, rewrites: list[tuple[str, list[str] | None]]
+) -> None:
+    paths = _write_notices(tmp_path / "in")
+    db = tmp_path / "x.duckdb"
+    _ingest_in(db, _one_per_batch(paths))
+    originals = {p.name: p.read_text(encoding="utf-8") for p in paths}
+    for name, measures in rewrites:
+        unit = next(u for n, u, _, _ in NOTICES if n == name)
+        path = tmp_path / "in" / name
+        if measures is None:
+            path.write_text(originals[name], encoding="utf-8")
+        else:
+            extra = "".join("\n" + MEASURES[m] for m in measures)
+            path.write_text(notice_text(unit, study=77) + extra + "\n", encoding="utf-8")
+        summary = ingest_paths(paths, db, workers=1)
+        assert summary.failed == 0 and summary.new + summary.updated == 1, name
+        assert not _state_problems(db), (name, _state_problems(db))
+
+
 def test_an_older_store_is_backfilled_by_the_migration(tmp_path: Path) -> None:
     """A store written before the per-key and per-cluster state gets it from its rows."""
     paths = _write_notices(tmp_path / "in")

@@ -836,7 +836,6 @@ def forget_notices(
     con.execute(
         "DELETE FROM passage_texts WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))", params
     )
-    _forget_moves(con, ids)
     affected = [
         cid
         for (cid,) in con.execute(
@@ -846,6 +845,7 @@ def forget_notices(
             params,
         ).fetchall()
     ]
+    _forget_moves(con, ids)  # after resolving: a dropped move no longer leads to its cluster
     if not affected:
         return
     counted = _count_members(con, affected, ids)
