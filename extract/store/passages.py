@@ -38,9 +38,11 @@ notices); deleting a notice recounts its clusters from their members (:func:`for
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 import duckdb
 import numpy as np
@@ -365,10 +367,9 @@ class _Linker:
         ranked = [
             (-h.bands, h.notice_id, h.passage_id, h.ref, h.key) for h in self.band_hits.get(k, ())
         ]
-        counts: dict[int, int] = {}
-        for band in n.bands:
-            for other in self.new_bands.get(band, ()):
-                counts[other] = counts.get(other, 0) + 1
+        # shared band keys per earlier batch passage, counted in C (a Python loop over the
+        # bands and their passages was a third of the linker's time)
+        counts = Counter(chain.from_iterable(filter(None, map(self.new_bands.get, n.bands))))
         for other, shared in counts.items():
             o = self.new[other]
             ranked.append((-shared, o.notice_id, o.passage_id, o.ref, o.key))
