@@ -423,3 +423,72 @@ def test_band_probe_leaves_out_passages_that_link_by_key(
     exact = {key: _Hit(f"s:{key}", None, "s", key) for key in stored}
     got = [(new[k].notice_id, new[k].sig.text_key) for k in _pending(new, exact)]
     assert got == probed, why
+
+
+# (what it covers, stored passages as (notice id, passage id, band keys), the probe's band
+# keys, the hits expected in rank order as (notice id, passage id, shared bands)).
+BAND_RANK_CASES = [
+    (
+        "most shared bands first, then the smallest (notice id, passage id) at the cut",
+        [
+            ("b", 2, [1, 2]),
+            ("a", 9, [1, 2]),
+            ("a", 3, [1]),
+            ("c", 1, [1, 2, 3]),
+            ("a", 5, [2, 3]),
+            ("a", 1, [3]),
+        ],
+        [1, 2, 3],
+        [("c", 1, 3), ("a", 5, 2), ("a", 9, 2)],
+    ),
+    (
+        "passage ids compare as numbers, not text",
+        [("a", 10, [5]), ("a", 11, [5]), ("a", 9, [5]), ("a", 2, [5]), ("a", 1, [6])],
+        [5],
+        [("a", 2, 1), ("a", 9, 1), ("a", 10, 1)],
+    ),
+    ("fewer candidates than the cap", [("z", 1, [7])], [7, 8], [("z", 1, 1)]),
+    ("no shared band", [("z", 1, [7])], [8], []),
+]
+
+
+@pytest.mark.parametrize(
+    ("why", "stored", "probe", "ranked"), BAND_RANK_CASES, ids=[r[0] for r in BAND_RANK_CASES]
+)
+def test_band_lookup_ranks_like_the_linker(
+    tmp_path: Path,
+    why: str,
+    stored: list[tuple[str, int, list[int]]],
+    probe: list[int],
+    ranked: list[tuple[str, int, int]],
+) -> None:
+    """passages._by_bands keeps the :data:`MAX_PARTNERS` stored passages sharing most band keys
+    with a probed passage, ties to the smallest (notice id, passage id), as _Linker ranks the
+    batch's own; hits come with their kept text's masked key and their cluster."""
+    from extract.audit.shared import PassageSignature
+    from extract.store.passages import MAX_PARTNERS, _by_bands, _Grams, _New
+
+    db = tmp_path / "x.duckdb"
+    create_database(db)
+    con = duckdb.connect(str(db))
+    try:
+        for nid, pid, keys in stored:
+            con.executemany(
+                "INSERT INTO passage_bands VALUES (?, ?, ?)", [(b, nid, pid) for b in keys]
+            )
+            con.execute(
+                "INSERT INTO passage_texts (notice_id, passage_id, text, cluster_id, masked_key) "
+                "VALUES (?, ?, 'x', ?, ?)",
+                [nid, pid, f"c:{nid}", f"key {nid}:{pid}"],
+            )
+        sig = PassageSignature(0, 1, tuple(probe), b"", 1)
+        hits = _by_bands(con, [_New("n", 1, sig, "x", "n:1", "x", tuple(probe))], [0], _Grams())
+    finally:
+        con.close()
+    got = [
+        (h.notice_id, h.passage_id, h.bands)
+        for h in sorted(hits.get(0, []), key=lambda h: (-h.bands, h.notice_id, h.passage_id))
+    ]
+    assert got == ranked[:MAX_PARTNERS], why
+    for h in hits.get(0, []):
+        assert (h.cluster, h.key) == (f"c:{h.notice_id}", f"key {h.ref}"), why

@@ -238,6 +238,8 @@ def _by_bands(
     """The :data:`MAX_PARTNERS` stored passages sharing most bands with each pending passage.
 
     Ties go to the smallest (notice id, passage id), as :class:`_Linker` ranks batch passages.
+    ``min_by(…, 3)`` on that order picks them: 90 ms against 110 ms for a window's row_number
+    on a batch of 64 generated notices probing a 1k store (166k probe rows), the same hits.
     The candidates' texts and clusters come from ``passage_texts`` (kept for every passage that
     keeps band keys): cutting the texts out of ``notices.text`` read whole notices (DuckDB's
     substring walks the UTF-8 from the start: 39 s a batch on a 600-notice store), and a join
@@ -254,12 +256,13 @@ def _by_bands(
                 FROM _xuncha_bands n JOIN passage_bands b USING (band_key)
                 GROUP BY n.k, b.notice_id, b.passage_id
             ),
-            hits AS (
-                SELECT * FROM shared
-                QUALIFY row_number() OVER (
-                    PARTITION BY k ORDER BY bands DESC, notice_id, passage_id
-                ) <= {MAX_PARTNERS}
-            )
+            top AS (  -- the first few by (bands DESC, notice_id, passage_id), per passage
+                SELECT k, unnest(min_by(
+                    {{'notice_id': notice_id, 'passage_id': passage_id, 'bands': bands}},
+                    {{'b': -bands, 'n': notice_id, 'p': passage_id}}, {MAX_PARTNERS})) AS h
+                FROM shared GROUP BY k
+            ),
+            hits AS (SELECT k, h.notice_id, h.passage_id, h.bands FROM top)
             SELECT h.k, h.notice_id, h.passage_id, h.bands, {_RESOLVED.format("t")},
                    t.masked_key, CASE WHEN t.masked_key IS NULL THEN t.text END
             FROM hits h JOIN passage_texts t USING (notice_id, passage_id) {_MOVES.format("t")}
