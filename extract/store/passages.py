@@ -55,7 +55,15 @@ from extract.audit.shared import (
     label_cluster,
 )
 from extract.audit.units import exact_key, masked_key, ngrams
-from extract.store.arrowio import Schema, column_names, columns_of, insert_rows, registered_columns
+from extract.store.arrowio import (
+    Schema,
+    column_names,
+    columns_of,
+    insert_columns,
+    insert_rows,
+    registered_columns,
+    table_schema,
+)
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
 MAX_LABEL_MEMBERS = 64  # distinct units and issuers kept per cluster for its label
@@ -467,30 +475,29 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     """Store what :class:`_Linker` decided: rows, cluster moves, per-key and per-cluster state."""
     new = linker.new
     counted = _count_notices(con, linker)  # before the batch's rows: see its docstring
-    insert_rows(
+    # column-wise: the two largest inserts of a batch (a dict per row cost as much as the
+    # insert); passage_bands' columns repeat each kept passage once per band key
+    _insert_columns(
         con,
         "passages",
-        [
-            {
-                "notice_id": n.notice_id,
-                "passage_id": n.passage_id,
-                "start_offset": n.sig.start,
-                "end_offset": n.sig.end,
-                "text_key": n.sig.text_key,
-                "cluster_id": linker.final_cluster(n.ref),
-            }
-            for n in new
-        ],
+        {
+            "notice_id": [n.notice_id for n in new],
+            "passage_id": [n.passage_id for n in new],
+            "start_offset": [n.sig.start for n in new],
+            "end_offset": [n.sig.end for n in new],
+            "text_key": [n.sig.text_key for n in new],
+            "cluster_id": [linker.final_cluster(n.ref) for n in new],
+        },
     )
-    insert_rows(
+    kept = [n for k, n in enumerate(new) if linker.keeps_bands[k]]
+    _insert_columns(
         con,
         "passage_bands",
-        [
-            {"band_key": key, "notice_id": n.notice_id, "passage_id": n.passage_id}
-            for k, n in enumerate(new)
-            if linker.keeps_bands[k]
-            for key in n.bands
-        ],
+        {
+            "band_key": [key for n in kept for key in n.bands],
+            "notice_id": [n.notice_id for n in kept for _ in n.bands],
+            "passage_id": [n.passage_id for n in kept for _ in n.bands],
+        },
     )
     insert_rows(
         con,
@@ -539,6 +546,12 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     )
     _move_stored(con, linker, merged)
     _label(con, linker, merged, counted, now)
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
+    """Append ``columns`` (equal lengths) to ``table``, typed by the table's own columns."""
+    types = dict(table_schema(con, table))
+    insert_columns(con, table, columns, tuple((name, types[name]) for name in columns))
 
 
 def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[str]) -> None:
