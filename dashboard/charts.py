@@ -199,6 +199,16 @@ def metric_bars_figure(
     return fig
 
 
+def date_tick_stops(lang: str = DEFAULT_LANG) -> list[dict[str, object]]:
+    """Tick formats of a date axis by zoom, in ``lang``: plotly's own are English month names
+    (``Jan 2024``) whatever the page's language."""
+    return [
+        {"dtickrange": [None, "M1"], "value": label("trends.tick_day", lang)},
+        {"dtickrange": ["M1", "M11"], "value": label("trends.tick_month", lang)},
+        {"dtickrange": ["M12", None], "value": label("trends.tick_year", lang)},
+    ]
+
+
 def even_sample(points: pd.DataFrame, cap: int) -> pd.DataFrame:
     """At most ``cap`` rows of ``points`` (already in drawing order, e.g. by date), evenly
     spread from the first row to the last, so a capped chart still spans the whole range; all

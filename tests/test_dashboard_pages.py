@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -571,3 +572,28 @@ def test_pages_in_english_have_every_label(
     for piece in shown:
         assert piece in text, piece
     assert not re.search(r"\b(source|unit|units|trends|drill|passage)\.[a-z_]+\b", text), text
+
+
+@pytest.mark.parametrize(
+    ("language", "month"),
+    [
+        pytest.param("zh", "%Y年%-m月", id="zh: 2024年3月, not Mar 2024"),
+        pytest.param("en", "%b %Y", id="en: Mar 2024"),
+    ],
+)
+def test_trends_date_axis_speaks_the_page_language(
+    store: Path, monkeypatch: pytest.MonkeyPatch, language: str, month: str
+) -> None:
+    """Plotly's own date ticks are English month names; the axis takes the page's formats."""
+    monkeypatch.setenv("XUNCHA_DB", str(store))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["lang"] = language
+    at.query_params.update({"lang": language})
+    at.run()
+    at.switch_page("views/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    stops = spec["layout"]["xaxis"]["tickformatstops"]
+    assert [s["value"] for s in stops] == [s["value"] for s in charts.date_tick_stops(language)]
+    assert stops[1]["value"] == month
+    assert_clean(at)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import data_units as du
 from dashboard import db
-from dashboard.charts import even_sample
+from dashboard.charts import date_tick_stops, even_sample
 from dashboard.data import TABLE_ROW_CAP
 from dashboard.facets import Facets, facet_bar
 from dashboard.ui import download, headers, lang, require_data, set_query_param, t
@@ -141,6 +141,7 @@ if per_unit:
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     rows = -(-drawn["unit_name"].nunique() // 3)
     fig.update_layout(height=max(260 * rows, 320))
+fig.update_xaxes(tickformatstops=date_tick_stops(lang()))
 fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 30}, showlegend=not per_unit)
 st.plotly_chart(fig, key="trends_chart")
 
