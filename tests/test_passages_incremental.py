@@ -492,3 +492,44 @@ def test_band_lookup_ranks_like_the_linker(
     assert got == ranked[:MAX_PARTNERS], why
     for h in hits.get(0, []):
         assert (h.cluster, h.key) == (f"c:{h.notice_id}", f"key {h.ref}"), why
+
+
+def test_a_merge_records_no_move_for_an_id_no_member_holds(tmp_path: Path) -> None:
+    """A cluster keeps its id after the passages that hold it go (deletions do not rename
+    clusters). When it later merges away, its members all hold other ids (merged into it
+    earlier): a move for its own id would name no member, and could capture a later cluster
+    of that name (ids are member refs, and a deleted notice can come back)."""
+    paths = _write_notices(tmp_path / "in")
+    db = tmp_path / "x.duckdb"
+    before, merger = [p for p in paths if p.name < "n18.txt"], tmp_path / "in" / "n18.txt"
+    _ingest_in(db, _one_per_batch(before))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (target,) = {t for (t,) in con.execute("SELECT target FROM cluster_moves").fetchall()}
+        holders = [
+            Path(path)
+            for (path,) in con.execute(
+                "SELECT DISTINCT s.source_path FROM passages p "
+                "JOIN notice_sources s USING (notice_id) WHERE p.cluster_id = ?",
+                [target],
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    assert holders, "the fixture's first merge target is held by its own members"
+    for path in holders:  # those notices drop their measures: nobody holds the id any more
+        unit = next(u for n, u, _, _ in NOTICES if n == path.name)
+        path.write_text(notice_text(unit, study=55) + "\n", encoding="utf-8")
+    _ingest_in(db, [before])
+    _ingest_in(db, [[merger]])  # checks every move is held, among the rest of the state
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        moved = {c for (c,) in con.execute("SELECT cluster_id FROM cluster_moves").fetchall()}
+        family = con.execute(
+            "SELECT count(DISTINCT cluster_id) FROM v_shared_passages WHERE passage LIKE ?",
+            [_CORE[:12] + "%"],
+        ).fetchone()
+    finally:
+        con.close()
+    assert target not in moved
+    assert family == (1,), "the reworded core still merged the families into one cluster"

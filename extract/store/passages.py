@@ -474,7 +474,7 @@ def _split(ref: str) -> tuple[str, int]:
 def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> None:
     """Store what :class:`_Linker` decided: rows, cluster moves, per-key and per-cluster state."""
     new = linker.new
-    counted = _count_notices(con, linker)  # before the batch's rows: see its docstring
+    counted, unheld = _count_notices(con, linker)  # before the batch's rows: see its docstring
     # column-wise: the two largest inserts of a batch (a dict per row cost as much as the
     # insert); passage_bands' columns repeat each kept passage once per band key
     _insert_columns(
@@ -544,7 +544,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     merged = sorted(
         {c for state in linker.touched.values() for c in state.bases} - set(linker.touched)
     )
-    _move_stored(con, linker, merged)
+    _move_stored(con, linker, merged, unheld)
     _label(con, linker, merged, counted, now)
 
 
@@ -554,14 +554,19 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[st
     insert_columns(con, table, columns, tuple((name, types[name]) for name in columns))
 
 
-def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[str]) -> None:
+def _move_stored(
+    con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[str], unheld: set[str]
+) -> None:
     """Point stored singletons that joined at their cluster, and record the clusters merged.
 
     A singleton's rows are updated (``passage_keys`` and ``passage_texts`` keep the same
     cluster ids as ``passages``: a stored singleton is the one passage with its text key, so it
     is its key's representative; it may keep band keys). A merged cluster's members are not:
     repointing them scanned ``passages`` and rewrote its column segments all over the table
-    (0.3 s and 0.5 s of a one-notice ingest into 100k notices).
+    (0.3 s and 0.5 s of a one-notice ingest into 100k notices). A merged id in ``unheld`` gets
+    no move: a cluster keeps its id after the passages holding it are deleted, its members then
+    all hold ids merged into it earlier, and a move naming no member could capture a later
+    cluster of that name (ids are member refs, and a deleted notice can come back).
     """
     rows = [
         {"notice_id": nid, "passage_id": pid, "target": linker.final_cluster(ref)}
@@ -594,7 +599,11 @@ def _move_stored(con: duckdb.DuckDBPyConnection, linker: _Linker, merged: list[s
                 "UPDATE cluster_moves SET target = x.target FROM _xuncha_merge x "
                 "WHERE cluster_moves.target = x.old"
             )
-            con.execute("INSERT INTO cluster_moves SELECT old, target FROM _xuncha_merge")
+            con.execute(
+                "INSERT INTO cluster_moves SELECT old, target FROM _xuncha_merge "
+                "WHERE old NOT IN (SELECT unnest($unheld::VARCHAR[]))",
+                {"unheld": sorted(unheld)},
+            )
 
 
 def _label(
@@ -710,8 +719,11 @@ def _member_keys(
     return {nid: (_unit_key(nid, unit), _unit_key(nid, issuer)) for nid, unit, issuer in rows}
 
 
-def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str, int]:
-    """Distinct notices of the touched clusters whose parts may share a notice.
+def _count_notices(
+    con: duckdb.DuckDBPyConnection, linker: _Linker
+) -> tuple[dict[str, int], set[str]]:
+    """Distinct notices of the touched clusters whose parts may share a notice, and the parts'
+    own ids that no stored passage holds (see :func:`_move_stored`).
 
     When stored clusters merge, or a stored singleton joins a stored cluster, one stored
     notice may be in two parts, so the sum of the parts' counts could count it twice: those
@@ -730,7 +742,7 @@ def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str,
             extra += [(nid, cid) for nid in state.stored_notices]
             new_notices[cid] = len(state.notices - state.stored_notices)
     if not bases:
-        return {}
+        return {}, set()
     schema = (("key", "VARCHAR"), ("target", "VARCHAR"))
     parts = {"key": [k for k, _ in bases], "target": [t for _, t in bases]}
     singles = {"key": [k for k, _ in extra], "target": [t for _, t in extra]}
@@ -745,16 +757,22 @@ def _count_notices(con: duckdb.DuckDBPyConnection, linker: _Linker) -> dict[str,
                 UNION ALL
                 SELECT c.cluster_id, x.target
                 FROM cluster_moves c JOIN _xuncha_parts x ON c.target = x.key
+            ),
+            members AS MATERIALIZED (  -- the one scan of passages
+                SELECT p.notice_id, p.cluster_id AS base, m.target
+                FROM passages p JOIN parts m ON p.cluster_id = m.key
             )
             SELECT target, count(DISTINCT notice_id) FROM (
-                SELECT p.notice_id, m.target
-                FROM passages p JOIN parts m ON p.cluster_id = m.key
+                SELECT notice_id, target FROM members
                 UNION ALL
                 SELECT key AS notice_id, target FROM _xuncha_singles
             ) GROUP BY target
+            UNION ALL  -- a part's own id that no member holds: its count is NULL
+            SELECT key, NULL FROM _xuncha_parts WHERE key NOT IN (SELECT base FROM members)
             """
         ).fetchall()
-    return {cid: int(n) + new_notices[cid] for cid, n in rows}
+    counted = {cid: int(n) + new_notices[cid] for cid, n in rows if n is not None}
+    return counted, {cid for cid, n in rows if n is None}
 
 
 def _count_members(
