@@ -207,9 +207,17 @@ def insert_rows(
     """
     if not rows:
         return
+    insert_table_columns(con, table, columns_of(rows, list(columns or rows[0])))
+
+
+def insert_table_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> None:
+    """Append ``columns`` (equal lengths) to ``table``, typed by the table's own columns.
+
+    For a writer that has its rows column-wise already: building a dict per row only to take
+    the columns back out cost as much as the insert (extract/store/passages.py).
+    """
     types = dict(table_schema(con, table))
-    schema = tuple((name, types[name]) for name in (columns or rows[0]))
-    insert_columns(con, table, columns_of(rows, column_names(schema)), schema)
+    insert_columns(con, table, columns, tuple((name, types[name]) for name in columns))
 
 
 _TABLE_SCHEMAS: dict[str, Schema] = {}

@@ -59,10 +59,9 @@ from extract.store.arrowio import (
     Schema,
     column_names,
     columns_of,
-    insert_columns,
     insert_rows,
+    insert_table_columns,
     registered_columns,
-    table_schema,
 )
 
 MAX_PARTNERS = 3  # confirmed partners needed to join a cluster: one; a few guard against noise
@@ -477,7 +476,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     counted, unheld = _count_notices(con, linker)  # before the batch's rows: see its docstring
     # column-wise: the two largest inserts of a batch (a dict per row cost as much as the
     # insert); passage_bands' columns repeat each kept passage once per band key
-    _insert_columns(
+    insert_table_columns(
         con,
         "passages",
         {
@@ -490,7 +489,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
         },
     )
     kept = [n for k, n in enumerate(new) if linker.keeps_bands[k]]
-    _insert_columns(
+    insert_table_columns(
         con,
         "passage_bands",
         {
@@ -546,12 +545,6 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     )
     _move_stored(con, linker, merged, unheld)
     _label(con, linker, merged, counted, now)
-
-
-def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]) -> None:
-    """Append ``columns`` (equal lengths) to ``table``, typed by the table's own columns."""
-    types = dict(table_schema(con, table))
-    insert_columns(con, table, columns, tuple((name, types[name]) for name in columns))
 
 
 def _move_stored(
