@@ -795,25 +795,25 @@ def _count_members(
     return {cid: (int(n), set(units), set(issuers)) for cid, n, units, issuers in rows}
 
 
-def _forget_moves(con: duckdb.DuckDBPyConnection, notice_ids: list[str]) -> None:
-    """Drop the moves of merged-away ids that only these notices' passages still hold.
+def _forget_moves(con: duckdb.DuckDBPyConnection, moved: list[str], notice_ids: list[str]) -> None:
+    """Drop the moves of these merged-away ids that only these notices' passages hold.
 
-    A move outliving its members would capture a later cluster of the same name: ids are
-    member refs (``<notice_id>:<passage_id>``), and a deleted notice can come back.
+    ``moved``: the moved ids the notices' passages hold (a moved id resolves to another). A
+    move outliving its members would capture a later cluster of the same name: ids are member
+    refs (``<notice_id>:<passage_id>``), and a deleted notice can come back.
     """
+    if not moved:
+        return
     con.execute(
         """
-        DELETE FROM cluster_moves WHERE cluster_id IN (
-            SELECT DISTINCT p.cluster_id FROM passages p SEMI JOIN cluster_moves c
-                ON c.cluster_id = p.cluster_id
-            WHERE p.notice_id IN (SELECT unnest($ids::VARCHAR[]))
-            EXCEPT
-            SELECT DISTINCT p.cluster_id FROM passages p SEMI JOIN cluster_moves c
-                ON c.cluster_id = p.cluster_id
-            WHERE p.notice_id NOT IN (SELECT unnest($ids::VARCHAR[]))
+        DELETE FROM cluster_moves WHERE cluster_id IN (SELECT unnest($moved::VARCHAR[]))
+          AND cluster_id NOT IN (
+            SELECT cluster_id FROM passages
+            WHERE cluster_id IN (SELECT unnest($moved::VARCHAR[]))
+              AND notice_id NOT IN (SELECT unnest($ids::VARCHAR[]))
         )
         """,
-        {"ids": notice_ids},
+        {"moved": moved, "ids": notice_ids},
     )
 
 
@@ -864,16 +864,15 @@ def forget_notices(
     con.execute(
         "DELETE FROM passage_texts WHERE notice_id IN (SELECT unnest($ids::VARCHAR[]))", params
     )
-    affected = [
-        cid
-        for (cid,) in con.execute(
-            f"SELECT DISTINCT {_RESOLVED.format('p')} FROM passages p {_MOVES.format('p')} "
-            "WHERE p.cluster_id IS NOT NULL "
-            "AND p.notice_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY 1",
-            params,
-        ).fetchall()
-    ]
-    _forget_moves(con, ids)  # after resolving: a dropped move no longer leads to its cluster
+    held = con.execute(  # (stored id, its cluster now) of these notices' passages
+        f"SELECT DISTINCT p.cluster_id, {_RESOLVED.format('p')} FROM passages p "
+        f"{_MOVES.format('p')} WHERE p.cluster_id IS NOT NULL "
+        "AND p.notice_id IN (SELECT unnest($ids::VARCHAR[]))",
+        params,
+    ).fetchall()
+    affected = sorted({cid for _, cid in held})
+    # after resolving: a dropped move no longer leads to its cluster
+    _forget_moves(con, sorted({stored for stored, cid in held if stored != cid}), ids)
     if not affected:
         return
     counted = _count_members(con, affected, ids)
