@@ -99,7 +99,7 @@ def source_quantities(
 def source_passages(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFrame:
     """The notice's marked passages, in text order: ``repeat`` rows restate its own earlier
     text (source_start/end: the first occurrence); ``shared`` rows are passages it shares with
-    other notices (other_notice_id: one of them, the earliest ingested; cluster_notices: how
+    other notices (other_notice_id: one of them, the smallest notice id; cluster_notices: how
     many notices hold the cluster; label boilerplate | copied_measure)."""
     return _df(
         con,
@@ -109,7 +109,7 @@ def source_passages(con: duckdb.DuckDBPyConnection, notice_id: str) -> pd.DataFr
                NULL::BIGINT AS cluster_notices
         FROM v_repeated_passages r WHERE r.notice_id = ?
         UNION ALL
-        SELECT 'shared', s.start_offset, s.end_offset, coalesce(s.label, 'boilerplate'), NULL,
+        SELECT 'shared', s.start_offset, s.end_offset, s.label, NULL,
                NULL, NULL,
                (SELECT min(o.notice_id) FROM v_passage_clusters o
                  WHERE o.cluster_id = s.cluster_id AND o.notice_id <> s.notice_id),
