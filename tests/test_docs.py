@@ -10,6 +10,7 @@ import pytest
 from extract.cli import COMMANDS
 from extract.export import EXPORTS
 from extract.store import create_database, open_readonly
+from tests.script_modules import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -39,12 +40,7 @@ def test_every_command_is_documented(command: str) -> None:
 
 def test_readme_cli_reference_is_the_help() -> None:
     """The README's command reference is exactly ``--help`` (scripts/readme_cli.py --write)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("readme_cli", REPO / "scripts" / "readme_cli.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("readme_cli")
     assert module.current(README) == module.render(), "run: python scripts/readme_cli.py --write"
 
 

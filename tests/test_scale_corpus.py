@@ -9,20 +9,17 @@ generator wrote: that is a parser test on notices nobody tuned the rules on.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import duckdb
 import pytest
 
 from extract.ingest import ingest_paths
+from tests.script_modules import load_script
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "gen_scale_corpus.py"
 NOTICES = 20
 STATUS = {  # generator state -> problems.status
     "completed": "completed",
@@ -32,16 +29,7 @@ STATUS = {  # generator state -> problems.status
 }
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_scale_corpus", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load()
+gen = load_script("gen_scale_corpus")
 
 
 def _truth(folder: Path) -> list[dict[str, Any]]:
@@ -215,15 +203,6 @@ PREFIX_ROWS = [
 ]
 
 
-def _bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT.with_name("bench_scale.py"))
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up
-    spec.loader.exec_module(bench)
-    return bench
-
-
 @pytest.mark.parametrize(("n", "shard", "covers"), PREFIX_ROWS, ids=[r[2] for r in PREFIX_ROWS])
 def test_bench_scale_ingests_exactly_the_first_n_notices(
     tmp_path: Path, n: int, shard: int, covers: str, monkeypatch: pytest.MonkeyPatch
@@ -232,7 +211,7 @@ def test_bench_scale_ingests_exactly_the_first_n_notices(
     monkeypatch.setattr(gen, "SHARD", shard)
     folder = tmp_path / "c"
     gen.generate(folder, 20, seed=2, size_kb=3)
-    bench = _bench(monkeypatch)
+    bench = load_script("bench_scale", monkeypatch)
     picked: list[Path] = []
     for p in bench.corpus_paths(folder, n, shard):
         picked += sorted(p.glob("*.txt")) if p.is_dir() else [p]
@@ -248,7 +227,7 @@ def test_bench_scale_plus_one_rows_for_real_notices_and_cached_bytecode(
     time an unchanged file as a +1). Cached bytecode: the cache goes under the work folder,
     never into the checkout, and only when this environment disables writing it.
     """
-    bench = _bench(monkeypatch)
+    bench = load_script("bench_scale", monkeypatch)
     monkeypatch.setattr(bench, "CORPUS", corpus_dir)
     monkeypatch.setattr(bench, "PLUS_ONE_RUNS", 2)
     folder = tmp_path / "c"
@@ -325,5 +304,5 @@ def test_bench_scale_prints_the_cpu_stolen_during_the_run(
     why: str, start: str, end: str, share: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Steal time (the hypervisor taking CPU) is read from the all-cores line; guest is left out."""
-    bench = _bench(monkeypatch)
+    bench = load_script("bench_scale", monkeypatch)
     assert bench.stolen_share(bench.cpu_counters(start), bench.cpu_counters(end)) == share, why

@@ -9,7 +9,6 @@ is the source of the figures in extract/web_article.py's docstring.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import time
 from collections import Counter
@@ -28,6 +27,7 @@ from extract.normalize import normalize_text
 from extract.notice import parse_notice
 from extract.reading import title_from_text
 from extract.web_article import WebArticle, article_from_html, explain_choice
+from tests.script_modules import load_script
 
 sys.path.insert(0, str(Path(__file__).parent))
 from pathological import FAMILIES_HTML
@@ -305,12 +305,7 @@ def test_reading_speed_is_measured_by_its_benchmark(
     with nothing changed. What is tested is that the benchmark reads the pages these tests
     cover: every corpus notice in every layout above, through the same reader.
     """
-    script = Path(__file__).resolve().parents[1] / "scripts" / "bench_web.py"
-    spec = importlib.util.spec_from_file_location("bench_web", script)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, bench)  # its dataclass looks its module up
-    spec.loader.exec_module(bench)
+    bench = load_script("bench_web", monkeypatch)
     assert tuple((layout.layout, layout.br_lines) for layout in LAYOUTS) == bench.LAYOUTS
     pages = bench.corpus_pages(corpus_files[0].parent)
     assert len(pages) == len(corpus_files) * len(LAYOUTS)
