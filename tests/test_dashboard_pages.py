@@ -597,3 +597,29 @@ def test_trends_date_axis_speaks_the_page_language(
     assert [s["value"] for s in stops] == [s["value"] for s in charts.date_tick_stops(language)]
     assert stops[1]["value"] == month
     assert_clean(at)
+
+
+@pytest.mark.parametrize(
+    ("unit", "one_date"),
+    [
+        pytest.param("示例市财政局", True, id="one notice: a range around its date"),
+        pytest.param(UNIT_A, False, id="several notices: plotly's own range"),
+    ],
+)
+def test_unit_timeline_axis_reads_as_dates(
+    store: Path, monkeypatch: pytest.MonkeyPatch, unit: str, one_date: bool
+) -> None:
+    """A unit with one notice drew ticks milliseconds apart (23:59:59.9995, Jun 30, 2024): the
+    axis now spans days around the date, with the page language's date ticks."""
+    at = open_app("unit", store, monkeypatch, {"u": unit})
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axis = spec["layout"]["xaxis"]
+    assert [s["value"] for s in axis["tickformatstops"]] == [
+        s["value"] for s in charts.date_tick_stops("zh")
+    ]
+    if one_date:
+        low, high = (pd.Timestamp(x) for x in axis["range"])
+        assert high - low == 2 * pd.Timedelta(days=45)
+    else:
+        assert "range" not in axis
+    assert_clean(at)

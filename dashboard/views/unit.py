@@ -13,9 +13,13 @@ import streamlit as st
 
 from dashboard import data_units as du
 from dashboard import db
+from dashboard.charts import date_tick_stops
 from dashboard.facets import link_params
 from dashboard.ui import code_label, download, headers, lang, require_data, set_query_param, t
 from dashboard.units import format_date, format_date_columns, format_value
+
+# the timeline's half-width around a unit's only notice date (a lone point has no range)
+ONE_DATE_SPAN = pd.Timedelta(days=45)
 
 require_data()
 st.title(t("unit.title"))
@@ -94,6 +98,10 @@ if not dated.empty:
         yaxis={"visible": False},
         title=t("unit.timeline"),
     )
+    fig.update_xaxes(tickformatstops=date_tick_stops(lang()))
+    if dated["notice_date"].nunique() == 1:  # one date: plotly would zoom to milliseconds
+        day = pd.Timestamp(dated["notice_date"].iloc[0])
+        fig.update_xaxes(range=[day - ONE_DATE_SPAN, day + ONE_DATE_SPAN])
     st.plotly_chart(fig, key="unit_timeline")
 shown = format_date_columns(
     notices.rename(columns={"notice_date_precision": "notice_date_prec"}),
