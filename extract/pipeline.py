@@ -58,7 +58,7 @@ class AnalysedNotice:
     restates: list[int | None] = field(default_factory=list)
     repeats: list[RepeatedPassage] = field(default_factory=list)
     repeated_share: float | None = None  # share of the text that repeats earlier text
-    signatures: list[PassageSignature] = field(default_factory=list)
+    signatures: Sequence[PassageSignature] = field(default_factory=list)  # a SignatureTable
     owners: list[int | None] = field(default_factory=list)
 
     def quantity_sentence(self, i: int) -> tuple[int, int]:

@@ -412,16 +412,15 @@ def test_band_probe_leaves_out_passages_that_link_by_key(
     """Only passages that may read band hits are probed (see passages._pending): the rest
     link by text key in :meth:`_Linker._link` whatever the bands say, so the rows stay those
     of the split-invariance tests above."""
-    from extract.audit.shared import PassageSignature
     from extract.store.passages import _Hit, _New, _pending
 
     new = [
-        _New(nid, i, PassageSignature(0, 1, (key,), b"", key), "x", f"{nid}:{i}", "x", (key,))
+        _New(nid, i, 0, 1, key, "x", f"{nid}:{i}", "x", (key,))
         for nid, keys in batch
         for i, key in enumerate(keys, start=1)
     ]
     exact = {key: _Hit(f"s:{key}", None, "s", key) for key in stored}
-    got = [(new[k].notice_id, new[k].sig.text_key) for k in _pending(new, exact)]
+    got = [(new[k].notice_id, new[k].text_key) for k in _pending(new, exact)]
     assert got == probed, why
 
 
@@ -465,7 +464,6 @@ def test_band_lookup_ranks_like_the_linker(
     """passages._by_bands keeps the :data:`MAX_PARTNERS` stored passages sharing most band keys
     with a probed passage, ties to the smallest (notice id, passage id), as _Linker ranks the
     batch's own; hits come with their kept text's masked key and their cluster."""
-    from extract.audit.shared import PassageSignature
     from extract.store.passages import MAX_PARTNERS, _by_bands, _Grams, _New
 
     db = tmp_path / "x.duckdb"
@@ -481,8 +479,8 @@ def test_band_lookup_ranks_like_the_linker(
                 "VALUES (?, ?, 'x', ?, ?)",
                 [nid, pid, f"c:{nid}", f"key {nid}:{pid}"],
             )
-        sig = PassageSignature(0, 1, tuple(probe), b"", 1)
-        hits = _by_bands(con, [_New("n", 1, sig, "x", "n:1", "x", tuple(probe))], [0], _Grams())
+        passage = _New("n", 1, 0, 1, 1, "x", "n:1", "x", tuple(probe))
+        hits = _by_bands(con, [passage], [0], _Grams())
     finally:
         con.close()
     got = [

@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 import numpy as np
 
 from extract.audit.config import RepetitionConfig, load_config
+from extract.audit.signatures import PassageSignature, SignatureTable
 from extract.audit.units import (
     TextUnit,
     exact_key,
@@ -41,6 +41,7 @@ __all__ = [
     "ClusterLabel",
     "ClusterMember",
     "PassageSignature",
+    "SignatureTable",
     "clusters",
     "confirm_shared",
     "confirmed_similarity",
@@ -58,29 +59,6 @@ _MASK64 = (1 << 64) - 1
 # measured best inside the whole audit (2.47 ms a notice at 16,384, 2.09 here; 2,048 and
 # below cost more calls than they save in cache misses).
 _CHUNK = 4_096
-
-
-@dataclass(frozen=True, slots=True)
-class PassageSignature:
-    """One signed unit: ``text[start:end]``, its LSH band keys and MinHash.
-
-    ``band_keys`` hold one signed 64-bit integer per band (a DuckDB ``BIGINT``); two passages
-    are candidates when they share any key. ``minhash`` is the MinHash packed as
-    ``permutations`` little-endian uint32 (512 bytes, a ``BLOB``; :func:`minhash_values` unpacks
-    it), for estimating Jaccard without the texts: the share of equal values. ``text_key`` is a
-    signed 64-bit hash of the digit-masked key: equal keys are the same passage up to figures.
-    ``key`` is that masked key itself: the writer confirms candidate pairs on its n-grams, and
-    computing it again there (regex passes over every passage) was most of the writer's time,
-    in the one process that cannot run in parallel. Empty when not known (a signature built by
-    hand or read from an older shard); the writer then derives it from the text.
-    """
-
-    start: int
-    end: int
-    band_keys: tuple[int, ...]
-    minhash: bytes
-    text_key: int
-    key: str = ""
 
 
 class ClusterMember(NamedTuple):
@@ -236,7 +214,7 @@ def passage_signatures(
     *,
     config: RepetitionConfig | None = None,
     units: Sequence[TextUnit] | None = None,
-) -> list[PassageSignature]:
+) -> SignatureTable:
     """MinHash signatures of the units of ``text`` with at least ``cross.min_chars`` characters.
 
     Character 5-grams of the digit-masked key (a measure copied with other figures is still
@@ -262,21 +240,20 @@ def passage_signatures(
             seen.add(unit.masked)
             signed.append(unit)
     if not signed:
-        return []
+        return SignatureTable.of(())
     masked = [u.masked for u in signed]
     owner, hashes = gram_table(masked, config.cross_ngram, int(base))
     mins = np.ascontiguousarray(_minhashes(owner, hashes, len(signed), a, b))
-    band_keys = list(map(tuple, _band_keys(mins, config.bands, config.rows, config.seed).tolist()))
-    # One bytes object for all rows, sliced per unit: a numpy row and ``tobytes`` per unit
-    # cost more than the slice.
-    packed = np.ascontiguousarray(mins, dtype="<u4").tobytes()
-    width = 4 * mins.shape[1]
-    return [
-        PassageSignature(u.start, u.end, k, packed[i * width : (i + 1) * width], t, key)
-        for i, (u, k, t, key) in enumerate(
-            zip(signed, band_keys, _text_keys(masked), masked, strict=True)
-        )
-    ]
+    band_keys = _band_keys(mins, config.bands, config.rows, config.seed)
+    return SignatureTable.uniform(
+        [u.start for u in signed],
+        [u.end for u in signed],
+        _text_keys(masked),
+        band_keys,
+        # the MinHashes as one blob of little-endian uint32 rows (SignatureTable's layout)
+        np.ascontiguousarray(mins, dtype="<u4").tobytes(),
+        masked,
+    )
 
 
 def confirm_shared(

@@ -51,6 +51,7 @@ from extract.audit.config import load_config
 from extract.audit.shared import (
     ClusterMember,
     PassageSignature,
+    SignatureTable,
     confirmed_similarity,
     label_cluster,
 )
@@ -90,7 +91,9 @@ def _stored_ids(param: str) -> str:
 class _New:
     notice_id: str
     passage_id: int
-    sig: PassageSignature
+    start: int  # its signature's offsets in the notice's text
+    end: int
+    text_key: int
     text: str
     ref: str  # "<notice_id>:<passage_id>", the name of a passage in cluster ids and links
     key: str  # the masked key its n-grams are taken from (PassageSignature.key)
@@ -179,25 +182,34 @@ def store_passages(
     (:func:`forget_notices`).
     """
     grams = _Grams()
-    keys = sorted({sig.text_key for _, _, sigs in notices for sig in sigs})
+    # the signatures column-wise (a SignatureTable from the analysis): no object per passage
+    tables = [(nid, text, SignatureTable.of(sigs)) for nid, text, sigs in notices]
+    text_keys = [t.text_keys.tolist() for _, _, t in tables]
+    keys = sorted(set(chain.from_iterable(text_keys)))
     if not keys:
         return 0
     exact = _by_text_key(con, keys)
-    new = [
-        _New(
-            nid,
-            i,
-            sig,
-            part,
-            f"{nid}:{i}",
-            sig.key or grams.key_of(part),
-            # a stored copy links without bands: most passages at scale (74% at 10k notices)
-            () if sig.text_key in exact else tuple(dict.fromkeys(sig.band_keys)),
-        )
-        for nid, text, sigs in notices
-        for i, sig in enumerate(sigs, start=1)
-        for part in [text[sig.start : sig.end]]
-    ]
+    new: list[_New] = []
+    for (nid, text, table), tks in zip(tables, text_keys, strict=True):
+        starts, ends = table.starts.tolist(), table.ends.tolist()
+        bands = table.band_rows()
+        rows = zip(starts, ends, tks, table.keys, bands, strict=True)
+        for i, (start, end, tk, key, row) in enumerate(rows, start=1):
+            part = text[start:end]
+            new.append(
+                _New(
+                    nid,
+                    i,
+                    start,
+                    end,
+                    tk,
+                    part,
+                    f"{nid}:{i}",
+                    key or grams.key_of(part),
+                    # a stored copy links without bands: most passages at scale (74% at 10k)
+                    () if tk in exact else tuple(dict.fromkeys(row)),
+                )
+            )
     band_hits = _by_bands(con, new, _pending(new, exact), grams)
     linker = _Linker(new, exact, band_hits, grams)
     linker.run()
@@ -233,7 +245,7 @@ def _pending(new: Sequence[_New], exact: dict[int, _Hit]) -> list[int]:
     first: dict[int, str] = {}  # text key -> the first notice of the batch holding it
     out = []
     for k, n in enumerate(new):
-        key = n.sig.text_key
+        key = n.text_key
         if key not in exact and first.setdefault(key, n.notice_id) == n.notice_id:
             out.append(k)
     return out
@@ -354,8 +366,8 @@ class _Linker:
             self._link(k)
         for k in ks:
             n = self.new[k]
-            if n.sig.text_key not in self.exact:
-                self.new_keys.setdefault(n.sig.text_key, k)
+            if n.text_key not in self.exact:
+                self.new_keys.setdefault(n.text_key, k)
             if not self.partners[k]:
                 self.keeps_bands[k] = True
                 for key in n.bands:
@@ -364,11 +376,11 @@ class _Linker:
 
     def _link(self, k: int) -> None:
         n = self.new[k]
-        hit = self.exact.get(n.sig.text_key)
+        hit = self.exact.get(n.text_key)
         if hit is not None:
             self._add(n, k, hit.ref, hit.notice_id, hit.passage_id, 1.0)
             return
-        earlier = self.new_keys.get(n.sig.text_key)
+        earlier = self.new_keys.get(n.text_key)
         if earlier is not None:
             e = self.new[earlier]
             self._add(n, k, e.ref, e.notice_id, e.passage_id, 1.0)
@@ -482,9 +494,9 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
         {
             "notice_id": [n.notice_id for n in new],
             "passage_id": [n.passage_id for n in new],
-            "start_offset": [n.sig.start for n in new],
-            "end_offset": [n.sig.end for n in new],
-            "text_key": [n.sig.text_key for n in new],
+            "start_offset": [n.start for n in new],
+            "end_offset": [n.end for n in new],
+            "text_key": [n.text_key for n in new],
             "cluster_id": [linker.final_cluster(n.ref) for n in new],
         },
     )
