@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from extract.fast_pickle import pickled_by_fields
+
 QuantityKind = Literal[
     "count", "money", "area", "length", "volume", "mass", "percent", "duration", "rank", "date"
 ]
@@ -43,6 +45,7 @@ STATUSES: tuple[str, ...] = (
 )
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """One quantity found in a text, normalised as ``docs/quantity-spec.md`` says.

@@ -41,6 +41,7 @@ from extract.audit.units import (
     select_units,
     text_units,
 )
+from extract.fast_pickle import pickled_by_fields
 from extract.quantities.sentences import split_sentences
 from extract.text import punctuation
 
@@ -61,6 +62,7 @@ RepeatLabel = Literal["restatement", "copied_measure"]
 _NEAR_BASE = 0x100000001B3
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RepeatedPassage:
     """A later copy ``text[start:end]`` of the earlier unit ``text[source_start:source_end]``.
