@@ -447,6 +447,18 @@ BAND_RANK_CASES = [
         [("a", 2, 1), ("a", 9, 1), ("a", 10, 1)],
     ),
     ("fewer candidates than the cap", [("z", 1, [7])], [7, 8], [("z", 1, 1)]),
+    (
+        "the third best shares one band: the one-band pairs stay candidates (the band cut)",
+        [("c", 1, [2]), ("a", 1, [1, 2]), ("b", 1, [1]), ("a", 2, [1])],
+        [1, 2],
+        [("a", 1, 2), ("a", 2, 1), ("b", 1, 1)],
+    ),
+    (
+        "one-band pairs below a third best sharing more are cut, ties at the cut kept",
+        [("d", 1, [1]), ("a", 7, [1]), ("b", 1, [1, 2]), ("c", 1, [2, 3]), ("a", 9, [1, 3])],
+        [1, 2, 3],
+        [("a", 9, 2), ("b", 1, 2), ("c", 1, 2)],
+    ),
     ("no shared band", [("z", 1, [7])], [8], []),
 ]
 
