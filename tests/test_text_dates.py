@@ -90,3 +90,37 @@ def test_quantities_dates_is_the_same_grammar() -> None:
     """extract.quantities.dates re-exports the text layer: one grammar, not two copies."""
     for name in reexport.__all__:
         assert getattr(reexport, name) is getattr(dates, name), name
+
+
+def _matching_copies() -> list[tuple[str, str]]:
+    """(name, matching copy) of every corpus notice and sample, plus the FIGURES rows."""
+    from pathlib import Path
+
+    from extract.quantities.extractor import _fold_profile
+    from extract.reading import load_notice
+    from extract.text.fold import matching_view
+
+    root = Path(__file__).resolve().parents[1]
+    paths = sorted((root.parent / "shared" / "corpus").glob("*.txt"))
+    paths += sorted(p for p in (root / "data").iterdir() if p.suffix in (".txt", ".html"))
+    texts = [(p.name, load_notice(p, None).text) for p in paths]
+    texts.append(("figure rows", "\n".join(text for _, text, _ in FIGURES)))
+    return [(name, matching_view(text, _fold_profile()).text) for name, text in texts]
+
+
+def test_date_grammar_matches_as_under_regex() -> None:
+    """DATE_RE is compiled by ``re`` for speed (see extract/text/dates.py); the same pattern
+    under ``regex``, which compiled it before, finds the same matches with the same groups on
+    every corpus notice and sample: a later edit that reads differently in the two fails here."""
+    import regex
+
+    twin = regex.compile(DATE_RE.pattern, regex.VERBOSE)
+    copies = _matching_copies()
+    assert len(copies) >= 5
+    found = 0
+    for name, text in copies:
+        ours = [(m.span(), m.groupdict()) for m in DATE_RE.finditer(text)]
+        theirs = [(m.span(), m.groupdict()) for m in twin.finditer(text)]
+        assert ours == theirs, name
+        found += len(ours)
+    assert found > 100
