@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract import ingest as _ingest
-from extract.audit.shared import PassageSignature
+from extract.audit.shared import PassageSignature, SignatureTable
 from extract.ingest import (
     BATCH_SIZE,
     FileResult,
@@ -169,18 +169,30 @@ def pinned_schemas() -> dict[str, pa.Schema]:
 def _record_rows(rec: AnalysedNotice, now: datetime) -> dict[str, list[Row]]:
     """The rows the writer inserts for one analysed notice, per table, and its signatures."""
     rows = record_rows(rec, now)
+    table = SignatureTable.of(rec.signatures)  # read column-wise, no object per passage
+    cut = table.minhash_offsets.tolist()
     rows["signatures"] = [
         {
             "notice_id": rec.notice_id,
             "signature_index": i,
-            "start_offset": s.start,
-            "end_offset": s.end,
-            "band_keys": list(s.band_keys),
-            "minhash": s.minhash,
-            "text_key": s.text_key,
-            "masked_key": s.key,
+            "start_offset": start,
+            "end_offset": end,
+            "band_keys": bands,
+            "minhash": table.minhashes[cut[i - 1] : cut[i]],
+            "text_key": text_key,
+            "masked_key": key,
         }
-        for i, s in enumerate(rec.signatures, start=1)
+        for i, (start, end, bands, text_key, key) in enumerate(
+            zip(
+                table.starts.tolist(),
+                table.ends.tolist(),
+                table.band_rows(),
+                table.text_keys.tolist(),
+                table.keys,
+                strict=True,
+            ),
+            start=1,
+        )
     ]
     return rows
 
