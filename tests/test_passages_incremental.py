@@ -454,7 +454,7 @@ BAND_RANK_CASES = [
         [("a", 1, 2), ("a", 2, 1), ("b", 1, 1)],
     ),
     (
-        "one-band pairs below a third best sharing more are cut, ties at the cut kept",
+        "one-band pairs below a third best sharing two bands are cut (the band cut)",
         [("d", 1, [1]), ("a", 7, [1]), ("b", 1, [1, 2]), ("c", 1, [2, 3]), ("a", 9, [1, 3])],
         [1, 2, 3],
         [("a", 9, 2), ("b", 1, 2), ("c", 1, 2)],
