@@ -3,8 +3,9 @@
 Pure functions of the canonical text and its sentence spans (``split_sentences``), so they run
 the same in ingest, in a worker process or in a test. Within a notice: :func:`find_repeats`,
 :func:`restated_quantities`, :func:`repeated_share`. Across notices (the store keeps the band
-keys and calls the rest): :func:`passage_signatures`, :func:`confirm_shared`, :func:`clusters`,
-:func:`label_cluster`. Thresholds live in ``extract/data/repetition.toml``.
+keys and calls the rest): :func:`passage_signatures` (a :class:`SignatureTable`),
+:func:`confirm_shared`, :func:`clusters`, :func:`label_cluster`. Thresholds live in
+``extract/data/repetition.toml``.
 """
 
 from extract.audit.config import RepetitionConfig, load_config
@@ -18,6 +19,7 @@ from extract.audit.repetition import (
 from extract.audit.shared import (
     ClusterMember,
     PassageSignature,
+    SignatureTable,
     clusters,
     confirm_shared,
     label_cluster,
@@ -30,6 +32,7 @@ __all__ = [
     "RepeatedPassage",
     "RepetitionConfig",
     "Section",
+    "SignatureTable",
     "clusters",
     "confirm_shared",
     "find_repeats",
