@@ -37,6 +37,14 @@ ROWS = [
             PassageSignature(9, 12, (1, 1, 2, 2), b"ab", 0, "键"),
         ],
     ),
+    (
+        "ragged rows whose total is a multiple of the first width (2 + 0 + 4 = 3 x 2)",
+        [
+            PassageSignature(0, 2, (7, 8), b"", 1),
+            PassageSignature(2, 4, (), b"", 2),
+            PassageSignature(4, 6, (9, 10, 11, 12), b"", 3),
+        ],
+    ),
 ]
 
 

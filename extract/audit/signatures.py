@@ -127,12 +127,12 @@ class SignatureTable(Sequence[PassageSignature]):
 
     def band_rows(self) -> list[list[int]]:
         """Each row's band keys as Python ints, in one conversion when rows have one width."""
-        offsets = self.band_offsets
         n = len(self.keys)
-        if n and int(offsets[-1]) == n * int(offsets[1]):
-            return self.band_keys.reshape(n, int(offsets[1])).tolist()
+        widths = np.diff(self.band_offsets)
+        if n and (widths == widths[0]).all():
+            return self.band_keys.reshape(n, int(widths[0])).tolist()
         flat = self.band_keys.tolist()
-        bounds = offsets.tolist()
+        bounds = self.band_offsets.tolist()
         return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
 
     def __len__(self) -> int:
