@@ -498,6 +498,7 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
     counted, unheld = _count_notices(con, linker)  # before the batch's rows: see its docstring
     final = [linker.final_cluster(n.ref) for n in new]
     kept_at = [k for k in range(len(new)) if linker.keeps_bands[k]]
+    kept = [new[k] for k in kept_at]
     # column-wise, every table (a dict per row cost as much as the insert for the largest);
     # passage_bands' columns repeat each kept passage once per band key
     insert_table_columns(
@@ -512,7 +513,6 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
             "cluster_id": final,
         },
     )
-    kept = [new[k] for k in kept_at]
     insert_table_columns(
         con,
         "passage_bands",
@@ -526,11 +526,11 @@ def _write(con: duckdb.DuckDBPyConnection, linker: _Linker, now: datetime) -> No
         con,
         "passage_texts",
         {
-            "notice_id": [new[k].notice_id for k in kept_at],
-            "passage_id": [new[k].passage_id for k in kept_at],
-            "text": [new[k].text for k in kept_at],
+            "notice_id": [n.notice_id for n in kept],
+            "passage_id": [n.passage_id for n in kept],
+            "text": [n.text for n in kept],
             "cluster_id": [final[k] for k in kept_at],
-            "masked_key": [new[k].key for k in kept_at],
+            "masked_key": [n.key for n in kept],
         },
     )
     firsts = list(linker.new_keys.values())
