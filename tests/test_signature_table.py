@@ -8,7 +8,6 @@ one must still see the same :class:`PassageSignature` values.
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +15,7 @@ import pytest
 from extract.audit.shared import passage_signatures
 from extract.audit.signatures import PassageSignature, SignatureTable
 from extract.reading import load_notice
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests import corpus
 
 # (what it covers, signatures as a hand-built list)
 ROWS = [
@@ -84,9 +82,8 @@ def test_the_analysis_table_is_the_per_passage_signatures() -> None:
     """passage_signatures fills the table in its uniform layout: each row reads back as the
     signature built one by one from the same columns, and the table pickles smaller and as one
     object per column, not one per passage."""
-    paths = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
-    texts = [load_notice(p, None).text for p in paths[:2]] or ["本段文字用于测试签名表。" * 20]
-    for text in texts:
+    for path in corpus.corpus_paths()[:2]:
+        text = load_notice(path, None).text
         table = passage_signatures(text)
         assert isinstance(table, SignatureTable)
         rebuilt = SignatureTable.of(list(table))

@@ -11,6 +11,7 @@ import pytest
 from extract.quantities import dates as reexport
 from extract.text import dates
 from extract.text.dates import DATE_RE, find_dates, find_ranges, parse_date_match
+from tests import corpus
 
 # (covers, text, (value, value_high, precision) of the first date)
 FIGURES: list[tuple[str, str, tuple[str, str | None, str]]] = [
@@ -94,15 +95,12 @@ def test_quantities_dates_is_the_same_grammar() -> None:
 
 def _matching_copies() -> list[tuple[str, str]]:
     """(name, matching copy) of every corpus notice and sample, plus the FIGURES rows."""
-    from pathlib import Path
-
     from extract.quantities.extractor import _fold_profile
     from extract.reading import load_notice
     from extract.text.fold import matching_view
 
-    root = Path(__file__).resolve().parents[1]
-    paths = sorted((root.parent / "shared" / "corpus").glob("*.txt"))
-    paths += sorted(p for p in (root / "data").iterdir() if p.suffix in (".txt", ".html"))
+    paths = corpus.corpus_paths()
+    paths += sorted(p for p in (corpus.REPO / "data").iterdir() if p.suffix in (".txt", ".html"))
     texts = [(p.name, load_notice(p, None).text) for p in paths]
     texts.append(("figure rows", "\n".join(text for _, text, _ in FIGURES)))
     return [(name, matching_view(text, _fold_profile()).text) for name, text in texts]
