@@ -17,6 +17,7 @@ from extract.quantities.units import KNOWN_FLAGS, NOUN_FLAGS, load_units
 
 # (rule, text, surface the rule drops, what the row covers)
 FIRES = [
+    ("bare_scale", "对口帮扶百家企业", "百家", "a scale word alone, not approximated"),
     ("glued_code", "推进5G基站建设", "5", "a letter glued after the number: a code"),
     ("number_range_tail", "编号12-15-3个", "3个", "after 'digit-' the number ends a code"),
     ("enumerated", "开展一、二、三轮巡察", "三轮", "一、二、三 enumerates, it counts nothing"),
@@ -57,10 +58,14 @@ FIRES = [
 
 # (rule, text, surface extracted, what the row covers)
 HOLDS = [
+    ("bare_scale", "走访企业近百家", "近百家", "近 approximates the bare 百"),
+    ("bare_scale", "组织党员百余人参加", "百余人", "余 approximates the bare 百"),
+    ("bare_scale", "受益群众上万名", "上万名", "上 approximates a bare scale"),
     ("glued_code", "建成5个基站", "5个", "a measure word after the number"),
     ("number_range_tail", "完成-15个", "15个", "a dash without a digit before it"),
     ("enumerated", "开展三轮巡察", "三轮", "no enumeration comma before it"),
     ("name_prefix", "召开三次会议", "三次", "no name prefix before it"),
+    ("name_prefix", "县委已开展巡察三轮", "三轮", "轮 after 巡察 counts rounds"),
     ("chinese_digit_string", "走访三四户群众", "三四户", "三四 is a range reading (3..4)"),
     ("rank_range", "位列第3名", "第3名", "one rank"),
     ("ordinal_not_rank", "考核获第3名", "第3名", "第N名 is a rank"),
@@ -82,9 +87,11 @@ HOLDS = [
     ("duration_then_one", "历时一年完成", "一年", "a span of one year"),
     ("duration_programme", "历时三年完成", "三年", "a span, no programme word after it"),
     ("money_name", "罚款三元钱", "三元", "money_cn_followers: 三元钱"),
+    ("money_name", "每户补助两到三万元不等", "两到三万元", "a scale word: never a name"),
     ("grade", "运输10万吨货物", "10万吨", "no 级/型 after the unit"),
     ("short_quote", "落实三项承诺", "三项", "no quote around it"),
     ("one_as_article", "仅有一处物资储备点", "一处", "仅有: 'only one' is a count"),
+    ("one_as_article", "每季度向县委汇报一次整改情况", "一次", "每季度: one per quarter"),
     ("parallel_one", "发现问题一处,已整改", "一处", "一处 said once"),
     ("range_end_digit_string", "培训3-5次", "3-5次", "a plain second end"),
     ("percent_with_unit", "达到百分之五十", "百分之五十", "a percent alone"),

@@ -30,7 +30,7 @@ from extract.quantities import dates as dates_mod
 from extract.quantities import rules as R
 from extract.quantities.candidates import Candidate, Reading, merge_unit_ranges
 from extract.quantities.exclusions import masked_spans, overlaps
-from extract.quantities.grammar import Grammar, grammar
+from extract.quantities.grammar import BARE_SCALE, grammar
 from extract.quantities.metric import metric_phrase
 from extract.quantities.metric_id import assign_metric_ids
 from extract.quantities.numbers import (
@@ -84,24 +84,6 @@ def fold_text(text: str) -> str:
     return fold(text, _fold_profile())
 
 
-def _approx_prefix(g: Grammar, text: str, start: int) -> tuple[int, str | None]:
-    """Return (new_start, qualifier) for an approximation word right before ``start``.
-
-    Why the guard: 约/近/超 also end words (签约, 附近, 赶超); read as approximation words they
-    would turn an exact 签约5个项目 into "about 5" and hide the trigger 签约 from the metric id.
-    """
-    if start == 0 or text[start - 1] not in g.prefix_last:
-        return start, None
-    guard = g.guard
-    for word, qualifier in g.prefix:
-        begin = start - len(word)
-        if begin >= 0 and text.startswith(word, begin):
-            if begin > 0 and text[begin - 1] in guard.get(word, ()):
-                continue  # 签约5个 / 附近3个 / 赶超2家: the end of a word, not an approximation
-            return begin, qualifier
-    return start, None
-
-
 def _float(value: Decimal) -> float:
     result = float(value)
     if not math.isfinite(result):
@@ -129,8 +111,8 @@ def _trailing_scale(token: str, scale: str | None) -> Decimal:
 
 def _value(token: str, scale: str | None) -> Decimal | tuple[Decimal, Decimal]:
     """The numeral's value times its scale words; a pair for an adjacent-digit range (两三)."""
-    if token == "百":  # 百分之百: the grammar lets a bare 百 through only after 百分之
-        return Decimal(100)
+    if len(token) == 1 and token in BARE_SCALE:  # 百分之百, 近千万元: the scale word alone
+        return SCALES[token] * _scale(scale)
     rng = None if is_arabic(token) else parse_range(token)
     factor = _scale(scale)
     if rng is not None:
@@ -404,7 +386,7 @@ class _Extractor:
         """(start, qualifier): an approximation word before (约), inside (余), after (以上)
         the number, or in the unit itself (个多月); the first found wins."""
         g = self.g
-        p_start, p_qual = _approx_prefix(g, self.folded, r.start)
+        p_start, p_qual = R.approx_prefix(g, self.folded, r.start, bare=R.takes_bare_prefix(r))
         if p_qual is not None:
             word = self.folded[p_start : r.start]
             if not (word == "近" and r.unit_text in g.recent_units):  # 近三年来: recent, exact

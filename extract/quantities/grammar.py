@@ -37,6 +37,13 @@ _NUM_CN = (
     r"[零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟]*"
 )
 _SCALE = r"(?:千(?![米克瓦])|百(?![分米]))?[万亿]{0,2}"
+# A scale word standing for its own value (近千万元, 百余人): not inside a numeral, and not 千米
+# (a unit) or 百分 (百分之, 百分点). Kept only with an approximation word (rules.bare_scale).
+BARE_SCALE = "百千万亿"
+_BARE = (
+    r"(?<![0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾百千万亿佰仟])"
+    r"(?:千(?![米克瓦分])|百(?![分米])|[万亿])"
+)
 # Scraped text sometimes puts a space before the scale word too ("5000.5 万元").
 _SCALE_SPACE = r"(?:[ \u3000](?=[万亿]))?"
 _RSEP = punctuation.range_link()  # the one set of range connectors (extract/text)
@@ -62,6 +69,10 @@ class Grammar:
     one_ok: tuple[str, ...]
     programme_followers: tuple[str, ...]
     one_count_prefixes: tuple[str, ...]
+    one_rhythm_markers: tuple[str, ...]
+    name_count_units: frozenset[str]
+    bare_prefix: Mapping[str, str]  # approximation words only a bare scale takes (上千人)
+    bare_guard: Mapping[str, frozenset[str]]  # characters that make 上/数 end a word (线上)
     money_cn_followers: frozenset[str]
     rank_verbs: tuple[str, ...]
     rank_always: frozenset[str]
@@ -95,7 +106,7 @@ def _pattern(units: Mapping[str, Unit], infix: Mapping[str, str], suffix: Mappin
     infix_alt = "|".join(re.escape(w) for w in infix)
     return rf"""
         # prefilter: a numeral (or 百分之 / 半) starts here
-        (?=[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾百半])
+        (?=[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾百千万亿半])
         (?:
         (?P<halfq>
             (?P<hn>{_NUM_CN}|{_NUM_AR})个半(?P<hmonth>月|小时)
@@ -103,7 +114,7 @@ def _pattern(units: Mapping[str, Unit], infix: Mapping[str, str], suffix: Mappin
           | (?<![上下前后多大])半(?P<hu>个月|个小时|个季度|年|天|小时|月)
         )
       | (?P<pct>百分之)?
-        (?P<n1>{_NUM_AR}|{_NUM_CN}|(?<=百分之)百(?![分千万亿]))  # 百分之百: a bare 百 only here
+        (?P<n1>{_NUM_AR}|{_NUM_CN}|(?<=百分之)百(?![分千万亿])|{_BARE})  # 百分之百; 近千万元
         (?P<ax1>{infix_alt})?
         {_SCALE_SPACE}(?P<s1>{_SCALE})
         (?:(?P<rsep>{_RSEP})(?P<n2>{_NUM_AR}|{_NUM_CN})(?P<ax2>{infix_alt})?(?P<s2>{_SCALE}))?
@@ -147,6 +158,12 @@ def grammar() -> Grammar:
         one_ok=tuple(listed(exclude, "exclude", "one_ok_followers")),
         programme_followers=tuple(listed(exclude, "exclude", "programme_followers")),
         one_count_prefixes=tuple(listed(exclude, "exclude", "one_count_prefixes")),
+        one_rhythm_markers=tuple(listed(exclude, "exclude", "one_rhythm_markers")),
+        name_count_units=frozenset(listed(exclude, "exclude", "name_prefix_count_units")),
+        bare_prefix=MappingProxyType(dict(_entry(approx, "approx", "bare_prefix", dict))),
+        bare_guard=MappingProxyType(
+            {w: frozenset(c) for w, c in _entry(approx, "approx", "bare_guard", dict).items()}
+        ),
         money_cn_followers=frozenset(listed(exclude, "exclude", "money_cn_followers")),
         rank_verbs=tuple(sorted(listed(rank, "rank", "verbs"), key=len, reverse=True)),
         rank_always=frozenset(listed(rank, "rank", "units_always")),

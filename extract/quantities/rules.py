@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from extract.quantities.candidates import Reading
 from extract.quantities.exclusions import OPEN_QUOTES, in_short_quote, is_cjk
-from extract.quantities.grammar import Grammar, grammar
+from extract.quantities.grammar import BARE_SCALE, Grammar, grammar
 from extract.quantities.numbers import CN_DIGITS, is_arabic, parse_range
 from extract.quantities.units import Unit
 
@@ -42,6 +42,8 @@ __all__ = [
     "UNIT_RULES",
     "VALUE_RULES",
     "Rule",
+    "approx_prefix",
+    "takes_bare_prefix",
     "unit_rules",
 ]
 
@@ -68,6 +70,53 @@ def _digit_string(token: str) -> bool:
 
 
 # -- 1. the numeral and its neighbours ---------------------------------------------------------
+def approx_prefix(
+    g: Grammar, text: str, start: int, *, bare: bool = False
+) -> tuple[int, str | None]:
+    """Return (new_start, qualifier) for an approximation word right before ``start``.
+
+    Why the guard: 约/近/超 also end words (签约, 附近, 赶超); read as approximation words they
+    would turn an exact 签约5个项目 into "about 5" and hide the trigger 签约 from the metric id.
+    ``bare``: the number is a scale word alone (上千人), which also takes ``bare_prefix``.
+    """
+    if start == 0:
+        return start, None
+    before = text[start - 1]
+    if before in g.prefix_last:
+        guard = g.guard
+        for word, qualifier in g.prefix:
+            begin = start - len(word)
+            if begin >= 0 and text.startswith(word, begin):
+                if begin > 0 and text[begin - 1] in guard.get(word, ()):
+                    continue  # 签约5个 / 附近3个 / 赶超2家: the end of a word
+                return begin, qualifier
+    guarded = start >= 2 and text[start - 2] in g.bare_guard.get(before, ())
+    if bare and before in g.bare_prefix and not guarded:
+        return start - 1, g.bare_prefix[before]
+    return start, None
+
+
+def is_bare(r: Reading) -> bool:
+    """The number is a scale word alone: 近千万元, 百余人 (see grammar.BARE_SCALE)."""
+    return len(r.n1) == 1 and r.n1 in BARE_SCALE and not r.pct
+
+
+def takes_bare_prefix(r: Reading) -> bool:
+    """A bare scale, or 十 with only scale words (数十家, 数十万元): what 上/数/几 approximate."""
+    n1 = r.n1
+    return not r.pct and n1[0] in "十百千万亿" and all(ch in "万亿" for ch in n1[1:])
+
+
+def _bare_scale(g: Grammar, r: Reading) -> bool:
+    """A bare scale word is a number only with an approximation word before or after it."""
+    if not is_bare(r):
+        return False
+    m = r.match
+    if m.group("ax1") or m.group("ax3") or m.group("post"):
+        return False  # 百余人, 千人以上
+    return approx_prefix(g, r.folded, r.start, bare=True)[1] is None
+
+
 def _glued_code(g: Grammar, r: Reading) -> bool:
     b, a = r.before, r.after
     if b and b.isascii() and (b.isalpha() or b in "+_#"):
@@ -87,7 +136,9 @@ def _enumerated(g: Grammar, r: Reading) -> bool:
 
 
 def _name_prefix(g: Grammar, r: Reading) -> bool:
-    return not r.arabic and bool(r.before) and r.folded.endswith(g.name_prefixes, 0, r.start)
+    if r.arabic or not r.before or r.unit_text in g.name_count_units:  # 巡察三轮 counts rounds
+        return False
+    return r.folded.endswith(g.name_prefixes, 0, r.start)
 
 
 def _chinese_digit_string(g: Grammar, r: Reading) -> bool:
@@ -95,6 +146,11 @@ def _chinese_digit_string(g: Grammar, r: Reading) -> bool:
 
 
 NUMERAL_RULES: tuple[Rule, ...] = (
+    Rule(
+        "bare_scale",
+        "百家企业, 千万不能: a scale word alone counts only when approximated (近千万元, 百余人)",
+        _bare_scale,
+    ),
     Rule("glued_code", "letters or + glued to the number make a code (5G, 1+N, A4)", _glued_code),
     Rule(
         "number_range_tail",
@@ -268,8 +324,11 @@ def _duration_programme(g: Grammar, r: Reading) -> bool:
 
 
 def _money_name(g: Grammar, r: Reading) -> bool:
+    """三元净水: one Chinese digit, no scale word (两到三万元不等 is money, never a name)."""
     a = r.after
-    return not r.arabic and bool(a) and is_cjk(a) and a not in g.money_cn_followers
+    if r.arabic or len(r.n1) > 1 or r.rsep is not None or r.match.group("s1"):
+        return False
+    return bool(a) and is_cjk(a) and a not in g.money_cn_followers
 
 
 UNIT_RULES: tuple[Rule, ...] = (
@@ -389,9 +448,20 @@ def _one_as_article(g: Grammar, r: Reading) -> bool:
     folded, s, e = r.folded, r.start, r.end
     if folded.endswith(g.one_count_prefixes, max(0, s - 2), s):
         return False  # 仅有一处: "only one" reports a count
+    if _rhythm_before(g, folded, s):
+        return False  # 每季度汇报一次整改情况: one per period is a count
     if e >= len(folded) or folded[e] in CLAUSE_END or not is_cjk(folded[e]):
         return False
     return not folded.startswith(g.one_ok, e)
+
+
+def _rhythm_before(g: Grammar, folded: str, start: int) -> bool:
+    """A rhythm marker (每月, 每季度) earlier in the clause of the number at ``start``."""
+    begin = start
+    while begin > 0 and folded[begin - 1] not in CLAUSE_END and start - begin < 24:
+        begin -= 1
+    clause = folded[begin:start]
+    return "每" in clause and any(marker in clause for marker in g.one_rhythm_markers)
 
 
 def _parallel_one(g: Grammar, r: Reading) -> bool:
