@@ -382,6 +382,43 @@ SENTENCES: list[Any] = [
         {"verdict": "not_checkable", "computed_rate": 95.0, "issues": []},
         id="negative-no-rate-partial-parts-silent",
     ),
+    # -- "all of the total": a part without a number ----------------------------------------
+    pytest.param(
+        "市委巡察组反馈的4个方面15个问题,已全部整改到位",
+        None,
+        {"total": 15, "completed": 15, "computed_rate": 100.0, "verdict": "not_checkable"},
+        id="all-已全部整改到位-is-completed-but-no-check",
+    ),
+    pytest.param(
+        "截至目前,反馈的16个问题已全部整改完成",
+        None,
+        {"total": 16, "completed": 16, "scope": "problems", "verdict": "not_checkable"},
+        id="all-已全部整改完成",
+    ),
+    pytest.param(
+        "反馈问题20个,均已整改到位,整改完成率100%",
+        None,
+        {"completed": 20, "verdict": "consistent", "formula": "completed/total"},
+        id="all-均已整改到位-rate-checked",
+    ),
+    pytest.param(
+        "反馈问题20个,均已整改到位,整改完成率95%",
+        None,
+        {"completed": 20, "verdict": "inconsistency", "issue": "20/20"},
+        id="all-均已整改到位-rate-disagrees",
+    ),
+    pytest.param(
+        "反馈问题12个,已完成10个,其余2个已全部完成阶段性目标",
+        None,
+        {"completed": 10, "total": 12},
+        id="all-a-numbered-part-wins-over-a-later-all",
+    ),
+    pytest.param(
+        "共梳理问题清单18项,已完成16项、基本完成1项、需长期坚持1项",
+        None,
+        {"total": 18, "scope": "problems", "verdict": "consistent"},
+        id="total-问题清单-noun-first",
+    ),
 ]
 
 
@@ -416,6 +453,11 @@ def test_audit_sentence(sentence: str, listed: int | None, expected: dict[str, A
         pytest.param("已完成137亩土地指标报批", id="negative-area-unit-not-a-count"),
         pytest.param("全年预算完成率达98%", id="negative-预算完成率-no-parts"),
         pytest.param("整改工作正在有序推进", id="negative-status-words-without-counts"),
+        pytest.param(
+            "针对反馈的12个问题,剩余问题确保年底前全部整改到位", id="negative-all-planned-not-done"
+        ),
+        pytest.param("反馈的10个问题尚未全部完成整改", id="negative-all-negated"),
+        pytest.param("涉及的10个问题,计划于6月底前全部整改完毕", id="negative-all-planned-计划"),
     ],
 )
 def test_audit_not_completion(sentence: str) -> None:

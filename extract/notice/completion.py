@@ -56,6 +56,9 @@ class _Patterns:
     nested: tuple[str, ...]
     remainder: tuple[str, ...]
     scope_of: dict[str, str]
+    all_done: re.Pattern[str]
+    all_negations: tuple[str, ...]
+    all_plans: tuple[str, ...]
 
 
 def _word_list(table: dict[str, Any], key: str, where: str) -> list[str]:
@@ -122,6 +125,14 @@ def _patterns() -> _Patterns:
         nested=tuple(_word_list(parts, "nested", "parts")),
         remainder=tuple(_word_list(parts, "remainder", "parts")),
         scope_of=scope_of,
+        all_done=re.compile(
+            rf"(?:{alternation(_word_list(parts, 'all', 'parts'))})(?:已经|已)?"
+            rf"(?:{alternation(_word_list(parts, 'all_status', 'parts'))})(?!率)"
+            rf"(?!\s*(?:整改)?(?:的)?(?:问题|任务|事项)?(?:共|有)?\s*(?:{_NUM})\s*"
+            rf"(?:{lx.count_units}))"
+        ),
+        all_negations=tuple(_word_list(parts, "all_negations", "parts")),
+        all_plans=tuple(_word_list(parts, "all_plans", "parts")),
     )
 
 
@@ -134,6 +145,7 @@ class _Part:
     end: int
     nested: bool = False  # "其中基本完成5个": inside the previous part, not beside it
     remainder: bool = False  # "其余2个正在整改": the parts name every problem
+    whole: bool = False  # "已全部整改到位": completed, as many as the total (number unset)
 
 
 def _overlaps(starts: list[int], ends: list[int], a: int, b: int) -> bool:
@@ -166,11 +178,46 @@ def _parts(folded: str, s: int, e: int) -> list[_Part]:
         if number is None or _overlaps(starts, ends, m.start(), m.end()):
             continue
         second.append(_Part(status_of[m.group("s")], number, m.group("u"), m.start(), m.end()))
-    found = sorted(first + second, key=lambda q: q.start)
+    found = sorted(
+        first + second + _whole_parts(folded, s, e, found_spans(first + second)),
+        key=lambda q: q.start,
+    )
     for i, part in enumerate(found):
         part.nested = i > 0 and _before(folded, part.start, p.nested)
         part.remainder = _before(folded, part.start, p.remainder)
     return found
+
+
+def found_spans(parts: list[_Part]) -> tuple[list[int], list[int]]:
+    """Sorted starts and ends of disjoint parts (for :func:`_overlaps`)."""
+    ordered = sorted(parts, key=lambda q: q.start)
+    return [q.start for q in ordered], [q.end for q in ordered]
+
+
+def _whole_parts(folded: str, s: int, e: int, taken: tuple[list[int], list[int]]) -> list[_Part]:
+    """ "已全部整改到位": completed with no number, meaning every problem of the total.
+
+    Not when negated (尚未全部完成) or planned (确保年底前全部整改到位): a plan or a denial
+    read as done would report a 100% the notice never claims.
+    """
+    p = _patterns()
+    out: list[_Part] = []
+    for m in p.all_done.finditer(folded, s, e):
+        if _overlaps(*taken, m.start(), m.end()) or _before(folded, m.start(), p.all_negations, 0):
+            continue
+        clause = folded[_clause_start(folded, m.start(), s) : m.start()].replace("目前", "")
+        if any(w in clause for w in p.all_plans):
+            continue
+        out.append(_Part("completed", 0, "", m.start(), m.end(), whole=True))
+    return out
+
+
+def _clause_start(folded: str, pos: int, floor: int) -> int:
+    """Start of the clause holding ``pos`` (after the last ,;, within the sentence)."""
+    best = floor
+    for ch in ",，;；":
+        best = max(best, folded.rfind(ch, floor, pos) + 1)
+    return best
 
 
 def parse_completion_sentence(sentence: str, listed: int | None = None) -> Completion | None:
@@ -294,7 +341,7 @@ def _group_total(
     before = [m for m in totals if floor <= m.start() < group[0].start]
     if not before:
         return None
-    part_sum = sum(q.number for q in group if not q.nested)
+    part_sum = sum(q.number for q in group if not q.nested and not q.whole)
     equal = [m for m in before if to_int(m.group("n")) == part_sum]
     if equal:
         return equal[-1]
@@ -333,8 +380,15 @@ def _from_window(
     group, chosen = groups[pick], chosen_totals[pick]
     c = Completion(scope=scopes[pick], listed_problems=listed)
     nested_fields: set[str] = set()
+    derived: set[str] = set()
+    total = None if chosen is None else to_int(chosen.group("n"))
     for part in group:
         name = _FIELD[part.status]
+        if part.whole:  # "已全部整改到位": as many as the total, when there is one
+            if total is None or getattr(c, name) is not None:
+                continue
+            part.number = total
+            derived.add(name)
         if getattr(c, name) is None:
             setattr(c, name, part.number)
             c.evidence.append((name, part.start, part.end))
@@ -381,6 +435,7 @@ def _from_window(
         tolerance=tolerance,
         nested=frozenset(nested_fields),
         exhaustive=any(q.remainder for q in group),
+        derived=frozenset(derived),
     )
     return c
 
@@ -484,12 +539,15 @@ def recompute(
     tolerance: float | None = None,
     nested: frozenset[str] = frozenset(),
     exhaustive: bool = False,
+    derived: frozenset[str] = frozenset(),
 ) -> Completion:
     """Audit the stated figures: rate against each formula, parts against the total.
 
     ``tolerance`` is the stated rate's half unit (from its decimals; read back from the number
     when not given), ``nested`` names parts stated inside another (``其中基本完成5个``),
-    ``exhaustive`` says the parts name every problem (``其余2个正在整改``). Fills
+    ``exhaustive`` says the parts name every problem (``其余2个正在整改``), ``derived`` names
+    parts read as "all of the total" (``已全部整改到位``), which the parts check leaves out: they
+    equal the total by construction, so counting them would call silence consistent. Fills
     computed_rate, status_rate, formula, tolerance, verdict, consistent and issues; issues are
     bilingual, one line each, because the dashboard shows them as they are.
 
@@ -529,7 +587,11 @@ def recompute(
             grim = "" if _possible(c.stated_rate, tol, den) else "_grim"
             c.issues.append(_issue("rate" + grim, c, num, den, tol))
     if c.total:
-        counted = {f: getattr(c, f) for f in _FIELD.values() if getattr(c, f) is not None}
+        counted = {
+            f: getattr(c, f)
+            for f in _FIELD.values()
+            if getattr(c, f) is not None and f not in derived
+        }
         outer = sum(v for f, v in counted.items() if f not in nested)
         parts_formula = "+".join(f for f in counted if f not in nested) + " = total"
         if counted and outer == c.total:
