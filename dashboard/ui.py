@@ -249,3 +249,37 @@ def page_control(total: int, page_size: int, key: str, label_key: str) -> int:
     )
     set_query_param("page", str(page) if page > 1 else None)
     return page
+
+
+# Streamlit writes the drop zone's button ("Upload") and its limit line ("20MB per file • TXT,
+# …") in English whatever the page's language, with no parameter to change them. In any other
+# language the labels are painted over them: the English text is shrunk to nothing and the
+# label shown in its place (a CSS ::after, so the widget itself is untouched and keeps working).
+_DROPZONE = "[data-testid='stFileUploaderDropzone']"
+_DROPZONE_CSS = f"""<style>
+{_DROPZONE} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{_DROPZONE} button [data-testid='stMarkdownContainer'] p::after {{
+    content: {{button}}; font-size: 0.875rem; }}
+[data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
+[data-testid='stFileUploaderDropzoneInstructions'] span::after {{
+    content: {{limit}}; font-size: 0.75rem; }}
+</style>"""
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quoted, with quotes, backslashes and newlines escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    escaped = escaped.replace("<", "\\3c ")  # never a "</style>" that ends the block
+    return f'"{escaped}"'
+
+
+def dropzone_css(language: str, mb: int, types: list[str]) -> str:
+    """The style that shows the drop zone's texts in ``language`` ("" in English)."""
+    if language == "en":
+        return ""
+    return _DROPZONE_CSS.replace(
+        "{button}", css_string(label("import.dropzone_button", language))
+    ).replace(
+        "{limit}",
+        css_string(label("import.dropzone_limit", language, mb=mb, types="、".join(types))),
+    )

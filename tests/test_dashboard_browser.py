@@ -305,3 +305,24 @@ def test_unit_page_over_corpus_in_chromium(  # type: ignore[no-untyped-def]
     for missing in ("nan", "None", "NaT", "<NA>"):
         assert f" {missing} " not in f" {body} ", missing
     _shot(corpus_page, "unit_corpus")
+
+
+def test_import_drop_zone_in_chinese(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """导入: Streamlit writes the drop zone's button and limit line in English only; in Chinese
+    the page paints its own labels over them (the text a user reads is the ::after content)."""
+    page.goto(server + "/import")
+    page.get_by_role("heading", name="导入通报").wait_for()
+    _settle(page)
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    zone.wait_for()
+    shown = zone.evaluate(
+        """z => [z.querySelector("button [data-testid='stMarkdownContainer'] p"),
+                  z.querySelector("[data-testid='stFileUploaderDropzoneInstructions'] span")]
+                 .map(e => [getComputedStyle(e, '::after').content,
+                            getComputedStyle(e).fontSize])"""
+    )
+    (button, button_size), (limit, limit_size) = shown
+    assert button == '"选择文件"', button
+    assert limit.startswith('"单个文件不超过') and "TXT、MD" in limit, limit
+    assert button_size == limit_size == "0px", "the English text underneath takes no room"
+    _shot(page, "import")

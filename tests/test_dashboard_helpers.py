@@ -17,6 +17,7 @@ from dashboard import charts, data
 from dashboard.highlight import highlight_html, locate
 from dashboard.i18n import LANGS, label, labels, value_label
 from dashboard.importer import Upload, precheck, safe_name
+from dashboard.ui import css_string, dropzone_css
 from dashboard.units import (
     PRECISE_DATE_FIELDS,
     choose_scale,
@@ -655,3 +656,33 @@ def test_query_door_takes_query_functions_only(monkeypatch: pytest.MonkeyPatch) 
     assert db._resolve("dashboard.data:kpis") is fake
     with pytest.raises(TypeError, match="not a dashboard query"):
         db._key(print)
+
+
+# (text, CSS string literal): what css_string must escape so a label cannot break the style
+CSS_STRINGS = [
+    ("选择文件", '"选择文件"'),
+    ('say "hi"', '"say \\"hi\\""'),
+    ("a\\b", '"a\\\\b"'),
+    ("two\nlines", '"two\\a lines"'),
+    ("</style><script>", '"\\3c /style>\\3c script>"'),
+]
+
+
+@pytest.mark.parametrize(("text", "literal"), CSS_STRINGS, ids=[c[0] for c in CSS_STRINGS])
+def test_css_string_escapes(text: str, literal: str) -> None:
+    assert css_string(text) == literal
+
+
+def test_drop_zone_labels_in_every_language_but_english() -> None:
+    """Streamlit's drop zone is English only: every other language paints its own labels."""
+    types = ["TXT", "MD", "ZIP"]
+    assert dropzone_css("en", 20, types) == ""
+    for code in LANGS:
+        if code == "en":
+            continue
+        css = dropzone_css(code, 20, types)
+        assert css.startswith("<style>") and css.endswith("</style>")
+        assert css_string(label("import.dropzone_button", code)) in css
+        limit = label("import.dropzone_limit", code, mb=20, types="、".join(types))
+        assert css_string(limit) in css and "20" in limit and "TXT、MD、ZIP" in limit
+        assert "{button}" not in css and "{limit}" not in css

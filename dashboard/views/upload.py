@@ -15,7 +15,7 @@ from dashboard.importer import (
     ingest_uploads,
     refusal_text,
 )
-from dashboard.ui import code_label, download, headers, t
+from dashboard.ui import code_label, download, dropzone_css, headers, lang, t
 from extract.store import StoreError
 
 
@@ -37,6 +37,14 @@ files = st.file_uploader(
     # The real limit, so the drop zone's own "… per file" text does not say 200MB.
     max_upload_size=max(1, MAX_UPLOAD_BYTES // (1024 * 1024)),
 )
+_style = dropzone_css(
+    lang(),
+    max(1, MAX_UPLOAD_BYTES // (1024 * 1024)),
+    # as the drop zone lists them: upper case, in order, .htm under HTML
+    [x.lstrip(".").upper() for x in ACCEPTED_SUFFIXES if x != ".htm"],
+)
+if _style:
+    st.html(_style)
 
 if st.button(t("import.run"), type="primary", key="import_run", disabled=not files):
     uploads = [Upload(f.name, f.getvalue()) for f in files or []]
