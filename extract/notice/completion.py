@@ -179,7 +179,7 @@ def _parts(folded: str, s: int, e: int) -> list[_Part]:
             continue
         second.append(_Part(status_of[m.group("s")], number, m.group("u"), m.start(), m.end()))
     found = sorted(
-        first + second + _whole_parts(folded, s, e, found_spans(first + second)),
+        first + second + _whole_parts(folded, s, e, _spans(first + second)),
         key=lambda q: q.start,
     )
     for i, part in enumerate(found):
@@ -188,14 +188,14 @@ def _parts(folded: str, s: int, e: int) -> list[_Part]:
     return found
 
 
-def found_spans(parts: list[_Part]) -> tuple[list[int], list[int]]:
+def _spans(parts: list[_Part]) -> tuple[list[int], list[int]]:
     """Sorted starts and ends of disjoint parts (for :func:`_overlaps`)."""
     ordered = sorted(parts, key=lambda q: q.start)
     return [q.start for q in ordered], [q.end for q in ordered]
 
 
 def _whole_parts(folded: str, s: int, e: int, taken: tuple[list[int], list[int]]) -> list[_Part]:
-    """ "已全部整改到位": completed with no number, meaning every problem of the total.
+    """Completed parts without a number ("已全部整改到位"): every problem of the total.
 
     Not when negated (尚未全部完成) or planned (确保年底前全部整改到位): a plan or a denial
     read as done would report a 100% the notice never claims.
